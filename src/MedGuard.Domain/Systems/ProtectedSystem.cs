@@ -1,0 +1,63 @@
+namespace MedGuard.Domain.Systems;
+
+/// <summary>A protected system (定级对象 / 等级保护对象) of one institution, with its lifecycle records.</summary>
+public sealed class ProtectedSystem
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public Guid InstitutionId { get; set; }
+
+    public required string Name { get; set; }
+
+    public GradingObjectType Type { get; set; } = GradingObjectType.InformationSystem;
+
+    public BusinessKind Business { get; set; } = BusinessKind.Other;
+
+    /// <summary>A core business system (核心业务系统) — the health-sector floor of level 3 for 三甲 applies to these.</summary>
+    public bool IsCore { get; set; }
+
+    /// <summary>关键信息基础设施 — CII: at least level 3 and assessed yearly (Art. 38).</summary>
+    public bool IsCriticalInfrastructure { get; set; }
+
+    public GradingRecord? Grading { get; set; }
+
+    public FilingRecord? Filing { get; set; }
+}
+
+/// <summary>定级 — the result of grading, with the S and A levels it came from.</summary>
+public sealed class GradingRecord
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public ProtectionLevel BusinessInformationLevel { get; set; } // 业务信息安全保护等级 (S)
+
+    public ProtectionLevel SystemServiceLevel { get; set; }       // 系统服务安全保护等级 (A)
+
+    /// <summary>Final level: the higher of S and A, raised by special rules where they apply.</summary>
+    public ProtectionLevel Level { get; set; }
+
+    /// <summary>Matrix edition used (GB/T 22240-2020 or the 2025 filing forms).</summary>
+    public string MatrixEdition { get; set; } = "GB/T 22240-2020";
+
+    public DateOnly GradedOn { get; set; }
+
+    public bool ExpertReviewed { get; set; }   // 专家评审
+
+    public bool SupervisorApproved { get; set; } // 主管部门核准
+
+    public string Notation => $"S{(int)BusinessInformationLevel}A{(int)SystemServiceLevel}";
+}
+
+/// <summary>备案 — the filing with the public security organ, and its certificate (备案证明).</summary>
+public sealed class FilingRecord
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public DateOnly FiledOn { get; set; }
+
+    public string? CertificateNumber { get; set; } // 备案证明编号
+
+    public string? PoliceOrgan { get; set; }       // 受理备案的公安机关
+
+    public DateOnly? CertificateIssuedOn { get; set; }
+}
