@@ -1,6 +1,6 @@
 using System.CommandLine;
-using MedGuard.Detection.Ports.PortSets;
 using MedGuard.Detection.Ports.Policy;
+using MedGuard.Detection.Ports.PortSets;
 using MedGuard.Detection.Ports.Reporting;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;

@@ -10,9 +10,17 @@ namespace MedGuard.Detection.Ports.Reporting;
 /// </summary>
 public static class NmapXmlWriter
 {
+    /// <summary>Writes UTF-8 XML text (the declaration says UTF-8 whatever the writer's own encoding is).</summary>
     public static void Write(ScanReport report, TextWriter output)
     {
-        using var xml = XmlWriter.Create(output, new XmlWriterSettings { Indent = true, OmitXmlDeclaration = false });
+        using var buffer = new MemoryStream();
+        Write(report, buffer);
+        output.Write(new System.Text.UTF8Encoding(false).GetString(buffer.ToArray()));
+    }
+
+    public static void Write(ScanReport report, Stream output)
+    {
+        using var xml = XmlWriter.Create(output, new XmlWriterSettings { Indent = true, Encoding = new System.Text.UTF8Encoding(false) });
         var start = report.StartedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         xml.WriteStartDocument();
         xml.WriteStartElement("nmaprun");

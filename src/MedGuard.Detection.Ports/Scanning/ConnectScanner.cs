@@ -41,6 +41,7 @@ public sealed class ConnectScanner
         Progress.TotalProbes = (long)targets.Count * ports.Count;
         var global = new ConcurrencyLimiter(_options.GlobalConcurrency, floor: Math.Min(16, _options.GlobalConcurrency));
         var globalRate = new RateLimiter(_options.GlobalRate);
+        await using var deadlines = new ConnectDeadlines();
         var results = new HostResult[targets.Count];
         var next = -1;
 
@@ -50,7 +51,7 @@ public sealed class ConnectScanner
             while ((i = Interlocked.Increment(ref next)) < targets.Count)
             {
                 var hostRate = new RateLimiter(_options.PerHostRate);
-                var scan = new HostScan(targets[i], ports.Ports, _options, global, globalRate, hostRate, Progress);
+                var scan = new HostScan(targets[i], ports.Ports, _options, global, globalRate, hostRate, Progress, deadlines);
                 var result = await scan.RunAsync(cancellationToken).ConfigureAwait(false);
                 if (_identifier is not null && result.OpenPorts.Count > 0)
                 {

@@ -22,6 +22,7 @@ internal sealed class HostScan
     private readonly RateLimiter _globalRate;
     private readonly RateLimiter _hostRate;
     private readonly ScanProgress _progress;
+    private readonly ConnectDeadlines _deadlines;
     private readonly HostResult _result;
     private readonly RttEstimator _rtt;
     private readonly Lock _gate = new();
@@ -40,8 +41,9 @@ internal sealed class HostScan
 
     public HostScan(
         ScanTarget target, IReadOnlyList<int> ports, ScanOptions options, ConcurrencyLimiter global, RateLimiter globalRate,
-        RateLimiter hostRate, ScanProgress progress)
+        RateLimiter hostRate, ScanProgress progress, ConnectDeadlines deadlines)
     {
+        _deadlines = deadlines;
         _target = target;
         _options = options;
         _global = global;
@@ -110,37 +112,49 @@ internal sealed class HostScan
     private async Task ProbeAsync(int index, int attempt, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var outcome = await ConnectAsync(_target.Address, _result.PortAt(index), timeout, cancellationToken).ConfigureAwait(false);
+        var outcome = await ConnectAsync(_target.Address, _result.PortAt(index), timeout, _deadlines, cancellationToken).ConfigureAwait(false);
         _global.Release();
         Complete(index, attempt, outcome, Stopwatch.GetElapsedTime(started));
     }
 
-    internal static async Task<ConnectOutcome> ConnectAsync(IPAddress address, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>One connect attempt; the deadline queue closes the socket if it stays silent past its timeout.</summary>
+    internal static async Task<ConnectOutcome> ConnectAsync(
+        IPAddress address, int port, TimeSpan timeout, ConnectDeadlines deadlines, CancellationToken cancellationToken)
     {
-        Socket? socket = null;
+        Socket socket;
         try
         {
-            socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
-            {
-                // Close with a reset: neither side keeps the connection in TIME_WAIT, which matters on a sweep.
-                LingerState = new LingerOption(true, 0),
-                NoDelay = true,
-            };
-            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timer.CancelAfter(timeout);
-            await socket.ConnectAsync(new IPEndPoint(address, port), timer.Token).ConfigureAwait(false);
-            return ConnectOutcome.Open;
+            socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (SocketException)
         {
-            return ConnectOutcome.Silent;
+            return ConnectOutcome.LocalShortage;
+        }
+
+        var pending = deadlines.Start(socket, timeout);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+            if (!pending.Finish())
+            {
+                return ConnectOutcome.Silent;
+            }
+
+            // Close the open connection with a reset: no TIME_WAIT on either side (only open ports need this).
+            socket.LingerState = new LingerOption(true, 0);
+            return ConnectOutcome.Open;
         }
         catch (OperationCanceledException)
         {
             return ConnectOutcome.Cancelled;
         }
+        catch (Exception ex) when (ex is ObjectDisposedException or SocketException && pending.Expired)
+        {
+            return ConnectOutcome.Silent;
+        }
         catch (SocketException ex)
         {
+            pending.Finish();
             return ex.SocketErrorCode switch
             {
                 SocketError.ConnectionRefused or SocketError.ConnectionReset => ConnectOutcome.Refused,
@@ -152,7 +166,7 @@ internal sealed class HostScan
         }
         finally
         {
-            socket?.Dispose();
+            socket.Dispose();
         }
     }
 
@@ -239,7 +253,7 @@ internal sealed class HostScan
         }
 
         await _hostRate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        var outcome = await ConnectAsync(_target.Address, port, _options.MaxTimeout, CancellationToken.None).ConfigureAwait(false);
+        var outcome = await ConnectAsync(_target.Address, port, _options.MaxTimeout, _deadlines, CancellationToken.None).ConfigureAwait(false);
         lock (_gate)
         {
             _checkingLiveness = false;
