@@ -20,9 +20,10 @@ public static class CatalogLoader
     {
         var requirements = new List<(Requirement Requirement, Dictionary<int, (string Text, Confidence Confidence, string? Note)> Texts, int ControlPointIndex)>();
         var seenCategories = new HashSet<(CatalogSection, string)>();
+        var codeGaps = new Dictionary<(CatalogSection, string), Dictionary<int, HashSet<int>>>();
         foreach (var (path, text) in files.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
-            ReadFile(path, text, seenCategories, requirements);
+            ReadFile(path, text, seenCategories, codeGaps, requirements);
         }
 
         if (requirements.Count == 0)
@@ -35,7 +36,7 @@ public static class CatalogLoader
         {
             for (var level = 1; level <= 4; level++)
             {
-                Derive(section, level, requirements, all);
+                Derive(section, level, requirements, codeGaps, all);
             }
         }
 
@@ -46,10 +47,11 @@ public static class CatalogLoader
         string path,
         string text,
         HashSet<(CatalogSection, string)> seenCategories,
+        Dictionary<(CatalogSection, string), Dictionary<int, HashSet<int>>> codeGaps,
         List<(Requirement, Dictionary<int, (string, Confidence, string?)>, int)> requirements)
     {
         var root = YamlDocumentReader.LoadMapping(text, path);
-        root.OnlyKeys(path, "section", "categoryCode", "category", "source", "confidence", "controlPoints");
+        root.OnlyKeys(path, "section", "categoryCode", "category", "source", "confidence", "codeGaps", "controlPoints");
 
         var sectionName = root.RequiredString("section", path);
         if (!CatalogSections.TryParseFolder(sectionName, out var section))
@@ -78,6 +80,7 @@ public static class CatalogLoader
         }
 
         var defaults = ReadConfidenceMap(root.Get("confidence"), path, required: true);
+        codeGaps[(section, code)] = ReadCodeGaps(root.Get("codeGaps"), path);
         var controlPoints = (root.Get("controlPoints") ?? throw new DataFileException(path, root.Line(), "缺少 controlPoints"))
             .Sequence(path, "controlPoints");
         if (controlPoints.Children.Count == 0)
@@ -90,8 +93,17 @@ public static class CatalogLoader
         foreach (var pointNode in controlPoints.Children)
         {
             var point = pointNode.Mapping(path, "控制点");
-            point.OnlyKeys(path, "name", "items");
+            point.OnlyKeys(path, "name", "nameByLevel", "items");
             var pointName = point.RequiredString("name", path);
+            var namesByLevel = new Dictionary<int, string>();
+            if (point.Get("nameByLevel") is { } nbl)
+            {
+                foreach (var (k, v) in nbl.Mapping(path, "nameByLevel").Children)
+                {
+                    namesByLevel[LevelKey(k, path)] = v.Scalar(path, "控制点名称");
+                }
+            }
+
             if (!pointNames.Add(pointName))
             {
                 throw new DataFileException(path, point.Line(), $"控制点 '{pointName}' 重复");
@@ -106,7 +118,7 @@ public static class CatalogLoader
 
             foreach (var itemNode in items.Children)
             {
-                requirements.Add(ReadItem(itemNode, path, section, category, pointName, defaults, pointIndex));
+                requirements.Add(ReadItem(itemNode, path, section, category, pointName, namesByLevel, defaults, pointIndex));
             }
 
             pointIndex++;
@@ -119,6 +131,7 @@ public static class CatalogLoader
         CatalogSection section,
         Category category,
         string pointName,
+        IReadOnlyDictionary<int, string> pointNamesByLevel,
         IReadOnlyDictionary<int, Confidence> defaults,
         int pointIndex)
     {
@@ -173,7 +186,7 @@ public static class CatalogLoader
                 : ReadConfidenceMap(c, path, required: false);
         }
 
-        var requirement = new Requirement(section, category, pointName, levels, path, item.Line());
+        var requirement = new Requirement(section, category, pointName, levels, path, item.Line(), pointNamesByLevel);
         var texts = new Dictionary<int, (string, Confidence, string?)>();
         foreach (var level in levels)
         {
@@ -184,6 +197,28 @@ public static class CatalogLoader
         }
 
         return (requirement, texts, pointIndex);
+    }
+
+    private static Dictionary<int, HashSet<int>> ReadCodeGaps(YamlNode? node, string path)
+    {
+        var gaps = new Dictionary<int, HashSet<int>>();
+        if (node is null)
+        {
+            return gaps;
+        }
+
+        foreach (var (k, v) in node.Mapping(path, "codeGaps").Children)
+        {
+            gaps[LevelKey(k, path)] = v.Sequence(path, "codeGaps").Children.Select(n => n.Int(path, "编号")).ToHashSet();
+        }
+
+        return gaps;
+    }
+
+    private static int LevelKey(YamlNode node, string path)
+    {
+        var level = node.Int(path, "级别");
+        return level is >= 1 and <= 4 ? level : throw new DataFileException(path, node.Line(), $"级别 {level} 超出 1–4");
     }
 
     private static Dictionary<int, Confidence> ReadConfidenceMap(YamlNode? node, string path, bool required)
@@ -224,6 +259,7 @@ public static class CatalogLoader
         CatalogSection section,
         int level,
         List<(Requirement Requirement, Dictionary<int, (string Text, Confidence Confidence, string? Note)> Texts, int ControlPointIndex)> requirements,
+        Dictionary<(CatalogSection, string), Dictionary<int, HashSet<int>>> codeGaps,
         List<RequirementAtLevel> output)
     {
         var present = requirements.Where(r => r.Requirement.Section == section && r.Requirement.Levels.Contains(level)).ToList();
@@ -233,6 +269,7 @@ public static class CatalogLoader
             categoryNumber++;
             var itemInCategory = 0;
             var pointNumber = 0;
+            var gaps = codeGaps.TryGetValue((section, categoryGroup.Key.Code), out var g) && g.TryGetValue(level, out var l) ? l : [];
             foreach (var pointGroup in categoryGroup.GroupBy(r => r.ControlPointIndex).OrderBy(g => g.Key))
             {
                 pointNumber++;
@@ -240,6 +277,11 @@ public static class CatalogLoader
                 foreach (var (requirement, texts, _) in pointGroup)
                 {
                     itemInCategory++;
+                    while (gaps.Contains(itemInCategory))
+                    {
+                        itemInCategory++; // a number GB/T 28448 leaves unused (codeGaps in the data)
+                    }
+
                     var (text, confidence, note) = texts[level];
                     var clause = section == CatalogSection.BigData
                         ? $"H.{level}.{categoryNumber}.{pointNumber}"

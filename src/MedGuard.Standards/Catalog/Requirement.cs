@@ -6,8 +6,16 @@ namespace MedGuard.Standards.Catalog;
 /// </summary>
 public sealed class Requirement
 {
-    internal Requirement(CatalogSection section, Category category, string controlPoint, IReadOnlyList<int> levels, string sourceFile, int line)
+    internal Requirement(
+        CatalogSection section,
+        Category category,
+        string controlPoint,
+        IReadOnlyList<int> levels,
+        string sourceFile,
+        int line,
+        IReadOnlyDictionary<int, string> controlPointByLevel)
     {
+        this.controlPointByLevel = controlPointByLevel;
         Section = section;
         Category = category;
         ControlPoint = controlPoint;
@@ -20,8 +28,13 @@ public sealed class Requirement
 
     public Category Category { get; }
 
-    /// <summary>控制点, e.g. 身份鉴别.</summary>
+    /// <summary>控制点, e.g. 身份鉴别 (its name at level 3; some points are named differently at other levels).</summary>
     public string ControlPoint { get; }
+
+    /// <summary>The control point's name at <paramref name="level"/>.</summary>
+    public string ControlPointAt(int level) => controlPointByLevel.GetValueOrDefault(level, ControlPoint);
+
+    private readonly IReadOnlyDictionary<int, string> controlPointByLevel;
 
     public IReadOnlyList<int> Levels { get; }
 
@@ -49,7 +62,7 @@ public sealed record RequirementAtLevel(
 
     public Category Category => Requirement.Category;
 
-    public string ControlPoint => Requirement.ControlPoint;
+    public string ControlPoint => Requirement.ControlPointAt(Level);
 
     /// <summary>The clause with the item letter as the standard cites it: 8.1.4.1 a).</summary>
     public string Citation => $"{Clause} {Letter})";

@@ -115,19 +115,18 @@ public sealed class Grader(ObligationPolicy? obligations = null)
         var schedule = obligations.Evaluate(facts, gradedOn);
         foreach (var obligation in schedule.Items)
         {
-            steps.Add(new GradingStep(obligation.Title, obligation.Status != ObligationStatus.NotRequired, obligation.Detail, obligation.DueOn));
+            steps.Add(new GradingStep(obligation.Title, obligation.Status != ObligationStatus.NotRequired, obligation.Detail, obligation.DueOn, obligation.StatusName));
         }
+
+        steps.Add(new GradingStep(
+            "法律责任",
+            schedule.Article59Exposure is not null,
+            schedule.Article59Exposure ?? obligations.Article59Warning(request.IsCriticalInfrastructure),
+            null,
+            schedule.Article59Exposure is null ? "提示" : "已逾期"));
 
         return steps;
     }
 
-    internal static string Numeral(int level) => level switch
-    {
-        1 => "一",
-        2 => "二",
-        3 => "三",
-        4 => "四",
-        5 => "五",
-        _ => level.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
+    internal static string Numeral(int level) => ProtectionLevelNames.Numeral(level);
 }

@@ -18,4 +18,4 @@ public sealed record GradingResult(
 }
 
 /// <summary>One step of the grading and filing flow, with what it needs at this level.</summary>
-public sealed record GradingStep(string Name, bool Required, string Detail, DateOnly? DueOn = null);
+public sealed record GradingStep(string Name, bool Required, string Detail, DateOnly? DueOn = null, string? Status = null);
