@@ -82,8 +82,10 @@ public class GradingTests
     {
         var bigData = Grader.Grade(new GradingRequest
         {
-            InformationObject = "citizen", InformationDegree = HarmDegree.Serious,
-            ServiceObject = "citizen", ServiceDegree = HarmDegree.General,
+            InformationObject = "citizen",
+            InformationDegree = HarmDegree.Serious,
+            ServiceObject = "citizen",
+            ServiceDegree = HarmDegree.General,
             ObjectType = GradingObjectType.BigData,
         });
         Assert.Equal((3, "S2A1", true), (bigData.Level, bigData.Notation, bigData.Raised));
@@ -91,8 +93,10 @@ public class GradingTests
 
         var cii = Grader.Grade(new GradingRequest
         {
-            InformationObject = "citizen", InformationDegree = HarmDegree.General,
-            ServiceObject = "public", ServiceDegree = HarmDegree.General,
+            InformationObject = "citizen",
+            InformationDegree = HarmDegree.General,
+            ServiceObject = "public",
+            ServiceDegree = HarmDegree.General,
             IsCriticalInfrastructure = true,
         });
         Assert.Equal(3, cii.Level);
@@ -100,8 +104,10 @@ public class GradingTests
 
         var alreadyFour = Grader.Grade(new GradingRequest
         {
-            InformationObject = "public", InformationDegree = HarmDegree.Critical,
-            ServiceObject = "citizen", ServiceDegree = HarmDegree.General,
+            InformationObject = "public",
+            InformationDegree = HarmDegree.Critical,
+            ServiceObject = "citizen",
+            ServiceDegree = HarmDegree.General,
             IsCriticalInfrastructure = true,
         });
         Assert.Equal((4, false), (alreadyFour.Level, alreadyFour.Raised));
@@ -112,17 +118,22 @@ public class GradingTests
     {
         var cloud = Grader.Grade(new GradingRequest
         {
-            InformationObject = "citizen", InformationDegree = HarmDegree.Serious,
-            ServiceObject = "citizen", ServiceDegree = HarmDegree.Serious,
-            ObjectType = GradingObjectType.CloudPlatform, CarriedMaxLevel = 3,
+            InformationObject = "citizen",
+            InformationDegree = HarmDegree.Serious,
+            ServiceObject = "citizen",
+            ServiceDegree = HarmDegree.Serious,
+            ObjectType = GradingObjectType.CloudPlatform,
+            CarriedMaxLevel = 3,
         });
         Assert.Equal((3, "S2A2"), (cloud.Level, cloud.Notation));
         Assert.Contains(cloud.Reasons, r => r.Contains("支撑平台", StringComparison.Ordinal));
 
         Assert.Throws<GradingException>(() => Grader.Grade(new GradingRequest
         {
-            InformationObject = "citizen", InformationDegree = HarmDegree.Serious,
-            ServiceObject = "citizen", ServiceDegree = HarmDegree.Serious,
+            InformationObject = "citizen",
+            InformationDegree = HarmDegree.Serious,
+            ServiceObject = "citizen",
+            ServiceDegree = HarmDegree.Serious,
             CarriedMaxLevel = 3,
         }));
     }
@@ -132,8 +143,10 @@ public class GradingTests
     {
         var ex = Assert.Throws<GradingException>(() => Grader.Grade(new GradingRequest
         {
-            InformationObject = "public", InformationDegree = HarmDegree.Serious,
-            ServiceObject = "citizen", ServiceDegree = HarmDegree.General,
+            InformationObject = "public",
+            InformationDegree = HarmDegree.Serious,
+            ServiceObject = "citizen",
+            ServiceDegree = HarmDegree.General,
             ObjectType = GradingObjectType.SingleDevice,
         }));
         Assert.Contains("单一设备", ex.Message);
@@ -144,9 +157,12 @@ public class GradingTests
     {
         GradingResult His(HospitalTier tier) => Grader.Grade(new GradingRequest
         {
-            InformationObject = "citizen", InformationDegree = HarmDegree.Serious,
-            ServiceObject = "public", ServiceDegree = HarmDegree.General,
-            HospitalTier = tier, IsCoreBusinessSystem = true,
+            InformationObject = "citizen",
+            InformationDegree = HarmDegree.Serious,
+            ServiceObject = "public",
+            ServiceDegree = HarmDegree.General,
+            HospitalTier = tier,
+            IsCoreBusinessSystem = true,
         });
 
         var tertiaryA = His(HospitalTier.TertiaryA);

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using MedGuard.Domain.Assessment;
