@@ -153,6 +153,23 @@ public abstract class TenantIsolationTests : StorageTestBase
     }
 
     [Fact]
+    public async Task TheSynchronousSaveIsGuardedToo()
+    {
+        await SeedAsync();
+        using (var db = Open(TenantScope.ForAgency(_p.AgencyY.Id)))
+        {
+            db.Rectifications.Add(new RectificationItem { SystemId = _p.His.Id, Title = "x" });
+            Assert.Throws<TenantScopeViolationException>(() => db.SaveChanges());
+            db.ChangeTracker.Clear();
+            db.Rectifications.Add(new RectificationItem { SystemId = _p.Lis.Id, Title = "LIS 整改" });
+            db.SaveChanges();
+        }
+
+        await using var system = Open();
+        Assert.Equal(["LIS 整改"], await system.Rectifications.Where(r => r.SystemId == _p.Lis.Id || r.Title == "x").Select(r => r.Title).ToListAsync());
+    }
+
+    [Fact]
     public async Task AnInstitutionCannotMoveItsSystemAwayNorTouchAnothersRows()
     {
         await SeedAsync();
