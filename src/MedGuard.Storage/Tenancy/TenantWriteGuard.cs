@@ -26,6 +26,12 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
         nameof(PlatformUser.UserName), nameof(PlatformUser.NormalizedUserName), nameof(PlatformUser.Disabled), nameof(PlatformUser.Id),
     ];
 
+    // What places a hospital in the regulator's statistics and reach is the regulator's to set, not the hospital's.
+    private static readonly string[] RegulatorOwnedInstitutionFields =
+    [
+        nameof(Institution.Region), nameof(Institution.Tier), nameof(Institution.DirectlyAffiliated),
+    ];
+
     private readonly TenantScope _scope = context.Scope;
 
     // Tracked entities by key, indexed once per save (a seeding save may track thousands).
@@ -109,7 +115,8 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
             // A hospital may edit itself but neither create nor delete institutions.
             EntityState.Added => _scope.Kind == TenantKind.Regulator && _scope.CoversInstitution(institution.Id, institution.Region),
             EntityState.Deleted => _scope.Kind == TenantKind.Regulator && _scope.CoversInstitution(institution.Id, originalRegion),
-            _ => _scope.CoversInstitution(institution.Id, originalRegion) && _scope.CoversInstitution(institution.Id, institution.Region),
+            _ => _scope.CoversInstitution(institution.Id, originalRegion) && _scope.CoversInstitution(institution.Id, institution.Region)
+                && (_scope.Kind != TenantKind.Institution || !RegulatorOwnedInstitutionFields.Any(name => entry.Property(name).IsModified)),
         };
     }
 
