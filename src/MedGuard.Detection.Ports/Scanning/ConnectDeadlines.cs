@@ -36,7 +36,14 @@ internal sealed class ConnectDeadlines : IAsyncDisposable
                 while (_queue.TryPeek(out var head) && (head.Finished || head.Deadline <= now))
                 {
                     _queue.TryDequeue(out _);
-                    head.Expire();
+                    try
+                    {
+                        head.Expire();
+                    }
+                    catch (Exception ex) when (ex is ObjectDisposedException or SocketException or InvalidOperationException)
+                    {
+                        // The socket went away by itself; the loop must outlive any one attempt.
+                    }
                 }
             }
         }

@@ -75,7 +75,9 @@ internal sealed class HostScan
                 var now = Stopwatch.GetTimestamp();
                 if (pendingWork && now < _pausedUntil)
                 {
-                    pause = Stopwatch.GetElapsedTime(now, _pausedUntil);
+                    // At least a millisecond: a pause that rounds to zero would read as "wait for a completion",
+                    // and with nothing in flight none would come.
+                    pause = TimeSpan.FromMilliseconds(Math.Max(1, Stopwatch.GetElapsedTime(now, _pausedUntil).TotalMilliseconds));
                 }
                 else if (pendingWork && _inFlight < (int)_window)
                 {
@@ -92,7 +94,8 @@ internal sealed class HostScan
                 }
                 else
                 {
-                    await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    // Completions signal; the timeout is only a safety net against a missed wake-up.
+                    await _signal.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
                 }
 
                 continue;
@@ -112,9 +115,17 @@ internal sealed class HostScan
     private async Task ProbeAsync(int index, int attempt, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var outcome = await ConnectAsync(_target.Address, _result.PortAt(index), timeout, _deadlines, cancellationToken).ConfigureAwait(false);
-        _global.Release();
-        Complete(index, attempt, outcome, Stopwatch.GetElapsedTime(started));
+        var outcome = ConnectOutcome.Unreachable;
+        try
+        {
+            outcome = await ConnectAsync(_target.Address, _result.PortAt(index), timeout, _deadlines, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever happened, the slot and the window must be given back, or the sweep would wait forever.
+            _global.Release();
+            Complete(index, attempt, outcome, Stopwatch.GetElapsedTime(started));
+        }
     }
 
     /// <summary>One connect attempt; the deadline queue closes the socket if it stays silent past its timeout.</summary>
@@ -252,8 +263,17 @@ internal sealed class HostScan
             port = _result.PortAt(_lastAnswered!.Value);
         }
 
-        await _hostRate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        var outcome = await ConnectAsync(_target.Address, port, _options.MaxTimeout, _deadlines, CancellationToken.None).ConfigureAwait(false);
+        var outcome = ConnectOutcome.Silent;
+        try
+        {
+            await _hostRate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            outcome = await ConnectAsync(_target.Address, port, _options.MaxTimeout, _deadlines, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Counts as silent.
+        }
+
         lock (_gate)
         {
             _checkingLiveness = false;

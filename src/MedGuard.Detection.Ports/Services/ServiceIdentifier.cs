@@ -20,6 +20,9 @@ public sealed class ServiceIdentifier(ProbeCatalog catalog)
     /// <summary>Connect timeout of a probe connection (the port answered the sweep already).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Upper bound of one probe or check conversation, all steps included.</summary>
+    public TimeSpan ProbeDeadline { get; init; } = TimeSpan.FromSeconds(10);
+
     public ProbeCatalog Catalog => catalog;
 
     public async Task<ServiceInfo?> IdentifyAsync(
@@ -39,7 +42,10 @@ public sealed class ServiceIdentifier(ProbeCatalog catalog)
             ProbeReply reply;
             try
             {
-                reply = await SendAsync(target, port, host, probe, cancellationToken).ConfigureAwait(false);
+                // One deadline over the whole exchange (connect, TLS, write, read): a stuck peer cannot hold us.
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                deadline.CancelAfter(ProbeDeadline);
+                reply = await SendAsync(target, port, host, probe, deadline.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is SocketException or IOException or AuthenticationException or OperationCanceledException
                                            && !cancellationToken.IsCancellationRequested)
@@ -71,7 +77,10 @@ public sealed class ServiceIdentifier(ProbeCatalog catalog)
                 await pace(cancellationToken).ConfigureAwait(false);
             }
 
-            var (passed, version) = await RunCheckAsync(target, port, check, cancellationToken).ConfigureAwait(false);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(ProbeDeadline);
+            var (passed, version) = await RunCheckAsync(target, port, check, deadline.Token).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
             if (passed)
             {
                 found = found with { Flags = found.Flags.Append(check.Flag).Distinct().ToArray(), Version = found.Version ?? version };
@@ -247,9 +256,9 @@ public sealed class ServiceIdentifier(ProbeCatalog catalog)
 
             return (true, version);
         }
-        catch (Exception ex) when (ex is SocketException or IOException or RegexMatchTimeoutException or OperationCanceledException
-                                       && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is SocketException or IOException or RegexMatchTimeoutException or OperationCanceledException)
         {
+            // Includes the check's own deadline; the caller rethrows if the whole scan was cancelled.
             return (false, null);
         }
     }
