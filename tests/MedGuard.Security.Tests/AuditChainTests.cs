@@ -8,10 +8,16 @@ public class AuditChainTests
     {
         var records = new List<AuditRecord>();
         var previous = AuditChain.GenesisHash;
-        var at = new DateTimeOffset(2025, 3, 20, 8, 0, 0, TimeSpan.FromHours(8)).AddTicks(12345);
+        var at = new DateTime(2025, 3, 20, 0, 0, 0, DateTimeKind.Utc).AddTicks(12345);
         for (var i = 1; i <= count; i++)
         {
-            var record = AuditChain.Append(i, previous, at.AddMinutes(i), "zhangsan", "inst:1", "system.grade", $"system:{i}", "定级为第三级", "127.0.0.1");
+            var draft = new AuditRecord
+            {
+                Sequence = 0, At = at.AddMinutes(i), UserName = "zhangsan", Action = "update", EntityType = "system",
+                EntityId = i.ToString(System.Globalization.CultureInfo.InvariantCulture), Detail = "定级为第三级",
+                SourceAddress = "127.0.0.1", PreviousHash = "", Hash = "",
+            };
+            var record = AuditChain.Seal(draft, i, previous);
             records.Add(record);
             previous = record.Hash;
         }
@@ -65,7 +71,7 @@ public class AuditChainTests
     {
         // An attacker who recomputes the edited entry's own hash still breaks the link to the entry after it.
         var records = Chain(10);
-        var edited = records[2] with { Actor = "attacker" };
+        var edited = records[2] with { UserName = "attacker" };
         records[2] = edited with { Hash = AuditChain.ComputeHash(edited) };
         var result = AuditChainVerifier.Verify(records);
         Assert.Equal(4, result.BrokenAtSequence);
@@ -76,6 +82,6 @@ public class AuditChainTests
     {
         var record = Chain(1)[0];
         Assert.Equal(0, record.At.Ticks % TimeSpan.TicksPerMillisecond);
-        Assert.Equal(TimeSpan.Zero, record.At.Offset);
+        Assert.Equal(DateTimeKind.Utc, record.At.Kind);
     }
 }

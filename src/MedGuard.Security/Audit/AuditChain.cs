@@ -13,33 +13,21 @@ namespace MedGuard.Security.Audit;
 /// </summary>
 public static class AuditChain
 {
-    public static readonly string GenesisHash = new('0', 64);
+    /// <summary>The previous hash of the first entry: empty, as the stored entry keeps it.</summary>
+    public const string GenesisHash = "";
 
     /// <summary>Truncates to whole milliseconds in UTC, the precision every supported database round-trips.</summary>
-    public static DateTimeOffset Normalize(DateTimeOffset at)
+    public static DateTime Normalize(DateTime at)
     {
-        var utc = at.ToUniversalTime();
-        return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+        var utc = at.Kind == DateTimeKind.Local ? at.ToUniversalTime() : DateTime.SpecifyKind(at, DateTimeKind.Utc);
+        return new DateTime(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
     }
 
-    /// <summary>Builds the next entry of a chain whose last hash is <paramref name="previousHash"/>.</summary>
-    public static AuditRecord Append(long sequence, string previousHash, DateTimeOffset at, string actor, string tenant,
-        string action, string target, string detail, string sourceAddress)
+    /// <summary>Seals <paramref name="draft"/> as the entry after one whose hash is <paramref name="previousHash"/>.</summary>
+    public static AuditRecord Seal(AuditRecord draft, long sequence, string previousHash)
     {
-        var draft = new AuditRecord
-        {
-            Sequence = sequence,
-            At = Normalize(at),
-            Actor = actor,
-            Tenant = tenant,
-            Action = action,
-            Target = target,
-            Detail = detail,
-            SourceAddress = sourceAddress,
-            PreviousHash = previousHash,
-            Hash = "",
-        };
-        return draft with { Hash = ComputeHash(draft) };
+        var record = draft with { Sequence = sequence, At = Normalize(draft.At), PreviousHash = previousHash, Hash = "" };
+        return record with { Hash = ComputeHash(record) };
     }
 
     /// <summary>SM3 over the previous hash and the canonical JSON of every field except the hash itself.</summary>
@@ -67,12 +55,13 @@ public static class AuditChain
             writer.WriteStartObject();
             writer.WriteNumber("seq", record.Sequence);
             writer.WriteString("at", Normalize(record.At).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            writer.WriteString("actor", record.Actor);
-            writer.WriteString("tenant", record.Tenant);
-            writer.WriteString("action", record.Action);
-            writer.WriteString("target", record.Target);
-            writer.WriteString("detail", record.Detail);
+            writer.WriteString("userId", record.UserId);
+            writer.WriteString("user", record.UserName);
             writer.WriteString("from", record.SourceAddress);
+            writer.WriteString("action", record.Action);
+            writer.WriteString("entityType", record.EntityType);
+            writer.WriteString("entityId", record.EntityId);
+            writer.WriteString("detail", record.Detail);
             writer.WriteEndObject();
         }
 

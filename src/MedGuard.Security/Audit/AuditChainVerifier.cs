@@ -5,7 +5,7 @@ public sealed record AuditVerification(bool Intact, long EntriesChecked, long? B
 {
     /// <summary>One Chinese line for the CLI and the audit page.</summary>
     public string Summary => Intact
-        ? $"审计日志链完整：已校验 {EntriesChecked} 条记录，末条哈希 {LastHash ?? AuditChain.GenesisHash}"
+        ? $"审计日志链完整：已校验 {EntriesChecked} 条记录，末条哈希 {(string.IsNullOrEmpty(LastHash) ? "（无）" : LastHash)}"
         : $"审计日志链已断裂：第 {BrokenAtSequence} 条记录 — {Problem}（此前 {EntriesChecked} 条完好）";
 }
 

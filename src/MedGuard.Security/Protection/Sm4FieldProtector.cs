@@ -36,14 +36,20 @@ public sealed class Sm4FieldProtector
     public string Protect(string plaintext, string purpose)
     {
         ArgumentNullException.ThrowIfNull(plaintext);
+        return Prefix + Convert.ToBase64String(ProtectBytes(Encoding.UTF8.GetBytes(plaintext), purpose));
+    }
+
+    /// <summary>nonce ‖ ciphertext ‖ tag, for binary columns.</summary>
+    public byte[] ProtectBytes(byte[] plaintext, string purpose)
+    {
+        ArgumentNullException.ThrowIfNull(plaintext);
         var nonce = RandomNumberGenerator.GetBytes(NonceBytes);
         var cipher = NewCipher(forEncryption: true, nonce, purpose);
-        var input = Encoding.UTF8.GetBytes(plaintext);
-        var output = new byte[NonceBytes + cipher.GetOutputSize(input.Length)];
+        var output = new byte[NonceBytes + cipher.GetOutputSize(plaintext.Length)];
         nonce.CopyTo(output, 0);
-        var written = cipher.ProcessBytes(input, 0, input.Length, output, NonceBytes);
+        var written = cipher.ProcessBytes(plaintext, 0, plaintext.Length, output, NonceBytes);
         cipher.DoFinal(output, NonceBytes + written);
-        return Prefix + Convert.ToBase64String(output);
+        return output;
     }
 
     /// <summary>Decrypts; throws <see cref="CryptographicException"/> when the value was altered or bound to another purpose.</summary>
@@ -65,6 +71,12 @@ public sealed class Sm4FieldProtector
             throw new CryptographicException("SM4 密文格式错误", ex);
         }
 
+        return Encoding.UTF8.GetString(UnprotectBytes(data, purpose));
+    }
+
+    public byte[] UnprotectBytes(byte[] data, string purpose)
+    {
+        ArgumentNullException.ThrowIfNull(data);
         if (data.Length < NonceBytes + (TagBits / 8))
         {
             throw new CryptographicException("SM4 密文过短");
@@ -76,7 +88,7 @@ public sealed class Sm4FieldProtector
         {
             var written = cipher.ProcessBytes(data, NonceBytes, data.Length - NonceBytes, output, 0);
             written += cipher.DoFinal(output, written);
-            return Encoding.UTF8.GetString(output, 0, written);
+            return output.AsSpan(0, written).ToArray();
         }
         catch (InvalidCipherTextException ex)
         {
