@@ -17,6 +17,10 @@ public static class ProtectionLevelNames
     /// <summary>第三级.</summary>
     public static string ToChinese(this ProtectionLevel level) => $"第{Numerals[(int)level]}级";
 
+    /// <summary>The Chinese numeral of a level number (3 → 三), for texts such as 第三级.</summary>
+    public static string Numeral(int level) =>
+        level is >= 1 and <= 5 ? Numerals[level] : level.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public static ProtectionLevel FromNumber(int level) =>
         level is >= 1 and <= 5 ? (ProtectionLevel)level : throw new ArgumentOutOfRangeException(nameof(level), level, "等级应为 1–5");
 }
