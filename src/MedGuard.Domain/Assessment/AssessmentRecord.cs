@@ -13,9 +13,15 @@ public sealed class AssessmentRecord
     /// <summary>Extensions assessed besides the general requirements: 云计算, 移动互联, 物联网, 工业控制, 大数据.</summary>
     public List<string> Extensions { get; set; } = [];
 
-    public string? Agency { get; set; } // 测评机构
+    public string? Agency { get; set; } // 测评机构 (name as written on the report)
+
+    /// <summary>The registered agency that ran it, when it is one of the platform's agencies.</summary>
+    public Guid? AgencyId { get; set; }
 
     public DateOnly AssessedOn { get; set; }
+
+    /// <summary>测评报告编号.</summary>
+    public string? ReportNumber { get; set; }
 
     /// <summary>Conclusion template used: 2025 or 2021.</summary>
     public string Template { get; set; } = "2025";

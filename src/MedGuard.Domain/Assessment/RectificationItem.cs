@@ -26,7 +26,12 @@ public sealed class RectificationItem
 
     public required string Title { get; set; }
 
+    /// <summary>Risk of the shortfall: 高/中/低.</summary>
+    public string? Risk { get; set; }
+
     public string? Owner { get; set; }
+
+    public DateOnly? CreatedOn { get; set; }
 
     public DateOnly? DueOn { get; set; }
 
@@ -34,5 +39,16 @@ public sealed class RectificationItem
 
     public string? FixEvidence { get; set; }
 
+    public DateOnly? FixedOn { get; set; }
+
     public DateOnly? RetestedOn { get; set; }
+
+    /// <summary>复测结论: true passed, false failed, null not re-tested yet.</summary>
+    public bool? RetestPassed { get; set; }
+
+    public string? RetestNote { get; set; }
+
+    /// <summary>Counted as done by the sector's 整改率: fixed, verified by re-test, or risk formally accepted.</summary>
+    public static bool IsClosed(RectificationStatus status) =>
+        status is RectificationStatus.Fixed or RectificationStatus.Verified or RectificationStatus.Accepted;
 }

@@ -1,3 +1,6 @@
+using MedGuard.Domain.Assessment;
+using MedGuard.Domain.Institutions;
+
 namespace MedGuard.Domain.Systems;
 
 /// <summary>A protected system (定级对象 / 等级保护对象) of one institution, with its lifecycle records.</summary>
@@ -6,6 +9,8 @@ public sealed class ProtectedSystem
     public Guid Id { get; set; } = Guid.NewGuid();
 
     public Guid InstitutionId { get; set; }
+
+    public Institution? Institution { get; set; }
 
     public required string Name { get; set; }
 
@@ -19,15 +24,32 @@ public sealed class ProtectedSystem
     /// <summary>关键信息基础设施 — CII: at least level 3 and assessed yearly (Art. 38).</summary>
     public bool IsCriticalInfrastructure { get; set; }
 
+    /// <summary>Reachable from the internet (the filing form then asks for IP ranges, domains and ports).</summary>
+    public bool InternetFacing { get; set; }
+
+    public string? Description { get; set; }
+
+    /// <summary>投入运行日期.</summary>
+    public DateOnly? InServiceSince { get; set; }
+
     public GradingRecord? Grading { get; set; }
 
     public FilingRecord? Filing { get; set; }
+
+    public List<AssessmentRecord> Assessments { get; set; } = [];
+
+    public List<RectificationItem> Rectifications { get; set; } = [];
+
+    /// <summary>The assessment agencies (测评机构) this system is assigned to.</summary>
+    public List<AgencyAssignment> AgencyAssignments { get; set; } = [];
 }
 
 /// <summary>定级 — the result of grading, with the S and A levels it came from.</summary>
 public sealed class GradingRecord
 {
     public Guid Id { get; set; } = Guid.NewGuid();
+
+    public Guid SystemId { get; set; }
 
     public ProtectionLevel BusinessInformationLevel { get; set; } // 业务信息安全保护等级 (S)
 
@@ -39,11 +61,18 @@ public sealed class GradingRecord
     /// <summary>Matrix edition used (GB/T 22240-2020 or the 2025 filing forms).</summary>
     public string MatrixEdition { get; set; } = "GB/T 22240-2020";
 
+    /// <summary>Why the level is what it is: the matrix cells, and every special rule that raised it.</summary>
+    public List<string> Reasons { get; set; } = [];
+
     public DateOnly GradedOn { get; set; }
 
     public bool ExpertReviewed { get; set; }   // 专家评审
 
+    public DateOnly? ExpertReviewedOn { get; set; }
+
     public bool SupervisorApproved { get; set; } // 主管部门核准
+
+    public DateOnly? SupervisorApprovedOn { get; set; }
 
     public string Notation => $"S{(int)BusinessInformationLevel}A{(int)SystemServiceLevel}";
 }
@@ -53,6 +82,8 @@ public sealed class FilingRecord
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
+    public Guid SystemId { get; set; }
+
     public DateOnly FiledOn { get; set; }
 
     public string? CertificateNumber { get; set; } // 备案证明编号
@@ -60,4 +91,7 @@ public sealed class FilingRecord
     public string? PoliceOrgan { get; set; }       // 受理备案的公安机关
 
     public DateOnly? CertificateIssuedOn { get; set; }
+
+    /// <summary>备案证明有效期 as issued (the obligations engine extends it by each completed assessment).</summary>
+    public DateOnly? CertificateValidUntil { get; set; }
 }

@@ -1,0 +1,98 @@
+using MedGuard.Domain.Assessment;
+using MedGuard.Domain.Institutions;
+using MedGuard.Domain.Platform;
+using MedGuard.Domain.Systems;
+using MedGuard.Storage.Configurations;
+using MedGuard.Storage.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedGuard.Storage;
+
+/// <summary>
+/// The MedGuard database. The model lives here once; <see cref="SqliteMedGuardDbContext"/> and
+/// <see cref="PostgresMedGuardDbContext"/> only exist so that each provider has its own migration set (migrations
+/// are provider-specific SQL, and EF ties a migration to a context type through its [DbContext] attribute).
+/// Create contexts through <see cref="Providers.MedGuardContextFactory"/>.
+/// </summary>
+public abstract partial class MedGuardDbContext : DbContext
+{
+    protected MedGuardDbContext(DbContextOptions options, TenantScope scope)
+        : base(options)
+    {
+        Scope = scope;
+    }
+
+    /// <summary>Whose data this context sees and may change; fixed for the context's lifetime.</summary>
+    public TenantScope Scope { get; }
+
+    // The query filters read these per query (EF turns member accesses on the context into parameters), so one
+    // compiled model serves every tenant.
+    internal TenantKind ScopeKind => Scope.Kind;
+
+    internal string ScopeRegion => Scope.Region;
+
+    internal Guid ScopeInstitutionId => Scope.InstitutionId;
+
+    internal Guid ScopeAgencyId => Scope.AgencyId;
+
+    internal Guid ScopeUserId => Scope.UserId;
+
+    public DbSet<Institution> Institutions => Set<Institution>();
+
+    public DbSet<InstitutionContact> InstitutionContacts => Set<InstitutionContact>();
+
+    public DbSet<ProtectedSystem> Systems => Set<ProtectedSystem>();
+
+    public DbSet<GradingRecord> Gradings => Set<GradingRecord>();
+
+    public DbSet<FilingRecord> Filings => Set<FilingRecord>();
+
+    public DbSet<AssessmentRecord> Assessments => Set<AssessmentRecord>();
+
+    public DbSet<ItemResult> ItemResults => Set<ItemResult>();
+
+    public DbSet<RectificationItem> Rectifications => Set<RectificationItem>();
+
+    public DbSet<AssessmentAgency> Agencies => Set<AssessmentAgency>();
+
+    public DbSet<AgencyAssignment> AgencyAssignments => Set<AgencyAssignment>();
+
+    public DbSet<PlatformUser> Users => Set<PlatformUser>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        new TenantWriteGuard(this).Check();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        await new TenantWriteGuard(this).CheckAsync(cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums as their names: readable in both databases and immune to renumbering.
+        configurationBuilder.Properties<HospitalTier>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ContactRole>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<GradingObjectType>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<BusinessKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ProtectionLevel>().HaveConversion<string>().HaveMaxLength(8);
+        configurationBuilder.Properties<ItemResultValue>().HaveConversion<string>().HaveMaxLength(24);
+        configurationBuilder.Properties<RectificationStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<UserRole>().HaveConversion<string>().HaveMaxLength(24);
+
+        // Instants are UTC everywhere; SQLite hands back "unspecified" and Npgsql refuses anything but UTC.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(MedGuardDbContext).Assembly);
+        ApplyTenantFilters(modelBuilder);
+    }
+}

@@ -1,0 +1,37 @@
+using MedGuard.Domain.Institutions;
+
+namespace MedGuard.Storage.Statistics;
+
+/// <summary>
+/// The seed's survey shares for one tier (DOMAIN.md §7). Each share counts only the institutions that answered that
+/// question: an unanswered question is neither yes nor no.
+/// </summary>
+public sealed record SurveyStatistics
+{
+    /// <summary>The seed's thresholds: "≥ 5 security staff" and "≥ 1,000,000 personal-data records".</summary>
+    public const int StaffThreshold = 5;
+
+    public const long RecordsThreshold = 1_000_000;
+
+    public HospitalTier Tier { get; init; }
+
+    public int Institutions { get; init; }
+
+    public Share AtLeastFiveSecurityStaff { get; init; }
+
+    public Share AtLeastMillionRecords { get; init; }
+
+    public Share UsesCryptoDevices { get; init; }
+
+    public Share UsesCryptoAlgorithms { get; init; }
+
+    public Share UsesDomesticCryptoProducts { get; init; }
+
+    public Share UsesDomesticOperatingSystem { get; init; }
+
+    public Share UsesDomesticDatabase { get; init; }
+
+    public Share UsesDomesticMiddleware { get; init; }
+
+    public Share LacksProfessionals { get; init; }
+}

@@ -1,0 +1,66 @@
+using MedGuard.Domain.Institutions;
+
+namespace MedGuard.Storage.Statistics;
+
+/// <summary>
+/// The seed's lifecycle rates for one hospital tier (or for all, <see cref="Tier"/> null). Denominators are our
+/// documented choice — the seed gives the rates, not their formulas:
+/// 定级率 = graded systems / all systems; 备案率 = filed systems / all systems (so it never exceeds 定级率, as in the
+/// seed's 57.6 % / 53.2 %); 三级系统测评率 = level ≥ 3 systems with an assessment (in the window, if one is asked) /
+/// level ≥ 3 systems; 整改率 = systems whose rectification tasks are all closed (已整改, 复测通过 or 风险接受) / systems
+/// with any rectification task; HIS 三级定级率 = HIS graded level ≥ 3 / all HIS.
+/// </summary>
+public sealed record TierStatistics
+{
+    public HospitalTier? Tier { get; init; }
+
+    public int Institutions { get; init; }
+
+    public int Systems { get; init; }
+
+    public int Graded { get; init; }
+
+    public int Filed { get; init; }
+
+    public int Level3OrAbove { get; init; }
+
+    public int Level3OrAboveAssessed { get; init; }
+
+    public int NeedingRectification { get; init; }
+
+    public int Rectified { get; init; }
+
+    public int His { get; init; }
+
+    public int HisLevel3OrAbove { get; init; }
+
+    /// <summary>定级率.</summary>
+    public Share GradingRate => new(Graded, Systems);
+
+    /// <summary>备案率.</summary>
+    public Share FilingRate => new(Filed, Systems);
+
+    /// <summary>三级系统测评率.</summary>
+    public Share AssessmentRate => new(Level3OrAboveAssessed, Level3OrAbove);
+
+    /// <summary>整改率.</summary>
+    public Share RectificationRate => new(Rectified, NeedingRectification);
+
+    /// <summary>HIS 三级定级率.</summary>
+    public Share HisLevel3Rate => new(HisLevel3OrAbove, His);
+
+    /// <summary>Sums rows into one (tier null).</summary>
+    public static TierStatistics Total(IEnumerable<TierStatistics> rows) => rows.Aggregate(new TierStatistics(), (sum, r) => sum with
+    {
+        Institutions = sum.Institutions + r.Institutions,
+        Systems = sum.Systems + r.Systems,
+        Graded = sum.Graded + r.Graded,
+        Filed = sum.Filed + r.Filed,
+        Level3OrAbove = sum.Level3OrAbove + r.Level3OrAbove,
+        Level3OrAboveAssessed = sum.Level3OrAboveAssessed + r.Level3OrAboveAssessed,
+        NeedingRectification = sum.NeedingRectification + r.NeedingRectification,
+        Rectified = sum.Rectified + r.Rectified,
+        His = sum.His + r.His,
+        HisLevel3OrAbove = sum.HisLevel3OrAbove + r.HisLevel3OrAbove,
+    });
+}

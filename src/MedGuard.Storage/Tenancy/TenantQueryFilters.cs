@@ -1,0 +1,71 @@
+using MedGuard.Domain.Assessment;
+using MedGuard.Domain.Institutions;
+using MedGuard.Domain.Platform;
+using MedGuard.Domain.Systems;
+using MedGuard.Storage.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedGuard.Storage;
+
+// The read half of tenant isolation: one named global query filter per tenant-owned entity. Every LINQ query,
+// Include, navigation and ExecuteUpdate/ExecuteDelete through this context passes through them; only an explicit
+// IgnoreQueryFilters([TenantFilter]) bypasses them (the save guard does, to look up owners).
+//
+// EF applies the filters of the entities a filter mentions, recursively, without cycle detection. So the filters form
+// a DAG: assignments test only their own columns (which is why AgencyAssignment carries the institution's id and
+// region); institutions look at assignments; systems at institutions and assignments; everything below a system
+// asks "is my system visible?"; item results ask "is my assessment visible?".
+public abstract partial class MedGuardDbContext
+{
+    /// <summary>Name of the tenant query filter, for <c>IgnoreQueryFilters([MedGuardDbContext.TenantFilter])</c>.</summary>
+    public const string TenantFilter = "Tenant";
+
+    private void ApplyTenantFilters(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<AgencyAssignment>().HasQueryFilter(TenantFilter, a =>
+            ScopeKind == TenantKind.System
+            || (ScopeKind == TenantKind.Regulator && a.InstitutionRegion.StartsWith(ScopeRegion))
+            || (ScopeKind == TenantKind.Institution && a.InstitutionId == ScopeInstitutionId)
+            || (ScopeKind == TenantKind.Agency && a.AgencyId == ScopeAgencyId));
+
+        modelBuilder.Entity<Institution>().HasQueryFilter(TenantFilter, i =>
+            ScopeKind == TenantKind.System
+            || (ScopeKind == TenantKind.Regulator && i.Region.StartsWith(ScopeRegion))
+            || (ScopeKind == TenantKind.Institution && i.Id == ScopeInstitutionId)
+            || (ScopeKind == TenantKind.Agency && AgencyAssignments.Any(a => a.InstitutionId == i.Id)));
+
+        modelBuilder.Entity<ProtectedSystem>().HasQueryFilter(TenantFilter, s =>
+            ScopeKind == TenantKind.System
+            || (ScopeKind == TenantKind.Regulator && Institutions.Any(i => i.Id == s.InstitutionId))
+            || (ScopeKind == TenantKind.Institution && s.InstitutionId == ScopeInstitutionId)
+            || (ScopeKind == TenantKind.Agency && AgencyAssignments.Any(a => a.SystemId == s.Id)));
+
+        modelBuilder.Entity<InstitutionContact>().HasQueryFilter(TenantFilter, c =>
+            ScopeKind == TenantKind.System || Institutions.Any(i => i.Id == c.InstitutionId));
+
+        modelBuilder.Entity<GradingRecord>().HasQueryFilter(TenantFilter, g =>
+            ScopeKind == TenantKind.System || Systems.Any(s => s.Id == g.SystemId));
+
+        modelBuilder.Entity<FilingRecord>().HasQueryFilter(TenantFilter, f =>
+            ScopeKind == TenantKind.System || Systems.Any(s => s.Id == f.SystemId));
+
+        modelBuilder.Entity<AssessmentRecord>().HasQueryFilter(TenantFilter, a =>
+            ScopeKind == TenantKind.System || Systems.Any(s => s.Id == a.SystemId));
+
+        modelBuilder.Entity<RectificationItem>().HasQueryFilter(TenantFilter, r =>
+            ScopeKind == TenantKind.System || Systems.Any(s => s.Id == r.SystemId));
+
+        modelBuilder.Entity<ItemResult>().HasQueryFilter(TenantFilter, r =>
+            ScopeKind == TenantKind.System || Assessments.Any(a => a.Id == r.AssessmentId));
+
+        // The agency directory is public to hospitals and regulators (they pick an agency); an agency sees itself.
+        modelBuilder.Entity<AssessmentAgency>().HasQueryFilter(TenantFilter, g =>
+            ScopeKind != TenantKind.Agency || g.Id == ScopeAgencyId);
+
+        // Accounts and the audit trail belong to the platform's administration: a tenant sees only its own account.
+        modelBuilder.Entity<PlatformUser>().HasQueryFilter(TenantFilter, u =>
+            ScopeKind == TenantKind.System || u.Id == ScopeUserId);
+
+        modelBuilder.Entity<AuditEntry>().HasQueryFilter(TenantFilter, e => ScopeKind == TenantKind.System);
+    }
+}

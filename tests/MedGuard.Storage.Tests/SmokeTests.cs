@@ -1,7 +1,0 @@
-namespace MedGuard.Storage.Tests;
-
-public class AssemblyLoads
-{
-    [Fact]
-    public void TestAssemblyIsTheOneUnderTest() => Assert.Equal("MedGuard.Storage.Tests", typeof(AssemblyLoads).Assembly.GetName().Name);
-}
