@@ -62,7 +62,7 @@ public sealed class AuditTrail(DatabaseTarget database, TimeProvider clock, ILog
                             },
                             ++sequence,
                             previous);
-                        db.AuditEntries.Add(ToEntry(record, e.UserId));
+                        db.AuditEntries.Add(record.ToEntry());
                         previous = record.Hash;
                     }
 
@@ -90,41 +90,11 @@ public sealed class AuditTrail(DatabaseTarget database, TimeProvider clock, ILog
         var records = new List<AuditRecord>();
         await foreach (var entry in entries.WithCancellation(cancellationToken))
         {
-            records.Add(ToRecord(entry));
+            records.Add(entry.ToRecord());
         }
 
         return AuditChainVerifier.Verify(records);
     }
-
-    public static AuditRecord ToRecord(AuditEntry entry) => new()
-    {
-        Sequence = entry.Sequence,
-        At = entry.Timestamp,
-        UserId = entry.UserId?.ToString() ?? "",
-        UserName = entry.UserName ?? "",
-        SourceAddress = entry.SourceAddress ?? "",
-        Action = entry.Action,
-        EntityType = entry.EntityType ?? "",
-        EntityId = entry.EntityId ?? "",
-        Detail = entry.Detail ?? "",
-        PreviousHash = entry.PreviousHash,
-        Hash = entry.Hash,
-    };
-
-    private static AuditEntry ToEntry(AuditRecord record, Guid? userId) => new()
-    {
-        Sequence = record.Sequence,
-        Timestamp = record.At,
-        UserId = userId,
-        UserName = record.UserName,
-        SourceAddress = record.SourceAddress,
-        Action = record.Action,
-        EntityType = record.EntityType,
-        EntityId = record.EntityId,
-        Detail = record.Detail,
-        PreviousHash = record.PreviousHash,
-        Hash = record.Hash,
-    };
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
 }

@@ -21,6 +21,8 @@ public static class MedGuardServer
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
+            // The pages live in this assembly, whoever hosts it (Program, or a test project in-process).
+            ApplicationName = typeof(MedGuardServer).Assembly.GetName().Name,
             ContentRootPath = Directory.GetCurrentDirectory(),
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
@@ -77,6 +79,9 @@ public static class MedGuardServer
             a.HeaderName = "X-CSRF-TOKEN";
         });
         builder.Services.AddRazorPages();
+        // Chinese text stays readable in the HTML source instead of &#x...; entities.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
 

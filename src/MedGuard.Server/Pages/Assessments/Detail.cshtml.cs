@@ -1,4 +1,5 @@
 using MedGuard.Domain.Assessment;
+using MedGuard.Domain.Findings;
 using MedGuard.Domain.Systems;
 using MedGuard.Server.Auditing;
 using MedGuard.Server.Hosting;
@@ -67,7 +68,7 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
         var path = Path.Combine(Path.GetTempPath(), $"medguard-import-{Guid.NewGuid():N}.xlsx");
         try
         {
-            await using (var file = System.IO.File.Create(path))
+            await using (var file = global::System.IO.File.Create(path))
             {
                 await workbook.CopyToAsync(file);
             }
@@ -92,7 +93,7 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
         }
         finally
         {
-            System.IO.File.Delete(path);
+            global::System.IO.File.Delete(path);
         }
     });
 

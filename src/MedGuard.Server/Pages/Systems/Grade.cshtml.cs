@@ -62,7 +62,8 @@ public sealed class GradeModel(MedGuardDbContext db, LifecycleService lifecycle)
         }
         catch (Exception ex) when (ex is GradingException or FormatException)
         {
-            return Content($"<div class=\"alert alert-danger\">{System.Net.WebUtility.HtmlEncode(ex.Message)}</div>", "text/html; charset=utf-8");
+            var message = global::System.Net.WebUtility.HtmlEncode(ex.Message);
+            return Content($"<div class=\"alert alert-danger\">{message}</div>", "text/html; charset=utf-8");
         }
     }
 
