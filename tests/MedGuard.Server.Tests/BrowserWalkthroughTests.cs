@@ -67,10 +67,11 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         Assert.Contains("第三级", await page.TextContentAsync("#grading-state"), StringComparison.Ordinal);
 
         // 3. Filing with the police, certificate number and date.
-        await page.FillAsync("#FiledOn", DateTime.Today.AddDays(-1).ToString("yyyy-MM-dd"));
+        await page.FillAsync("#FiledOn", DateTime.Today.ToString("yyyy-MM-dd"));
         await page.FillAsync("#CertificateNumber", "11010199-E2E-0001");
         await page.ClickAsync("#file-submit");
-        await page.WaitForSelectorAsync("#system-message");
+        await page.WaitForSelectorAsync("#system-message, #system-error");
+        Assert.Null(await page.QuerySelectorAsync("#system-error"));
         Assert.Contains("11010199-E2E-0001", await page.TextContentAsync("#filing-state"), StringComparison.Ordinal);
         await Shot("05-filed");
         await page.ClickAsync("button:has-text('退出')");

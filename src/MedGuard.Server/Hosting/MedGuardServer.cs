@@ -88,6 +88,16 @@ public static class MedGuardServer
         var app = builder.Build();
         app.UseExceptionHandler("/error");
         app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.Use((context, next) =>
+        {
+            // The API answers with its own status codes and problem details, never the HTML error page.
+            if (context.Request.Path.StartsWithSegments("/api") && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+
+            return next(context);
+        });
         app.UseMiddleware<SecurityHeaders>();
         if (Directory.Exists(app.Environment.WebRootPath))
         {

@@ -7,6 +7,7 @@
     return { name: label, type: 'bar', label: { show: true, position: 'top', formatter: '{c}' }, data: data.tiers.map(function (t) { return t[key]; }) };
   }
   tier.setOption({
+    animation: false,
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: { top: 40, left: 40, right: 10, bottom: 30 },
@@ -16,6 +17,7 @@
   });
   var survey = echarts.init(document.getElementById('survey-chart'));
   survey.setOption({
+    animation: false,
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: { top: 40, left: 40, right: 10, bottom: 30 },
