@@ -5,6 +5,7 @@ using DocumentFormat.OpenXml.Spreadsheet;
 using MedGuard.Domain.Assessment;
 using MedGuard.Domain.Findings;
 using MedGuard.Standards.Catalog;
+using MedGuard.Standards.HighRisk;
 using static MedGuard.Standards.Assessment.Workbook.WorkbookLayout;
 
 namespace MedGuard.Standards.Assessment.Workbook;
@@ -157,6 +158,16 @@ public static class AssessmentWorkbookReader
             var cases = (Cell(row, HighRiskCases) ?? "")
                 .Split([',', '，', ';', '；', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .ToList();
+            foreach (var id in cases)
+            {
+                var known = HighRiskCatalog.Default.Find(id)
+                    ?? throw new WorkbookException($"第 {row.Number} 行（{code}）：未知的高风险案例编号 '{id}'（{HighRiskCatalog.Default.SourceVersion}）");
+                if (!known.AppliesAt(level))
+                {
+                    throw new WorkbookException($"第 {row.Number} 行（{code}）：高风险案例 {id} 适用于第{MedGuard.Domain.Systems.ProtectionLevelNames.Numeral(known.FromLevel)}级及以上，不适用于本表等级");
+                }
+            }
+
             items.Add(new AssessedItem(item, result, Cell(row, Evidence), risk, cases, hazard, importance));
         }
 

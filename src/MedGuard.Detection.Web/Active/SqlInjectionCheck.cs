@@ -1,0 +1,180 @@
+using MedGuard.Detection.Web.Http;
+using MedGuard.Detection.Web.Scanning;
+using MedGuard.Domain.Findings;
+
+namespace MedGuard.Detection.Web.Active;
+
+/// <summary>
+/// SQL injection (SQL注入), three techniques in order of cost: error-based (database error signatures), boolean
+/// differential (a true condition keeps the page, a false one changes it — as in the seed's
+/// <c>' and (select length(user) from dual)=8 and 's' like 's</c>), and time-based with statistical confirmation.
+/// Payloads only read; none writes or deletes.
+/// </summary>
+public sealed class SqlInjectionCheck(TimeSpan? timeUnit = null) : IActiveCheck
+{
+    private const string Title = "SQL注入";
+    private readonly int _delaySeconds = Math.Max(1, (int)Math.Round((timeUnit ?? TimeSpan.FromSeconds(1)).TotalSeconds));
+
+    public string RuleId => "sqli";
+
+    public async Task<WebFinding?> RunAsync(ActiveProbe probe, CancellationToken cancellationToken)
+    {
+        var baseline = await probe.BaselineAsync(cancellationToken).ConfigureAwait(false);
+        if (baseline is null)
+        {
+            return null;
+        }
+
+        return await ErrorBasedAsync(probe, baseline, cancellationToken).ConfigureAwait(false)
+               ?? await BooleanAsync(probe, baseline, cancellationToken).ConfigureAwait(false)
+               ?? await TimeBasedAsync(probe, baseline, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<WebFinding?> ErrorBasedAsync(ActiveProbe probe, HttpExchange baseline, CancellationToken ct)
+    {
+        if (SqlErrorSignatures.Identify(baseline.Body) is not null)
+        {
+            return null; // the page shows a database error anyway: no signal
+        }
+
+        var first = await probe.SendAsync(probe.Original + "'\"", ct).ConfigureAwait(false);
+        var dbms = first is null ? null : SqlErrorSignatures.Identify(first.Body);
+        if (dbms is null)
+        {
+            return null;
+        }
+
+        // Confirm with a different malformed value that must raise the same database's error.
+        var second = await probe.SendAsync(probe.Original + "')", ct).ConfigureAwait(false);
+        if (second is null || SqlErrorSignatures.Identify(second.Body) != dbms)
+        {
+            return null;
+        }
+
+        return Report(probe, first!, "error", new Dictionary<string, string> { ["dbms"] = dbms, ["confirmRequest"] = second.RawRequest });
+    }
+
+    private async Task<WebFinding?> BooleanAsync(ActiveProbe probe, HttpExchange baseline, CancellationToken ct)
+    {
+        var again = await probe.SecondBaselineAsync(ct).ConfigureAwait(false);
+        if (again is null || !ActiveProbe.SamePage(baseline, again))
+        {
+            return null; // the page changes by itself: a difference would prove nothing
+        }
+
+        var v = probe.Original;
+        var pairs = new List<(string True, string False, string TrueConfirm, string FalseConfirm)>
+        {
+            (v + "' AND 'mg'='mg", v + "' AND 'mg'='mh", v + "' AND 's' LIKE 's", v + "' AND 's' LIKE 't"),
+        };
+        if (probe.IsNumeric)
+        {
+            pairs.Add((v + " AND 1=1", v + " AND 1=2", v + " AND 3>2", v + " AND 2>3"));
+        }
+
+        pairs.Add((v + "\" AND \"mg\"=\"mg", v + "\" AND \"mg\"=\"mh", v + "\" AND \"s\" LIKE \"s", v + "\" AND \"s\" LIKE \"t"));
+        foreach (var (t, f, t2, f2) in pairs)
+        {
+            var trueResponse = await probe.SendAsync(t, ct).ConfigureAwait(false);
+            if (trueResponse is null || !ActiveProbe.SamePage(baseline, trueResponse, t, v))
+            {
+                continue;
+            }
+
+            var falseResponse = await probe.SendAsync(f, ct).ConfigureAwait(false);
+            if (falseResponse is null || ActiveProbe.SamePage(baseline, falseResponse, f, v))
+            {
+                continue;
+            }
+
+            // Second, different pair: the same logic written another way must behave the same.
+            var trueConfirm = await probe.SendAsync(t2, ct).ConfigureAwait(false);
+            var falseConfirm = trueConfirm is null ? null : await probe.SendAsync(f2, ct).ConfigureAwait(false);
+            if (trueConfirm is null || falseConfirm is null
+                || !ActiveProbe.SamePage(baseline, trueConfirm, t2, v) || ActiveProbe.SamePage(baseline, falseConfirm, f2, v))
+            {
+                continue;
+            }
+
+            return Report(probe, trueResponse, "boolean", new Dictionary<string, string>
+            {
+                ["falseRequest"] = falseResponse.RawRequest,
+                ["falseResponse"] = falseResponse.RawResponse,
+                ["confirmRequest"] = trueConfirm.RawRequest,
+            });
+        }
+
+        return null;
+    }
+
+    private async Task<WebFinding?> TimeBasedAsync(ActiveProbe probe, HttpExchange baseline, CancellationToken ct)
+    {
+        // Baseline timing from three unmodified requests.
+        var samples = new List<double> { baseline.Elapsed.TotalSeconds };
+        if (await probe.SecondBaselineAsync(ct).ConfigureAwait(false) is { } b2)
+        {
+            samples.Add(b2.Elapsed.TotalSeconds);
+        }
+
+        if (await probe.SendAsync(probe.Original, ct).ConfigureAwait(false) is { } b3)
+        {
+            samples.Add(b3.Elapsed.TotalSeconds);
+        }
+
+        var mean = samples.Average();
+        var sd = Math.Sqrt(samples.Sum(s => (s - mean) * (s - mean)) / Math.Max(1, samples.Count - 1));
+        var noise = Math.Max(4 * sd, 0.25);
+        if (mean + noise > probe.Pipeline.Options.Timeout.TotalSeconds / 3)
+        {
+            return null; // too slow or too noisy to time reliably within the timeout
+        }
+
+        var q = probe.IsNumeric ? "" : "'";
+        var comment = probe.IsNumeric ? "" : "-- ";
+        var templates = new[]
+        {
+            $"{q} AND (SELECT 1 FROM (SELECT SLEEP({{0}}))mg) AND {q}1{q}={q}1",
+            $"{q}; SELECT SLEEP({{0}});{comment}",
+            $"{q}; SELECT pg_sleep({{0}});{comment}",
+            $"{q}; WAITFOR DELAY '0:0:{{0}}';{comment}",
+            $"{q} AND 1=DBMS_PIPE.RECEIVE_MESSAGE('mg',{{0}}) AND {q}1{q}={q}1",
+        };
+        var d1 = _delaySeconds;
+        var d2 = 2 * _delaySeconds;
+        foreach (var template in templates)
+        {
+            var slow = await probe.SendAsync(probe.Original + string.Format(System.Globalization.CultureInfo.InvariantCulture, template, d1), ct).ConfigureAwait(false);
+            if (slow is null || slow.Elapsed.TotalSeconds - mean < 0.8 * d1 || slow.Elapsed.TotalSeconds < mean + noise)
+            {
+                continue;
+            }
+
+            // Statistical confirmation: zero delay is fast again, and a doubled delay takes about twice as long.
+            var zero = await probe.SendAsync(probe.Original + string.Format(System.Globalization.CultureInfo.InvariantCulture, template, 0), ct).ConfigureAwait(false);
+            if (zero is null || zero.Elapsed.TotalSeconds > mean + noise + (0.5 * d1))
+            {
+                continue;
+            }
+
+            var slower = await probe.SendAsync(probe.Original + string.Format(System.Globalization.CultureInfo.InvariantCulture, template, d2), ct).ConfigureAwait(false);
+            if (slower is null || slower.Elapsed.TotalSeconds - mean < 0.8 * d2 || slower.Elapsed.TotalSeconds - slow.Elapsed.TotalSeconds < 0.5 * (d2 - d1))
+            {
+                continue;
+            }
+
+            return Report(probe, slow, "time", new Dictionary<string, string>
+            {
+                ["timing"] = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"基线 {mean:0.000}s±{sd:0.000}；延时{d1}s → {slow.Elapsed.TotalSeconds:0.000}s；延时0 → {zero.Elapsed.TotalSeconds:0.000}s；延时{d2}s → {slower.Elapsed.TotalSeconds:0.000}s"),
+                ["confirmRequest"] = slower.RawRequest,
+            });
+        }
+
+        return null;
+    }
+
+    private WebFinding Report(ActiveProbe probe, HttpExchange proof, string technique, Dictionary<string, string> extra) =>
+        WebFinding.From(RuleId, Title, Severity.High, proof, probe.Parameter.Name, technique, "CWE-89",
+            InjectionRefs.InputValidation, InjectionRefs.HighRiskInput,
+            "使用参数化查询（预编译语句）访问数据库，不要把用户输入拼接进 SQL；数据库账户最小权限；关闭详细错误回显。", extra);
+}

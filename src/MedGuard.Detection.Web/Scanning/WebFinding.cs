@@ -1,0 +1,67 @@
+using MedGuard.Detection.Web.Http;
+using MedGuard.Detection.Web.Pii;
+using MedGuard.Domain.Findings;
+
+namespace MedGuard.Detection.Web.Scanning;
+
+/// <summary>
+/// A web finding: the shared <see cref="Finding"/> plus where on the site it is (URL, method, parameter) and how it was
+/// shown (technique). Evidence always holds the raw request and response, with personal data masked.
+/// </summary>
+public sealed record WebFinding(Finding Finding, string Url, string Method, string? Parameter, string? Technique)
+{
+    public string RuleId => Finding.RuleId;
+
+    public Severity Severity => Finding.Severity;
+
+    public string Request => Finding.Evidence.GetValueOrDefault("request", "");
+
+    public string Response => Finding.Evidence.GetValueOrDefault("response", "");
+
+    public static WebFinding From(
+        string ruleId,
+        string title,
+        Severity severity,
+        HttpExchange proof,
+        string? parameter = null,
+        string? technique = null,
+        string? cwe = null,
+        IReadOnlyList<string>? standardRefs = null,
+        IReadOnlyList<string>? highRiskCases = null,
+        string? remediation = null,
+        IReadOnlyDictionary<string, string>? extra = null,
+        string? url = null)
+    {
+        var target = url ?? proof.Request.Url.GetLeftPart(UriPartial.Path);
+        var evidence = new Dictionary<string, string>
+        {
+            ["request"] = PersonalDataScanner.Mask(proof.RawRequest),
+            ["response"] = PersonalDataScanner.Mask(proof.RawResponse),
+        };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string>())
+        {
+            evidence[k] = PersonalDataScanner.Mask(v);
+        }
+
+        var locations = new List<string> { $"{proof.Request.Method} {target}" };
+        if (parameter is not null)
+        {
+            locations.Add($"parameter:{parameter}");
+        }
+
+        var finding = new Finding
+        {
+            RuleId = ruleId,
+            Title = title,
+            Severity = severity,
+            Target = target,
+            Locations = locations,
+            Evidence = evidence,
+            Cwe = cwe,
+            StandardRefs = standardRefs ?? [],
+            HighRiskCases = highRiskCases ?? [],
+            Remediation = remediation,
+        };
+        return new WebFinding(finding, target, proof.Request.Method, parameter, technique);
+    }
+}

@@ -1,0 +1,25 @@
+using MedGuard.Detection.Web.Crawl;
+using MedGuard.Detection.Web.Http;
+using MedGuard.Detection.Web.Templates;
+
+namespace MedGuard.Detection.Web.Scanning;
+
+public sealed record WebScanOptions
+{
+    public HttpPipelineOptions Http { get; init; } = new();
+
+    public CrawlOptions Crawl { get; init; } = new();
+
+    /// <summary>Templates to run; null means the bundled ones.</summary>
+    public IReadOnlyList<CheckTemplate>? Templates { get; init; }
+
+    public LoginRecipe? Login { get; init; }
+
+    public bool ActiveChecks { get; init; } = true;
+
+    /// <summary>Delay unit of time-based SQL injection probes (whole seconds; the confirmation uses twice this).</summary>
+    public TimeSpan TimeBasedDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Phase messages for a progress display (Chinese).</summary>
+    public Action<string>? Progress { get; init; }
+}

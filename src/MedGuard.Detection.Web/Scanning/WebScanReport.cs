@@ -1,0 +1,23 @@
+using MedGuard.Domain.Findings;
+
+namespace MedGuard.Detection.Web.Scanning;
+
+/// <summary>What a scan of one site produced, plus the figures the seed's summary is made of.</summary>
+public sealed record WebScanReport(
+    string Target,
+    long Requests,
+    TimeSpan Duration,
+    IReadOnlyList<WebFinding> Findings,
+    int PagesCrawled,
+    int EndpointsFound,
+    int ParametersTested)
+{
+    public int Count(Severity severity) => Findings.Count(f => f.Severity == severity);
+
+    /// <summary>Distinct kinds of vulnerability (rule ids), as the seed counts "18 kinds".</summary>
+    public int Kinds => Findings.Select(f => f.RuleId).Distinct(StringComparer.Ordinal).Count();
+
+    /// <summary>The seed's summary line: 共发现 N 种漏洞，高危 x 个、中危 y 个、低危 z 个.</summary>
+    public string Summary =>
+        $"共发现 {Kinds} 种漏洞、{Findings.Count} 个漏洞：高危 {Count(Severity.High)} 个、中危 {Count(Severity.Medium)} 个、低危 {Count(Severity.Low)} 个";
+}

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using MedGuard.Detection.Web.Active;
+using MedGuard.Detection.Web.Crawl;
+using MedGuard.Detection.Web.Http;
+using MedGuard.Detection.Web.Pii;
+using MedGuard.Detection.Web.Scope;
+using MedGuard.Detection.Web.Templates;
+
+namespace MedGuard.Detection.Web.Scanning;
+
+/// <summary>
+/// Scans one site inside an authorized scope: optional login, soft-404 profile, crawl, check templates, active checks
+/// on every discovered parameter, and the personal data scan of every response seen.
+/// </summary>
+public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? options = null)
+{
+    private readonly WebScanOptions _options = options ?? new WebScanOptions();
+
+    public async Task<WebScanReport> ScanAsync(Uri target, CancellationToken cancellationToken = default)
+    {
+        if (!scope.Allows(target))
+        {
+            throw new OutOfScopeException(target);
+        }
+
+        var watch = Stopwatch.StartNew();
+        using var pipeline = new SafeHttpPipeline(scope, _options.Http);
+        var templates = new TemplateRunner(pipeline, _options.Templates ?? TemplateLoader.LoadBundled());
+        var findings = new ConcurrentDictionary<string, WebFinding>(StringComparer.Ordinal);
+        var piiSeen = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        Soft404Profile? soft404 = null;
+
+        void Add(WebFinding f) => findings.TryAdd($"{f.Finding.Fingerprint}", f);
+
+        void Observe(HttpExchange exchange)
+        {
+            foreach (var f in templates.EvaluatePassive(exchange, soft404))
+            {
+                Add(f);
+            }
+
+            var page = exchange.Request.Url.GetLeftPart(UriPartial.Path);
+            if (!piiSeen.ContainsKey(page) && PersonalDataExposure.Evaluate(exchange) is { } pii && piiSeen.TryAdd(page, true))
+            {
+                Add(pii);
+            }
+        }
+
+        // Every response the scan receives — login, crawl, templates, probes — goes through the passive checks.
+        pipeline.Exchanged += Observe;
+        if (_options.Login is not null)
+        {
+            _options.Progress?.Invoke("登录");
+            await _options.Login.RunAsync(pipeline, target, cancellationToken).ConfigureAwait(false);
+        }
+
+        _options.Progress?.Invoke("识别软 404");
+        soft404 = await Soft404Profile.BuildAsync(pipeline, target, cancellationToken).ConfigureAwait(false);
+
+        _options.Progress?.Invoke("爬取站点");
+        var crawler = new Crawler(pipeline, _options.Crawl);
+        var crawl = await crawler.CrawlAsync(target, cancellationToken).ConfigureAwait(false);
+
+        _options.Progress?.Invoke($"运行检测模板（{templates.Templates.Count} 个）");
+        foreach (var f in await templates.RunRequestsAsync(target, soft404, cancellationToken).ConfigureAwait(false))
+        {
+            Add(f);
+        }
+
+        var parameters = 0;
+        if (_options.ActiveChecks)
+        {
+            var probes = crawl.Endpoints
+                .SelectMany(e => e.Parameters.Where(p => !IsSessionToken(p.Name)).Select(p => (Endpoint: e, Parameter: p)))
+                .ToList();
+            parameters = probes.Count;
+            _options.Progress?.Invoke($"主动检测 {crawl.Endpoints.Count} 个接口的 {probes.Count} 个参数");
+            IActiveCheck[] checks =
+            [
+                new SqlInjectionCheck(_options.TimeBasedDelay),
+                new ReflectedXssCheck(),
+                new CommandInjectionCheck(),
+                new PathTraversalCheck(),
+                new OpenRedirectCheck(),
+            ];
+            using var slots = new SemaphoreSlim(Math.Max(1, _options.Http.PerHostConcurrency));
+            await Task.WhenAll(probes.Select(async item =>
+            {
+                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var probe = new ActiveProbe(pipeline, item.Endpoint, item.Parameter, null);
+                    foreach (var check in checks.Where(c => c.Applies(probe)))
+                    {
+                        if (pipeline.IsHostSkipped(item.Endpoint.Url))
+                        {
+                            return;
+                        }
+
+                        if (await check.RunAsync(probe, cancellationToken).ConfigureAwait(false) is { } f)
+                        {
+                            Add(f);
+                        }
+                    }
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            })).ConfigureAwait(false);
+        }
+
+        var ordered = findings.Values
+            .OrderByDescending(f => f.Severity)
+            .ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .ThenBy(f => f.Url, StringComparer.Ordinal)
+            .ThenBy(f => f.Parameter, StringComparer.Ordinal)
+            .ToList();
+        return new WebScanReport(target.AbsoluteUri, pipeline.RequestsSent, watch.Elapsed, ordered, crawl.Pages.Count, crawl.Endpoints.Count, parameters);
+    }
+
+    /// <summary>Anti-forgery tokens and view state: tampering with them only gets the request rejected.</summary>
+    private static bool IsSessionToken(string name) => SessionToken().IsMatch(name);
+
+    [GeneratedRegex(@"(?i)(csrf|xsrf|requestverificationtoken|__viewstate|__eventvalidation|authenticity_token|nonce)")]
+    private static partial Regex SessionToken();
+}

@@ -1,0 +1,31 @@
+using MedGuard.Detection.Web.Scope;
+
+namespace MedGuard.Detection.Web.Tests;
+
+public sealed class AuthorizedScopeTests
+{
+    [Fact]
+    public void OnlyRegisteredHostsAndPortsAreAllowed()
+    {
+        var scope = AuthorizedScope.Parse("targets:\n  - host: 127.0.0.1\n    ports: [8080]\n  - host: '*.hospital.test'\n", "scope.yaml");
+        Assert.True(scope.Allows(new Uri("http://127.0.0.1:8080/a")));
+        Assert.False(scope.Allows(new Uri("http://127.0.0.1:8081/a")));
+        Assert.False(scope.Allows(new Uri("http://127.0.0.2:8080/a")));
+        Assert.True(scope.Allows(new Uri("https://www.hospital.test/")));
+        Assert.False(scope.Allows(new Uri("https://www.hospital.test:8443/")));
+        Assert.False(scope.Allows(new Uri("https://hospital.test.evil.invalid/")));
+        Assert.False(scope.Allows(new Uri("ftp://127.0.0.1:8080/")));
+    }
+
+    [Theory]
+    [InlineData("targets: []", "缺少 targets")]
+    [InlineData("targets:\n  - host: http://x/\n", "主机名")]
+    [InlineData("targets:\n  - host: a\n    ports: [70000]\n", "端口")]
+    [InlineData("targets:\n  - host: [a\n", "第")]
+    public void BadScopeFilesGiveAClearError(string yaml, string expected)
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => AuthorizedScope.Parse(yaml, "scope.yaml"));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("scope.yaml", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using MedGuard.Detection.Web.Http;
+using MedGuard.Detection.Web.Scope;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace MedGuard.Detection.Web.Tests;
+
+public sealed class SafeHttpPipelineTests
+{
+    private static int _inFlight;
+    private static int _maxInFlight;
+
+    private static Task<LocalServer> Server() => LocalServer.StartAsync(app =>
+    {
+        app.MapGet("/ok", () => "ok");
+        app.MapGet("/away", () => Results.Redirect("http://medguard-redirect.invalid/x"));
+        app.MapGet("/inside", (HttpContext c) => Results.Redirect("/ok"));
+        app.MapGet("/big", async (HttpContext c) =>
+        {
+            var chunk = new byte[64 * 1024];
+            for (var i = 0; i < 80; i++)
+            {
+                await c.Response.Body.WriteAsync(chunk);
+            }
+        });
+        app.MapGet("/slow", async () =>
+        {
+            await Task.Delay(3000);
+            return "late";
+        });
+        app.MapGet("/count", async () =>
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            InterlockedMax(ref _maxInFlight, now);
+            await Task.Delay(150);
+            Interlocked.Decrement(ref _inFlight);
+            return "x";
+        });
+        app.MapGet("/cookie", (HttpContext c) =>
+        {
+            c.Response.Headers.Append("Set-Cookie", "sid=s3cr3t; path=/");
+            return "set";
+        });
+        app.MapMethods("/put", ["PUT"], () => "put");
+    });
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
+    private static SafeHttpPipeline Pipeline(LocalServer s, HttpPipelineOptions? o = null) =>
+        new(AuthorizedScope.ForOrigin(s.BaseUrl), o ?? new HttpPipelineOptions { GlobalRatePerSecond = 0, PerHostRatePerSecond = 0 });
+
+    [Fact]
+    public async Task RequestOutsideScopeIsRefusedBeforeAnythingIsSent()
+    {
+        await using var s = await Server();
+        using var p = Pipeline(s);
+        var otherPort = new Uri($"http://127.0.0.1:{s.BaseUrl.Port + 1}/ok");
+        await Assert.ThrowsAsync<OutOfScopeException>(() => p.SendAsync(ScanRequest.Get(otherPort)));
+        await Assert.ThrowsAsync<OutOfScopeException>(() => p.SendAsync(ScanRequest.Get(new Uri("http://medguard-other.invalid/"))));
+        Assert.Equal(0, p.RequestsSent);
+    }
+
+    [Fact]
+    public async Task RedirectOutOfScopeIsNotFollowedButInScopeIs()
+    {
+        await using var s = await Server();
+        using var p = Pipeline(s);
+        var away = await p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "away")), followRedirects: true);
+        Assert.Equal(302, away.Status);
+        Assert.Equal("medguard-redirect.invalid", away.RedirectRefused?.Host);
+        Assert.Equal(1, p.RequestsSent);
+
+        var inside = await p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "inside")), followRedirects: true);
+        Assert.Equal(200, inside.Status);
+        Assert.Equal("ok", inside.Body);
+        Assert.Equal(3, p.RequestsSent);
+    }
+
+    [Fact]
+    public async Task BudgetPerHostStopsTheScan()
+    {
+        await using var s = await Server();
+        using var p = Pipeline(s, new HttpPipelineOptions { RequestBudgetPerHost = 3, GlobalRatePerSecond = 0, PerHostRatePerSecond = 0 });
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(200, (await p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "ok")))).Status);
+        }
+
+        await Assert.ThrowsAsync<RequestBudgetExhaustedException>(() => p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "ok"))));
+        Assert.Equal(3, p.RequestsSent);
+    }
+
+    [Fact]
+    public async Task HugeResponseIsCutAtTheCap()
+    {
+        await using var s = await Server();
+        using var p = Pipeline(s, new HttpPipelineOptions { MaxResponseBytes = 100_000, GlobalRatePerSecond = 0, PerHostRatePerSecond = 0 });
+        var e = await p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "big")));
+        Assert.True(e.Truncated);
+        Assert.Equal(100_000, e.BodyBytes);
+        Assert.Contains("截断", e.RawResponse, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SlowResponseTimesOutAndFailingHostIsSkipped()
+    {
+        await using var s = await Server();
+        using var p = Pipeline(s, new HttpPipelineOptions { Timeout = TimeSpan.FromMilliseconds(300), MaxConsecutiveFailures = 2, GlobalRatePerSecond = 0, PerHostRatePerSecond = 0 });
+        var e = await p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "slow")));
+        Assert.True(e.Failed);
+        Assert.Contains("超时", e.Error, StringComparison.Ordinal);
+        await p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "slow")));
+        Assert.True(p.IsHostSkipped(s.BaseUrl));
+        await Assert.ThrowsAsync<HostSkippedException>(() => p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "ok"))));
+    }
+
+    [Fact]
+    public async Task RefusedConnectionsCountAsFailures()
+    {
+        // A port this test opened and closed again: nothing listens there any more.
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var url = new Uri($"http://127.0.0.1:{port}/");
+        using var p = new SafeHttpPipeline(AuthorizedScope.ForOrigin(url), new HttpPipelineOptions { MaxConsecutiveFailures = 2 });
+        Assert.True((await p.SendAsync(ScanRequest.Get(url))).Failed);
+        Assert.True((await p.SendAsync(ScanRequest.Get(url))).Failed);
+        await Assert.ThrowsAsync<HostSkippedException>(() => p.SendAsync(ScanRequest.Get(url)));
+    }
+
+    [Fact]
+    public async Task SafeModeRefusesDestructiveMethods()
+    {
+        await using var s = await Server();
+        using (var p = Pipeline(s))
+        {
+            await Assert.ThrowsAsync<UnsafeMethodException>(() => p.SendAsync(new ScanRequest("PUT", new Uri(s.BaseUrl, "put"))));
+            await Assert.ThrowsAsync<UnsafeMethodException>(() => p.SendAsync(new ScanRequest("DELETE", new Uri(s.BaseUrl, "put"))));
+        }
+
+        using var unsafeMode = Pipeline(s, new HttpPipelineOptions { SafeMode = false });
+        Assert.Equal("put", (await unsafeMode.SendAsync(new ScanRequest("PUT", new Uri(s.BaseUrl, "put")))).Body);
+    }
+
+    [Fact]
+    public async Task PerHostRateAndConcurrencyAreBounded()
+    {
+        await using var s = await Server();
+        using (var p = Pipeline(s, new HttpPipelineOptions { PerHostRatePerSecond = 20, GlobalRatePerSecond = 1000 }))
+        {
+            var watch = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, 21).Select(_ => p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "ok")))));
+            Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(900), $"21 requests at 20/s took {watch.Elapsed}");
+        }
+
+        _maxInFlight = 0;
+        using var c = Pipeline(s, new HttpPipelineOptions { PerHostConcurrency = 2, GlobalConcurrency = 8, GlobalRatePerSecond = 0, PerHostRatePerSecond = 0 });
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => c.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "count")))));
+        Assert.InRange(_maxInFlight, 1, 2);
+    }
+
+    [Fact]
+    public async Task CookiesAreKeptAndShownInTheRawRequest()
+    {
+        await using var s = await Server();
+        using var p = Pipeline(s);
+        await p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "cookie")));
+        var next = await p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "ok")));
+        Assert.Contains("Cookie: sid=s3cr3t", next.RawRequest, StringComparison.Ordinal);
+        Assert.StartsWith("GET /ok HTTP/1.1\nHost: 127.0.0.1:", next.RawRequest, StringComparison.Ordinal);
+    }
+}
