@@ -13,9 +13,16 @@ public class AuditChainTests
         {
             var draft = new AuditRecord
             {
-                Sequence = 0, At = at.AddMinutes(i), UserName = "zhangsan", Action = "update", EntityType = "system",
-                EntityId = i.ToString(System.Globalization.CultureInfo.InvariantCulture), Detail = "定级为第三级",
-                SourceAddress = "127.0.0.1", PreviousHash = "", Hash = "",
+                Sequence = 0,
+                At = at.AddMinutes(i),
+                UserName = "zhangsan",
+                Action = "update",
+                EntityType = "system",
+                EntityId = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Detail = "定级为第三级",
+                SourceAddress = "127.0.0.1",
+                PreviousHash = "",
+                Hash = "",
             };
             var record = AuditChain.Seal(draft, i, previous);
             records.Add(record);

@@ -195,7 +195,7 @@ public static class PlatformApi
             .Select(a => new AgencyView(a.Id, a.Name, a.CertificateNumber)).ToListAsync()));
         api.MapGet("/dashboard", async (MedGuardDbContext db) =>
         {
-            var (tiers, regions, total) = await SectorStatistics.ComputeAsync(db, IndexModel.RegionName);
+            var (tiers, regions, total) = await SectorDashboard.ComputeAsync(db, IndexModel.RegionName);
             return Results.Ok(new { tiers, regions, total });
         }).RequireAuthorization(Policies.Sector).WithSummary("行业态势（定级率、备案率、测评率、整改率）");
 

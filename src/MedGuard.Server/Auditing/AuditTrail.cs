@@ -1,4 +1,3 @@
-using MedGuard.Domain.Platform;
 using MedGuard.Security.Audit;
 using MedGuard.Storage;
 using MedGuard.Storage.Providers;

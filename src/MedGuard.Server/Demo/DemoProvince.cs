@@ -287,10 +287,10 @@ public sealed class DemoProvince
         var assessedCount = (int)Math.Round(level3.Count * profile.Level3AssessedRate);
         var assessedSystems = level3.Take(assessedCount).ToList();
         // A few level-2 systems are assessed too (every two years in the health sector).
-        assessedSystems.AddRange(systems.Where(x => x.System.Grading?.Level == ProtectionLevel.Level2 && x.System.Filing is not null)
-            .Take((int)Math.Round(assessedCount * 0.3)));
+        // A tenth of the filed level-2 systems are assessed too (every two years in the health sector).
+        var filedLevel2 = systems.Where(x => x.System.Grading?.Level == ProtectionLevel.Level2 && x.System.Filing is not null).ToList();
+        assessedSystems.AddRange(filedLevel2.Take((int)Math.Round(filedLevel2.Count * 0.1)));
 
-        var tasks = new List<RectificationItem>();
         foreach (var (institution, system) in assessedSystems)
         {
             var agency = agencies[random.Next(agencies.Count)];
@@ -336,30 +336,35 @@ public sealed class DemoProvince
                     DueOn = assessedOn.AddDays(95),
                 };
                 system.Rectifications.Add(task);
-                tasks.Add(task);
             }
         }
 
-        // 整改率: the quota of tasks that are closed (fixed, re-tested, or risk accepted).
-        var closed = (int)Math.Round(tasks.Count * profile.RectifiedRate);
-        foreach (var (task, n) in tasks.OrderBy(_ => random.Next()).Select((t, n) => (t, n)))
+        // 整改率 (per system, as the survey counts it): the quota of assessed systems whose every task is closed
+        // (fixed, re-tested, or risk accepted); the others keep at least one task open.
+        var withTasks = assessedSystems.Select(x => x.System).Where(s => s.Rectifications.Count > 0).OrderBy(_ => random.Next()).ToList();
+        var rectifiedSystems = (int)Math.Round(withTasks.Count * profile.RectifiedRate);
+        foreach (var (system, n) in withTasks.Select((s, n) => (s, n)))
         {
-            if (n < closed)
+            var closedTasks = n < rectifiedSystems ? system.Rectifications.Count : random.Next(0, system.Rectifications.Count);
+            foreach (var (task, k) in system.Rectifications.Select((t, k) => (t, k)))
             {
-                var verified = random.NextDouble() < 0.6;
-                task.Status = verified ? RectificationStatus.Verified : RectificationStatus.Fixed;
-                task.FixedOn = task.CreatedOn!.Value.AddDays(random.Next(10, 80));
-                task.FixEvidence = "已按整改方案完成加固，附配置截图（演示数据）";
-                if (verified)
+                if (k < closedTasks)
                 {
-                    task.RetestedOn = task.FixedOn.Value.AddDays(14);
-                    task.RetestPassed = true;
-                    task.RetestNote = "复测通过";
+                    var verified = random.NextDouble() < 0.6;
+                    task.Status = verified ? RectificationStatus.Verified : RectificationStatus.Fixed;
+                    task.FixedOn = task.CreatedOn!.Value.AddDays(random.Next(10, 80));
+                    task.FixEvidence = "已按整改方案完成加固，附配置截图（演示数据）";
+                    if (verified)
+                    {
+                        task.RetestedOn = task.FixedOn.Value.AddDays(14);
+                        task.RetestPassed = true;
+                        task.RetestNote = "复测通过";
+                    }
                 }
-            }
-            else
-            {
-                task.Status = random.NextDouble() < 0.4 ? RectificationStatus.InProgress : RectificationStatus.Open;
+                else
+                {
+                    task.Status = random.NextDouble() < 0.4 ? RectificationStatus.InProgress : RectificationStatus.Open;
+                }
             }
         }
     }

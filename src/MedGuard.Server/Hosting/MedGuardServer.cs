@@ -1,4 +1,3 @@
-using System.Text;
 using MedGuard.Security.Passwords;
 using MedGuard.Security.Protection;
 using MedGuard.Server.Accounts;

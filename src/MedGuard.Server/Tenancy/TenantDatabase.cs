@@ -1,6 +1,5 @@
 using MedGuard.Server.Auditing;
 using MedGuard.Server.Hosting;
-using MedGuard.Storage;
 using MedGuard.Storage.Providers;
 
 namespace MedGuard.Server.Tenancy;

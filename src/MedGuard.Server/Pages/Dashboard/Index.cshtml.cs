@@ -24,7 +24,7 @@ public sealed class IndexModel(MedGuardDbContext db) : PageModel
 
     public async Task OnGetAsync()
     {
-        (Tiers, Regions, Total) = await SectorStatistics.ComputeAsync(db, RegionName);
+        (Tiers, Regions, Total) = await SectorDashboard.ComputeAsync(db, RegionName);
         // Escaped for an HTML script element: '<' becomes \u003C, so the JSON cannot close the element.
         ChartJson = JsonSerializer.Serialize(new { tiers = Tiers }, new JsonSerializerOptions
         {
