@@ -66,6 +66,13 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         Assert.Contains("定级完成：第3级（S3A1）", await page.TextContentAsync("#system-message"), StringComparison.Ordinal);
         Assert.Contains("第三级", await page.TextContentAsync("#grading-state"), StringComparison.Ordinal);
 
+        // Expert review and the supervisor's approval come between grading and filing.
+        await page.FillAsync("#ExpertReviewedOn", DateTime.Today.ToString("yyyy-MM-dd"));
+        await page.FillAsync("#SupervisorApprovedOn", DateTime.Today.ToString("yyyy-MM-dd"));
+        await page.ClickAsync("button:has-text('记录')");
+        await page.WaitForSelectorAsync("#system-message");
+        Assert.Contains("专家评审：已完成", await page.TextContentAsync("#review-state"), StringComparison.Ordinal);
+
         // 3. Filing with the police, certificate number and date.
         await page.FillAsync("#FiledOn", DateTime.Today.ToString("yyyy-MM-dd"));
         await page.FillAsync("#CertificateNumber", "11010199-E2E-0001");

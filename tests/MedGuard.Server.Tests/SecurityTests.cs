@@ -35,6 +35,13 @@ public sealed class SecurityTests
         Assert.DoesNotContain("Exception", forgedBody, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", forgedBody, StringComparison.Ordinal);
 
+        // The API is described by OpenAPI.
+        using var openApi = await http.GetAsync("/openapi/v1.json");
+        var document = await openApi.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
+        Assert.Contains("\"/api/systems/{id}/grading\"", document, StringComparison.Ordinal);
+        Assert.Contains("\"/api/assessments/{id}/conclusion\"", document, StringComparison.Ordinal);
+
         // Unauthenticated pages redirect to login; the API answers 401.
         using var systems = await http.GetAsync("/systems");
         Assert.Equal(HttpStatusCode.Redirect, systems.StatusCode);

@@ -55,6 +55,35 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
         });
     }
 
+    /// <summary>专家评审 and 主管部门核准: the two steps between grading and filing for level 2 and above.</summary>
+    public async Task<IActionResult> OnPostReviewAsync(Guid id, DateOnly? expertReviewedOn, DateOnly? supervisorApprovedOn)
+    {
+        if (!CanEdit)
+        {
+            return Forbid();
+        }
+
+        return await RunAsync(id, async () =>
+        {
+            var system = await lifecycle.LoadSystemAsync(db, id);
+            var grading = system.Grading ?? throw new LifecycleException("请先完成定级");
+            foreach (var date in new[] { expertReviewedOn, supervisorApprovedOn })
+            {
+                if (date is { } d && (d < grading.GradedOn || d > lifecycle.Today))
+                {
+                    throw new LifecycleException("评审和核准日期应在定级日期与今天之间");
+                }
+            }
+
+            grading.ExpertReviewed = expertReviewedOn is not null;
+            grading.ExpertReviewedOn = expertReviewedOn;
+            grading.SupervisorApproved = supervisorApprovedOn is not null;
+            grading.SupervisorApprovedOn = supervisorApprovedOn;
+            await db.SaveChangesAsync();
+            return "已记录专家评审与主管部门核准";
+        });
+    }
+
     public async Task<IActionResult> OnPostAssessAsync(Guid id, DateOnly assessedOn, string template)
     {
         if (!CanAssess)
