@@ -110,6 +110,7 @@ public class RealApkTests
         var r = TestApks.Report("AndroGoat.apk");
         Assert.NotNull(r.NetworkSecurityConfig);
         Assert.True(r.NetworkSecurityConfig.TrustsUserCertificates);
+        AssertAt("AndroGoat.apk", "nsc_trust_user_certificates", "res/xml/network_security_config.xml");
         Assert.True(r.NetworkSecurityConfig.CleartextPermitted);
         Assert.True(r.CleartextTrafficPermitted);
     }

@@ -27,6 +27,9 @@ public sealed class RuleEngine(RuleCatalog catalog)
                 case "exported_component":
                     EvaluateExported(rule, app.Manifest, hits);
                     break;
+                case "network_config" when app.NetworkSecurityConfig is { TrustsUserCertificates: true } nsc:
+                    hits.Add(new RuleHit(rule, nsc.Path, "<trust-anchors> 含 <certificates src=\"user\"/>（非 debug-overrides）"));
+                    break;
             }
         }
 
