@@ -1,0 +1,130 @@
+using System.CommandLine;
+using MedGuard.Detection.Web.Http;
+using MedGuard.Detection.Web.Reporting;
+using MedGuard.Detection.Web.Scanning;
+using MedGuard.Detection.Web.Scope;
+using MedGuard.Detection.Web.Templates;
+using MedGuard.Domain.Findings;
+using Spectre.Console;
+
+namespace MedGuard.Cli.Commands;
+
+/// <summary><c>medguard scan web</c> — website detection inside the registered scope (网站漏洞检测).</summary>
+internal sealed class WebScanCommands : ICommandModule
+{
+    public void Register(RootCommand root)
+    {
+        var scan = CommandTree.GetOrAdd(root, "scan", "远程检测");
+        scan.Subcommands.Add(Web());
+    }
+
+    private static Command Web()
+    {
+        var scope = new Option<string>("--scope") { Description = "授权检测范围文件（YAML：targets: [{host, ports}]）", Required = true };
+        var url = new Option<string>("--url") { Description = "检测起始地址，必须在授权范围内", Required = true };
+        var login = new Option<string?>("--login") { Description = "登录流程（YAML 步骤：取页面、提取 CSRF 令牌、提交表单）" };
+        var templates = new Option<string?>("--templates") { Description = "用户模板目录（*.yaml），与内置模板一起运行" };
+        var format = new Option<string>("--format") { Description = "table | json | sarif", DefaultValueFactory = _ => "table" };
+        var rate = new Option<double>("--rate") { Description = "每台主机每秒最多请求数", DefaultValueFactory = _ => 20 };
+        var budget = new Option<int>("--budget") { Description = "每台主机最多请求数", DefaultValueFactory = _ => 5000 };
+        var maxPages = new Option<int>("--max-pages") { Description = "最多爬取页面数", DefaultValueFactory = _ => 200 };
+        var noActive = new Option<bool>("--passive-only") { Description = "只做爬取与模板检测，不发送注入类探测" };
+        var command = new Command("web", "网站检测：爬取、模板检测、SQL 注入等主动检测、个人信息泄露")
+        {
+            scope, url, login, templates, format, rate, budget, maxPages, noActive,
+        };
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var fmt = OutputFormat.Check(parse.GetValue(format), "table", "json", "sarif");
+            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new CliException($"--url '{parse.GetValue(url)}' 不是 http(s) 地址");
+            }
+
+            var authorized = AuthorizedScope.Load(parse.GetValue(scope)!);
+            if (!authorized.Allows(target))
+            {
+                throw new CliException($"{target} 不在授权检测范围内（{string.Join("、", authorized.Entries.Select(e => $"{e.Host}:{string.Join(",", e.Ports)}"))}），拒绝检测");
+            }
+
+            if (parse.GetValue(rate) <= 0 || parse.GetValue(budget) <= 0 || parse.GetValue(maxPages) <= 0)
+            {
+                throw new CliException("--rate、--budget、--max-pages 必须为正数");
+            }
+
+            var all = TemplateLoader.LoadBundled().ToList();
+            if (parse.GetValue(templates) is { } dir)
+            {
+                all.AddRange(TemplateLoader.LoadDirectory(dir));
+                TemplateLoader.EnsureUniqueIds(all);
+            }
+
+            var interactive = error == Console.Error && !Console.IsErrorRedirected;
+            var options = new WebScanOptions
+            {
+                Templates = all,
+                Login = parse.GetValue(login) is { } recipe ? LoginRecipe.Load(recipe) : null,
+                ActiveChecks = !parse.GetValue(noActive),
+                Http = new HttpPipelineOptions { PerHostRatePerSecond = parse.GetValue(rate), RequestBudgetPerHost = parse.GetValue(budget) },
+                Crawl = new Detection.Web.Crawl.CrawlOptions { MaxPages = parse.GetValue(maxPages) },
+                Progress = interactive ? phase => error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {phase}…") : null,
+            };
+
+            WebScanReport report;
+            try
+            {
+                report = new WebScanner(authorized, options).ScanAsync(target).GetAwaiter().GetResult();
+            }
+            catch (ScanRefusedException ex)
+            {
+                throw new CliException(ex.Message);
+            }
+
+            switch (fmt)
+            {
+                case "json":
+                    output.WriteLine(WebScanJson.Write(report));
+                    break;
+                case "sarif":
+                    output.WriteLine(WebScanSarif.Write(report));
+                    break;
+                default:
+                    WriteTable(output, report);
+                    break;
+            }
+
+            if (fmt != "table" && interactive)
+            {
+                error.WriteLine(report.Summary);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static void WriteTable(TextWriter output, WebScanReport report)
+    {
+        var console = OutputFormat.Console(output);
+        console.Profile.Width = 160;
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumn("等级").AddColumn("漏洞").AddColumn("方法").AddColumn("地址").AddColumn("参数").AddColumn("手段").AddColumn("CWE");
+        foreach (var f in report.Findings)
+        {
+            table.AddRow(
+                Markup.Escape(f.Severity.ToChinese()),
+                Markup.Escape(f.Finding.Title),
+                Markup.Escape(f.Method),
+                Markup.Escape(f.Url),
+                Markup.Escape(f.Parameter ?? "-"),
+                Markup.Escape(f.Technique ?? "-"),
+                Markup.Escape(f.Finding.Cwe ?? "-"));
+        }
+
+        console.Write(table);
+        output.WriteLine($"目标 {report.Target}：爬取 {report.PagesCrawled} 个页面，发现 {report.EndpointsFound} 个接口，检测 {report.ParametersTested} 个参数，发送 {report.Requests} 个请求，用时 {report.Duration.TotalSeconds:0.0} 秒");
+        output.WriteLine(report.Summary);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using MedGuard.TestTargets.HospitalPortal;
+
+namespace MedGuard.Cli.Tests;
+
+/// <summary><c>medguard scan web</c> against the vulnerable hospital portal this test starts on 127.0.0.1.</summary>
+public sealed class WebScanCommandTests : IAsyncLifetime
+{
+    private RunningPortal _portal = null!;
+    private string _scope = null!;
+
+    public async Task InitializeAsync()
+    {
+        _portal = await PortalApp.StartAsync(PortalMode.Vulnerable);
+        _scope = Path.Combine(Path.GetTempPath(), $"mg-scope-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(_scope, $"targets:\n  - host: 127.0.0.1\n    ports: [{_portal.BaseUrl.Port}]\n");
+    }
+
+    public async Task DisposeAsync()
+    {
+        File.Delete(_scope);
+        await _portal.DisposeAsync();
+    }
+
+    [Fact]
+    public void JsonHasExactlyTheIssuesShape()
+    {
+        var recipe = Path.Combine(AppContext.BaseDirectory, "login-recipe.yaml");
+        var run = CliRun.Of("scan", "web", "--scope", _scope, "--url", _portal.BaseUrl.AbsoluteUri, "--login", recipe, "--format", "json", "--rate", "200");
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var doc = JsonDocument.Parse(run.Output);
+        var root = doc.RootElement;
+        Assert.Equal(["target", "requests", "durationMs", "findings", "summary"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(_portal.BaseUrl.AbsoluteUri, root.GetProperty("target").GetString());
+        Assert.True(root.GetProperty("requests").GetInt32() > 50);
+        var sqli = root.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("ruleId").GetString() == "sqli" && f.GetProperty("parameter").GetString() == "ProductId");
+        Assert.Equal(["ruleId", "title", "severity", "url", "method", "parameter", "technique", "cwe", "evidence"], sqli.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("SQL注入", sqli.GetProperty("title").GetString());
+        Assert.Equal("高", sqli.GetProperty("severity").GetString());
+        Assert.Equal("POST", sqli.GetProperty("method").GetString());
+        Assert.Equal("boolean", sqli.GetProperty("technique").GetString());
+        Assert.Equal("CWE-89", sqli.GetProperty("cwe").GetString());
+        Assert.Equal(["request", "response"], sqli.GetProperty("evidence").EnumerateObject().Select(p => p.Name));
+        var summary = root.GetProperty("summary");
+        Assert.Equal(["高", "中", "低", "kinds"], summary.EnumerateObject().Select(p => p.Name));
+        var findings = root.GetProperty("findings").EnumerateArray().ToList();
+        Assert.Equal(findings.Count(f => f.GetProperty("severity").GetString() == "高"), summary.GetProperty("高").GetInt32());
+        Assert.Equal(findings.Select(f => f.GetProperty("ruleId").GetString()).Distinct().Count(), summary.GetProperty("kinds").GetInt32());
+        foreach (var p in _portal.Database.Patients)
+        {
+            Assert.DoesNotContain(p.ResidentId, run.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(p.BankCard, run.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void TableEndsWithTheSeedsSummaryAndSarifIsValid()
+    {
+        var table = CliRun.Of("scan", "web", "--scope", _scope, "--url", _portal.BaseUrl.AbsoluteUri, "--passive-only", "--rate", "200");
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Contains("服务器与框架版本信息泄露", table.Output, StringComparison.Ordinal);
+        Assert.Matches(@"共发现 \d+ 种漏洞、\d+ 个漏洞：高危 \d+ 个、中危 \d+ 个、低危 \d+ 个", table.Output);
+
+        var sarif = CliRun.Of("scan", "web", "--scope", _scope, "--url", _portal.BaseUrl.AbsoluteUri, "--passive-only", "--format", "sarif", "--rate", "200");
+        Assert.True(sarif.ExitCode == 0, sarif.Error);
+        using var doc = JsonDocument.Parse(sarif.Output);
+        Assert.Equal("2.1.0", doc.RootElement.GetProperty("version").GetString());
+        var results = doc.RootElement.GetProperty("runs")[0].GetProperty("results");
+        Assert.Contains(results.EnumerateArray(), r => r.GetProperty("ruleId").GetString() == "backup-files" && r.GetProperty("level").GetString() == "error");
+    }
+
+    [Fact]
+    public void TargetOutsideTheScopeIsRefusedWithOneClearLine()
+    {
+        var run = CliRun.Of("scan", "web", "--scope", _scope, "--url", $"http://127.0.0.1:{_portal.BaseUrl.Port + 1}/");
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("不在授权检测范围内", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+
+        var badFormat = CliRun.Of("scan", "web", "--scope", _scope, "--url", _portal.BaseUrl.AbsoluteUri, "--format", "xml");
+        Assert.NotEqual(0, badFormat.ExitCode);
+        Assert.Contains("不支持的输出格式", badFormat.Error, StringComparison.Ordinal);
+
+        var missingScope = CliRun.Of("scan", "web", "--scope", "/nonexistent/scope.yaml", "--url", _portal.BaseUrl.AbsoluteUri);
+        Assert.NotEqual(0, missingScope.ExitCode);
+        Assert.Contains("找不到授权范围文件", missingScope.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WrongLoginIsReportedAsAUserError()
+    {
+        var recipe = Path.Combine(Path.GetTempPath(), $"mg-login-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(recipe, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "login-recipe.yaml")).Replace("Medguard#2024", "wrong", StringComparison.Ordinal));
+        try
+        {
+            var run = CliRun.Of("scan", "web", "--scope", _scope, "--url", _portal.BaseUrl.AbsoluteUri, "--login", recipe, "--passive-only");
+            Assert.NotEqual(0, run.ExitCode);
+            Assert.Contains("登录第 2 步", run.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(recipe);
+        }
+    }
+}
