@@ -298,8 +298,16 @@ public static class PortalApp
             string output;
             if (vulnerable)
             {
-                // Glued into a shell command line: the classic "network diagnosis" page.
-                var psi = new ProcessStartInfo("/bin/sh", ["-c", "echo 正在检测 " + host]) { RedirectStandardOutput = true, RedirectStandardError = true };
+                // Glued into a shell command line: the classic "network diagnosis" page. Scanners send all sorts of
+                // payloads here, so the real shell runs as nobody, in a scratch folder, with an empty environment.
+                var psi = Environment.IsPrivilegedProcess && File.Exists("/usr/bin/setpriv")
+                    ? new ProcessStartInfo("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", "/bin/sh", "-c", "echo 正在检测 " + host])
+                    : new ProcessStartInfo("/bin/sh", ["-c", "echo 正在检测 " + host]);
+                psi.RedirectStandardOutput = true;
+                psi.RedirectStandardError = true;
+                psi.WorkingDirectory = db.ScratchDirectory;
+                psi.Environment.Clear();
+                psi.Environment["PATH"] = "/usr/bin:/bin";
                 using var p = Process.Start(psi)!;
                 var read = p.StandardOutput.ReadToEndAsync();
                 var finished = await Task.WhenAny(read, Task.Delay(5000)).ConfigureAwait(false) == read;
