@@ -45,6 +45,22 @@ public abstract class MigrationTests : StorageTestBase
     }
 
     [Fact]
+    public void TheFactoryMigratesAndReportsWhatItApplied()
+    {
+        using (var db = Open())
+        {
+            Assert.Equal(db.Database.GetMigrations(), MedGuardContextFactory.Migrate(Target));
+        }
+
+        Assert.Empty(MedGuardContextFactory.Migrate(Target));
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            using var db = Open();
+            Assert.Equal("wal", db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").AsEnumerable().Single());
+        }
+    }
+
+    [Fact]
     public void TheModelHasNoChangesMissingFromTheMigrations()
     {
         // Fails when someone changes an entity or configuration and forgets `dotnet ef migrations add` for a provider.

@@ -34,7 +34,7 @@ public abstract class StatisticsTests : StorageTestBase
         Assert.Equal(0.0, b.GradingRate.Rate);
         Assert.Null(b.AssessmentRate.Rate);
 
-        var total = TierStatistics.Total(rows);
+        var total = LifecycleStatistics.Total(rows);
         Assert.Null(total.Tier);
         Assert.Equal((3, 4, 3, 2), (total.Institutions, total.Systems, total.Graded, total.Filed));
         Assert.Equal(0.5, total.RectificationRate.Rate);
@@ -63,9 +63,37 @@ public abstract class StatisticsTests : StorageTestBase
         await using var db = Open(TenantScope.ForRegulator("3301"));
         var rows = await new SectorStatistics(db).ByTierAsync();
         Assert.Equal([HospitalTier.TertiaryA, HospitalTier.Secondary], rows.Select(r => r.Tier!.Value));
-        Assert.Equal(3, TierStatistics.Total(rows).Systems);
+        Assert.Equal(3, LifecycleStatistics.Total(rows).Systems);
         // Asking for another region from inside a regulator's scope gives nothing, not the other region.
         Assert.Empty(await new SectorStatistics(db).ByTierAsync(regionPrefix: "3302"));
+    }
+
+    [Fact]
+    public async Task LifecycleRatesPerRegion()
+    {
+        await using var db = Open();
+        SampleProvince.WriteTo(db);
+        var statistics = new SectorStatistics(db);
+
+        var cities = await statistics.ByRegionAsync(4);
+        Assert.Equal(["3301", "3302"], cities.Select(r => r.Region!));
+        Assert.All(cities, r => Assert.Null(r.Tier));
+        Assert.Equal((2, 3, 2, 1, 1), (cities[0].Institutions, cities[0].Systems, cities[0].Graded, cities[0].Filed, cities[0].NeedingRectification));
+        Assert.Equal((1, 1, 1, 1), (cities[1].Institutions, cities[1].Systems, cities[1].Filed, cities[1].Rectified));
+
+        var counties = await statistics.ByRegionAsync(6, regionPrefix: "3301");
+        Assert.Equal(["330102", "330106"], counties.Select(r => r.Region!));
+        Assert.Equal(2, counties[0].Systems);
+
+        var province = Assert.Single(await statistics.ByRegionAsync(2));
+        Assert.Equal(("33", 3, 4), (province.Region, province.Institutions, province.Systems));
+
+        var surveys = await statistics.SurveyByRegionAsync(4);
+        Assert.Equal(["3301", "3302"], surveys.Select(r => r.Region!));
+        Assert.Equal(new Share(1, 2), surveys[0].AtLeastFiveSecurityStaff);
+        Assert.Equal(new Share(2, 2), surveys[0].LacksProfessionals);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => statistics.ByRegionAsync(0));
     }
 
     [Fact]

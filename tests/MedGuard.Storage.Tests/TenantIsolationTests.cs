@@ -153,6 +153,23 @@ public abstract class TenantIsolationTests : StorageTestBase
     }
 
     [Fact]
+    public async Task TheSynchronousSaveIsGuardedToo()
+    {
+        await SeedAsync();
+        using (var db = Open(TenantScope.ForAgency(_p.AgencyY.Id)))
+        {
+            db.Rectifications.Add(new RectificationItem { SystemId = _p.His.Id, Title = "x" });
+            Assert.Throws<TenantScopeViolationException>(() => db.SaveChanges());
+            db.ChangeTracker.Clear();
+            db.Rectifications.Add(new RectificationItem { SystemId = _p.Lis.Id, Title = "LIS 整改" });
+            db.SaveChanges();
+        }
+
+        await using var system = Open();
+        Assert.Equal(["LIS 整改"], await system.Rectifications.Where(r => r.SystemId == _p.Lis.Id || r.Title == "x").Select(r => r.Title).ToListAsync());
+    }
+
+    [Fact]
     public async Task AnInstitutionCannotMoveItsSystemAwayNorTouchAnothersRows()
     {
         await SeedAsync();
@@ -190,6 +207,15 @@ public abstract class TenantIsolationTests : StorageTestBase
             var self = await db.Institutions.SingleAsync();
             self.Survey.SecurityStaffCount = 8;
             await db.SaveChangesAsync();
+
+            // Its region, tier and affiliation place it in the regulator's reach and statistics: not its to change.
+            self.Region = "330203";
+            await Assert.ThrowsAsync<TenantScopeViolationException>(() => db.SaveChangesAsync());
+            db.ChangeTracker.Clear();
+            self = await db.Institutions.SingleAsync();
+            self.Tier = HospitalTier.Secondary;
+            await Assert.ThrowsAsync<TenantScopeViolationException>(() => db.SaveChangesAsync());
+            db.ChangeTracker.Clear();
         }
 
         await using var system = Open();
@@ -197,7 +223,8 @@ public abstract class TenantIsolationTests : StorageTestBase
         Assert.Equal("LIS", (await system.Systems.SingleAsync(s => s.Id == _p.Lis.Id)).Name);
         Assert.Equal(3, await system.Rectifications.CountAsync());
         Assert.Equal(0, await system.ItemResults.CountAsync(r => r.AssessmentId == _p.PacsAssessment.Id));
-        Assert.Equal(8, (await system.Institutions.SingleAsync(i => i.Id == _p.A.Id)).Survey.SecurityStaffCount);
+        var a = await system.Institutions.SingleAsync(i => i.Id == _p.A.Id);
+        Assert.Equal((8, "330102", HospitalTier.TertiaryA), (a.Survey.SecurityStaffCount, a.Region, a.Tier));
         Assert.Equal(3, await system.Institutions.CountAsync());
     }
 

@@ -37,9 +37,7 @@ internal sealed class DatabaseCommands : ICommandModule
     {
         return WithDatabase(target, () =>
         {
-            using var context = MedGuardContextFactory.Create(target);
-            var pending = context.Database.GetPendingMigrations().ToList();
-            context.Database.Migrate();
+            var pending = MedGuardContextFactory.Migrate(target);
             output.WriteLine($"数据库: {Describe(target)}");
             if (pending.Count == 0)
             {

@@ -28,15 +28,30 @@ public static class MedGuardContextFactory
         return new PostgresMedGuardDbContext(pgOptions.Options, scope);
     }
 
-    /// <summary>Creates the context and applies any migration it lacks (creating the database file if needed).</summary>
+    /// <summary>Creates the context and applies any migration it lacks (creating the database if needed).</summary>
     public static MedGuardDbContext CreateMigrated(DatabaseTarget target, TenantScope? scope = null)
     {
-        using (var system = Create(target))
+        Migrate(target);
+        return Create(target, scope);
+    }
+
+    /// <summary>
+    /// Applies every migration the database lacks (creating the SQLite file or the PostgreSQL database if needed) and
+    /// returns the ones it applied, oldest first.
+    /// </summary>
+    public static IReadOnlyList<string> Migrate(DatabaseTarget target)
+    {
+        using var context = Create(target);
+        var pending = context.Database.GetPendingMigrations().ToList();
+        context.Database.Migrate();
+        if (target.Provider == DatabaseProvider.Sqlite && target.FilePath is not null)
         {
-            system.Database.Migrate();
+            // Write-ahead logging lets the platform's readers go on while one request writes; the mode is stored in
+            // the file, so setting it once is enough.
+            context.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
         }
 
-        return Create(target, scope);
+        return pending;
     }
 
     internal static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>

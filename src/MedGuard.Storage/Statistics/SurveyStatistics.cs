@@ -3,7 +3,7 @@ using MedGuard.Domain.Institutions;
 namespace MedGuard.Storage.Statistics;
 
 /// <summary>
-/// The seed's survey shares for one tier (DOMAIN.md §7). Each share counts only the institutions that answered that
+/// The seed's survey shares for one tier or one region (DOMAIN.md §7). Each share counts only the institutions that answered that
 /// question: an unanswered question is neither yes nor no.
 /// </summary>
 public sealed record SurveyStatistics
@@ -13,7 +13,11 @@ public sealed record SurveyStatistics
 
     public const long RecordsThreshold = 1_000_000;
 
-    public HospitalTier Tier { get; init; }
+    /// <summary>The tier grouped by (null when grouped by region).</summary>
+    public HospitalTier? Tier { get; init; }
+
+    /// <summary>The region prefix grouped by (null when grouped by tier).</summary>
+    public string? Region { get; init; }
 
     public int Institutions { get; init; }
 

@@ -16,23 +16,41 @@ namespace MedGuard.Storage.Tenancy;
 /// cannot, to tell "yours" from "not yours").
 /// Also keeps the copies the query filters rely on (<see cref="AgencyAssignment.InstitutionId"/> and
 /// <see cref="AgencyAssignment.InstitutionRegion"/>) in step with their system and institution.
+/// ExecuteUpdate/ExecuteDelete do not pass here; they are bounded by the query filters instead.
 /// </summary>
 internal sealed class TenantWriteGuard(MedGuardDbContext context)
 {
+    private static readonly string[] LockedAccountFields =
+    [
+        nameof(PlatformUser.Role), nameof(PlatformUser.Region), nameof(PlatformUser.InstitutionId), nameof(PlatformUser.AgencyId),
+        nameof(PlatformUser.UserName), nameof(PlatformUser.NormalizedUserName), nameof(PlatformUser.Disabled), nameof(PlatformUser.Id),
+    ];
+
+    // What places a hospital in the regulator's statistics and reach is the regulator's to set, not the hospital's.
+    private static readonly string[] RegulatorOwnedInstitutionFields =
+    [
+        nameof(Institution.Region), nameof(Institution.Tier), nameof(Institution.DirectlyAffiliated),
+    ];
+
     private readonly TenantScope _scope = context.Scope;
+
+    // Tracked entities by key, indexed once per save (a seeding save may track thousands).
+    private Dictionary<Guid, EntityEntry<Institution>> _trackedInstitutions = [];
+    private Dictionary<Guid, EntityEntry<ProtectedSystem>> _trackedSystems = [];
+    private Dictionary<Guid, EntityEntry<AssessmentRecord>> _trackedAssessments = [];
+
+    // Database answers, asked once per key per save.
     private readonly Dictionary<Guid, string?> _institutionRegions = [];
     private readonly Dictionary<Guid, Guid?> _systemInstitutions = [];
     private readonly Dictionary<Guid, Guid?> _assessmentSystems = [];
     private readonly Dictionary<Guid, bool> _assignedToAgency = [];
 
-    public Task CheckAsync(CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        Check();
-        return Task.CompletedTask;
-    }
+    public void Check() => CheckAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
 
-    public void Check()
+    public Task CheckAsync(CancellationToken cancellationToken) => CheckAsync(async: true, cancellationToken);
+
+    // One body for both paths (EF's own pattern): with async false every awaited task has already completed.
+    private async Task CheckAsync(bool async, CancellationToken cancellationToken)
     {
         var tracker = context.ChangeTracker;
         if (tracker.AutoDetectChangesEnabled)
@@ -40,7 +58,8 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
             tracker.DetectChanges();
         }
 
-        KeepAssignmentCopies();
+        IndexTracked();
+        await KeepAssignmentCopiesAsync(async, cancellationToken);
 
         foreach (var entry in tracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList())
         {
@@ -51,27 +70,35 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
                 throw Violation(entry);
             }
 
-            if (_scope.Kind != TenantKind.System && !IsAllowed(entry))
+            if (_scope.Kind != TenantKind.System && !await IsAllowedAsync(entry, async, cancellationToken))
             {
                 throw Violation(entry);
             }
         }
     }
 
-    private bool IsAllowed(EntityEntry entry)
+    private void IndexTracked()
+    {
+        var tracker = context.ChangeTracker;
+        _trackedInstitutions = tracker.Entries<Institution>().ToDictionary(e => e.Entity.Id);
+        _trackedSystems = tracker.Entries<ProtectedSystem>().ToDictionary(e => e.Entity.Id);
+        _trackedAssessments = tracker.Entries<AssessmentRecord>().ToDictionary(e => e.Entity.Id);
+    }
+
+    private async Task<bool> IsAllowedAsync(EntityEntry entry, bool async, CancellationToken ct)
     {
         var agency = _scope.Kind == TenantKind.Agency;
         return entry.Entity switch
         {
             Institution institution => !agency && InstitutionRowAllowed(entry, institution),
-            InstitutionContact => !agency && Both(entry, nameof(InstitutionContact.InstitutionId), InstitutionWritable),
-            ProtectedSystem => !agency && Both(entry, nameof(ProtectedSystem.InstitutionId), InstitutionWritable),
-            GradingRecord => !agency && Both(entry, nameof(GradingRecord.SystemId), SystemWritable),
-            FilingRecord => !agency && Both(entry, nameof(FilingRecord.SystemId), SystemWritable),
-            AgencyAssignment => !agency && Both(entry, nameof(AgencyAssignment.SystemId), SystemWritable),
-            AssessmentRecord => Both(entry, nameof(AssessmentRecord.SystemId), SystemWritable),
-            RectificationItem => Both(entry, nameof(RectificationItem.SystemId), SystemWritable),
-            ItemResult => Both(entry, nameof(ItemResult.AssessmentId), AssessmentWritable),
+            InstitutionContact => !agency && await BothAsync(entry, nameof(InstitutionContact.InstitutionId), InstitutionWritableAsync, async, ct),
+            ProtectedSystem => !agency && await BothAsync(entry, nameof(ProtectedSystem.InstitutionId), InstitutionWritableAsync, async, ct),
+            GradingRecord => !agency && await BothAsync(entry, nameof(GradingRecord.SystemId), SystemWritableAsync, async, ct),
+            FilingRecord => !agency && await BothAsync(entry, nameof(FilingRecord.SystemId), SystemWritableAsync, async, ct),
+            AgencyAssignment => !agency && await BothAsync(entry, nameof(AgencyAssignment.SystemId), SystemWritableAsync, async, ct),
+            AssessmentRecord => await BothAsync(entry, nameof(AssessmentRecord.SystemId), SystemWritableAsync, async, ct),
+            RectificationItem => await BothAsync(entry, nameof(RectificationItem.SystemId), SystemWritableAsync, async, ct),
+            ItemResult => await BothAsync(entry, nameof(ItemResult.AssessmentId), AssessmentWritableAsync, async, ct),
             AuditEntry => entry.State == EntityState.Added,
             PlatformUser => OwnAccountChange(entry),
             // Agencies, and any entity type added later without a rule here: administrators only. A new tenant-owned
@@ -82,173 +109,152 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
 
     private bool InstitutionRowAllowed(EntityEntry entry, Institution institution)
     {
-        var region = entry.Property(nameof(Institution.Region));
+        var originalRegion = (string)entry.Property(nameof(Institution.Region)).OriginalValue!;
         return entry.State switch
         {
             // A hospital may edit itself but neither create nor delete institutions.
             EntityState.Added => _scope.Kind == TenantKind.Regulator && _scope.CoversInstitution(institution.Id, institution.Region),
-            EntityState.Deleted => _scope.Kind == TenantKind.Regulator && _scope.CoversInstitution(institution.Id, (string)region.OriginalValue!),
-            _ => _scope.CoversInstitution(institution.Id, (string)region.OriginalValue!) && _scope.CoversInstitution(institution.Id, institution.Region),
+            EntityState.Deleted => _scope.Kind == TenantKind.Regulator && _scope.CoversInstitution(institution.Id, originalRegion),
+            _ => _scope.CoversInstitution(institution.Id, originalRegion) && _scope.CoversInstitution(institution.Id, institution.Region)
+                && (_scope.Kind != TenantKind.Institution || !RegulatorOwnedInstitutionFields.Any(name => entry.Property(name).IsModified)),
         };
     }
 
     /// <summary>A user may change its own password, second factor and display name — never its role or its tenant.</summary>
-    private bool OwnAccountChange(EntityEntry entry)
-    {
-        if (entry.State != EntityState.Modified || ((PlatformUser)entry.Entity).Id != _scope.UserId || _scope.UserId == Guid.Empty)
-        {
-            return false;
-        }
-
-        string[] locked =
-        [
-            nameof(PlatformUser.Role), nameof(PlatformUser.Region), nameof(PlatformUser.InstitutionId),
-            nameof(PlatformUser.AgencyId), nameof(PlatformUser.UserName), nameof(PlatformUser.NormalizedUserName),
-            nameof(PlatformUser.Disabled), nameof(PlatformUser.Id),
-        ];
-        return !locked.Any(name => entry.Property(name).IsModified);
-    }
+    private bool OwnAccountChange(EntityEntry entry) =>
+        entry.State == EntityState.Modified
+        && _scope.UserId != Guid.Empty
+        && ((PlatformUser)entry.Entity).Id == _scope.UserId
+        && !LockedAccountFields.Any(name => entry.Property(name).IsModified);
 
     /// <summary>The owner key before the change (modified, deleted) and after it (added, modified) must both be writable.</summary>
-    private static bool Both(EntityEntry entry, string ownerKey, Func<Guid, bool> writable)
+    private static async Task<bool> BothAsync(EntityEntry entry, string ownerKey, Func<Guid, bool, CancellationToken, Task<bool>> writable, bool async, CancellationToken ct)
     {
         var property = entry.Property(ownerKey);
-        if (entry.State is EntityState.Modified or EntityState.Deleted && !writable((Guid)property.OriginalValue!))
+        if (entry.State is EntityState.Modified or EntityState.Deleted && !await writable((Guid)property.OriginalValue!, async, ct))
         {
             return false;
         }
 
-        return entry.State == EntityState.Deleted || writable((Guid)property.CurrentValue!);
+        return entry.State == EntityState.Deleted || await writable((Guid)property.CurrentValue!, async, ct);
     }
 
-    private bool InstitutionWritable(Guid institutionId)
-    {
-        var region = InstitutionRegion(institutionId);
-        return region is not null && _scope.CoversInstitution(institutionId, region);
-    }
+    private async Task<bool> InstitutionWritableAsync(Guid institutionId, bool async, CancellationToken ct) =>
+        await InstitutionRegionAsync(institutionId, async, ct) is { } region && _scope.CoversInstitution(institutionId, region);
 
-    private bool SystemWritable(Guid systemId)
+    private async Task<bool> SystemWritableAsync(Guid systemId, bool async, CancellationToken ct)
     {
         if (_scope.Kind == TenantKind.Agency)
         {
-            return AssignedToAgency(systemId);
+            return await AssignedToAgencyAsync(systemId, async, ct);
         }
 
-        var institutionId = SystemInstitution(systemId);
-        return institutionId is { } id && InstitutionWritable(id);
+        return await SystemInstitutionAsync(systemId, async, ct) is { } institutionId && await InstitutionWritableAsync(institutionId, async, ct);
     }
 
-    private bool AssessmentWritable(Guid assessmentId) => AssessmentSystem(assessmentId) is { } systemId && SystemWritable(systemId);
+    private async Task<bool> AssessmentWritableAsync(Guid assessmentId, bool async, CancellationToken ct) =>
+        await AssessmentSystemAsync(assessmentId, async, ct) is { } systemId && await SystemWritableAsync(systemId, async, ct);
 
-    private string? InstitutionRegion(Guid institutionId)
+    private async Task<string?> InstitutionRegionAsync(Guid institutionId, bool async, CancellationToken ct)
     {
-        var tracked = context.ChangeTracker.Entries<Institution>().FirstOrDefault(e => e.Entity.Id == institutionId);
-        if (tracked is not null)
+        if (_trackedInstitutions.TryGetValue(institutionId, out var tracked))
         {
             return tracked.State == EntityState.Deleted ? null : tracked.Entity.Region;
         }
 
         if (!_institutionRegions.TryGetValue(institutionId, out var region))
         {
-            region = context.Institutions.IgnoreQueryFilters([MedGuardDbContext.TenantFilter])
-                .Where(i => i.Id == institutionId).Select(i => i.Region).FirstOrDefault();
+            var query = context.Institutions.IgnoreQueryFilters([MedGuardDbContext.TenantFilter]).Where(i => i.Id == institutionId).Select(i => i.Region);
+            region = async ? await query.FirstOrDefaultAsync(ct) : query.FirstOrDefault();
             _institutionRegions[institutionId] = region;
         }
 
         return region;
     }
 
-    private Guid? SystemInstitution(Guid systemId)
+    private async Task<Guid?> SystemInstitutionAsync(Guid systemId, bool async, CancellationToken ct)
     {
-        var tracked = context.ChangeTracker.Entries<ProtectedSystem>().FirstOrDefault(e => e.Entity.Id == systemId);
-        if (tracked is not null)
+        if (_trackedSystems.TryGetValue(systemId, out var tracked))
         {
             return tracked.Entity.InstitutionId;
         }
 
         if (!_systemInstitutions.TryGetValue(systemId, out var institutionId))
         {
-            institutionId = context.Systems.IgnoreQueryFilters([MedGuardDbContext.TenantFilter])
-                .Where(s => s.Id == systemId).Select(s => (Guid?)s.InstitutionId).FirstOrDefault();
+            var query = context.Systems.IgnoreQueryFilters([MedGuardDbContext.TenantFilter]).Where(s => s.Id == systemId).Select(s => (Guid?)s.InstitutionId);
+            institutionId = async ? await query.FirstOrDefaultAsync(ct) : query.FirstOrDefault();
             _systemInstitutions[systemId] = institutionId;
         }
 
         return institutionId;
     }
 
-    private Guid? AssessmentSystem(Guid assessmentId)
+    private async Task<Guid?> AssessmentSystemAsync(Guid assessmentId, bool async, CancellationToken ct)
     {
-        var tracked = context.ChangeTracker.Entries<AssessmentRecord>().FirstOrDefault(e => e.Entity.Id == assessmentId);
-        if (tracked is not null)
+        if (_trackedAssessments.TryGetValue(assessmentId, out var tracked))
         {
             return tracked.Entity.SystemId;
         }
 
         if (!_assessmentSystems.TryGetValue(assessmentId, out var systemId))
         {
-            systemId = context.Assessments.IgnoreQueryFilters([MedGuardDbContext.TenantFilter])
-                .Where(a => a.Id == assessmentId).Select(a => (Guid?)a.SystemId).FirstOrDefault();
+            var query = context.Assessments.IgnoreQueryFilters([MedGuardDbContext.TenantFilter]).Where(a => a.Id == assessmentId).Select(a => (Guid?)a.SystemId);
+            systemId = async ? await query.FirstOrDefaultAsync(ct) : query.FirstOrDefault();
             _assessmentSystems[assessmentId] = systemId;
         }
 
         return systemId;
     }
 
-    private bool AssignedToAgency(Guid systemId)
+    private async Task<bool> AssignedToAgencyAsync(Guid systemId, bool async, CancellationToken ct)
     {
         if (!_assignedToAgency.TryGetValue(systemId, out var assigned))
         {
             // Only the database counts: an agency cannot create assignments, so a tracked one proves nothing.
             var agencyId = _scope.AgencyId;
-            assigned = context.AgencyAssignments.IgnoreQueryFilters([MedGuardDbContext.TenantFilter])
-                .Any(a => a.SystemId == systemId && a.AgencyId == agencyId);
+            var query = context.AgencyAssignments.IgnoreQueryFilters([MedGuardDbContext.TenantFilter]).Where(a => a.SystemId == systemId && a.AgencyId == agencyId);
+            assigned = async ? await query.AnyAsync(ct) : query.Any();
             _assignedToAgency[systemId] = assigned;
         }
 
         return assigned;
     }
 
-    private void KeepAssignmentCopies()
+    private async Task KeepAssignmentCopiesAsync(bool async, CancellationToken ct)
     {
         var tracker = context.ChangeTracker;
 
         // An institution that moved region, or a system that moved institution, drags its assignments along.
-        var movedInstitutions = tracker.Entries<Institution>()
+        var movedInstitutions = _trackedInstitutions.Values
             .Where(e => e.State == EntityState.Modified && e.Property(i => i.Region).IsModified)
             .Select(e => e.Entity.Id).ToList();
-        var movedSystems = tracker.Entries<ProtectedSystem>()
+        var movedSystems = _trackedSystems.Values
             .Where(e => e.State == EntityState.Modified && e.Property(s => s.InstitutionId).IsModified)
             .Select(e => e.Entity.Id).ToList();
         var stale = new List<AgencyAssignment>();
         if (movedInstitutions.Count > 0 || movedSystems.Count > 0)
         {
             // Loading them makes them tracked, so the loop below refreshes them and the save writes them.
-            stale = context.AgencyAssignments.IgnoreQueryFilters([MedGuardDbContext.TenantFilter])
-                .Where(a => movedInstitutions.Contains(a.InstitutionId) || movedSystems.Contains(a.SystemId)).ToList();
+            var query = context.AgencyAssignments.IgnoreQueryFilters([MedGuardDbContext.TenantFilter])
+                .Where(a => movedInstitutions.Contains(a.InstitutionId) || movedSystems.Contains(a.SystemId));
+            stale = async ? await query.ToListAsync(ct) : query.ToList();
         }
 
         var changed = tracker.Entries<AgencyAssignment>().Where(e => e.State is EntityState.Added or EntityState.Modified).Select(e => e.Entity);
         foreach (var assignment in changed.Concat(stale).Distinct().ToList())
         {
-            if (SystemInstitution(assignment.SystemId) is not { } institutionId || InstitutionRegion(institutionId) is not { } region)
+            if (await SystemInstitutionAsync(assignment.SystemId, async, ct) is not { } institutionId
+                || await InstitutionRegionAsync(institutionId, async, ct) is not { } region)
             {
                 continue; // the foreign key will refuse it
             }
 
-            if (assignment.InstitutionId != institutionId)
+            if (assignment.InstitutionId != institutionId || assignment.InstitutionRegion != region)
             {
                 assignment.InstitutionId = institutionId;
-            }
-
-            if (assignment.InstitutionRegion != region)
-            {
                 assignment.InstitutionRegion = region;
+                context.Entry(assignment).DetectChanges(); // even when the caller turned automatic detection off
             }
-        }
-
-        if (tracker.AutoDetectChangesEnabled)
-        {
-            tracker.DetectChanges();
         }
     }
 

@@ -3,16 +3,21 @@ using MedGuard.Domain.Institutions;
 namespace MedGuard.Storage.Statistics;
 
 /// <summary>
-/// The seed's lifecycle rates for one hospital tier (or for all, <see cref="Tier"/> null). Denominators are our
+/// The seed's lifecycle rates for one group of institutions — a hospital tier, or a region — or for all (both keys
+/// null). Denominators are our
 /// documented choice — the seed gives the rates, not their formulas:
 /// 定级率 = graded systems / all systems; 备案率 = filed systems / all systems (so it never exceeds 定级率, as in the
 /// seed's 57.6 % / 53.2 %); 三级系统测评率 = level ≥ 3 systems with an assessment (in the window, if one is asked) /
 /// level ≥ 3 systems; 整改率 = systems whose rectification tasks are all closed (已整改, 复测通过 or 风险接受) / systems
 /// with any rectification task; HIS 三级定级率 = HIS graded level ≥ 3 / all HIS.
 /// </summary>
-public sealed record TierStatistics
+public sealed record LifecycleStatistics
 {
+    /// <summary>The tier grouped by (null when grouped by region, or for a total).</summary>
     public HospitalTier? Tier { get; init; }
+
+    /// <summary>The region prefix grouped by (null when grouped by tier, or for a total).</summary>
+    public string? Region { get; init; }
 
     public int Institutions { get; init; }
 
@@ -49,8 +54,8 @@ public sealed record TierStatistics
     /// <summary>HIS 三级定级率.</summary>
     public Share HisLevel3Rate => new(HisLevel3OrAbove, His);
 
-    /// <summary>Sums rows into one (tier null).</summary>
-    public static TierStatistics Total(IEnumerable<TierStatistics> rows) => rows.Aggregate(new TierStatistics(), (sum, r) => sum with
+    /// <summary>Sums rows into one (tier and region null).</summary>
+    public static LifecycleStatistics Total(IEnumerable<LifecycleStatistics> rows) => rows.Aggregate(new LifecycleStatistics(), (sum, r) => sum with
     {
         Institutions = sum.Institutions + r.Institutions,
         Systems = sum.Systems + r.Systems,

@@ -1,0 +1,191 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using MedGuard.Detection.Apk.Dex;
+using MedGuard.Detection.Apk.Model;
+using MedGuard.Domain.Findings;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace MedGuard.Detection.Apk.Rules;
+
+/// <summary>
+/// The rules, the library prefixes and the framework hierarchy, loaded from the embedded YAML under Rules/Data and
+/// validated at load: an error names the file and line.
+/// </summary>
+public sealed class RuleCatalog
+{
+    private const string Prefix = "MedGuard.Detection.Apk.Rules.Data.";
+    private static readonly Lazy<RuleCatalog> Embedded = new(LoadEmbedded);
+
+    public IReadOnlyList<RuleDefinition> Rules { get; }
+    public IReadOnlyList<string> LibraryPrefixes { get; }
+    public IReadOnlyDictionary<string, FrameworkType> Framework { get; }
+
+    /// <summary>Android's dangerous permissions (危险权限), reported among the manifest facts.</summary>
+    public IReadOnlySet<string> DangerousPermissions { get; }
+
+    private RuleCatalog(IReadOnlyList<RuleDefinition> rules, IReadOnlyList<string> libraryPrefixes, IReadOnlyDictionary<string, FrameworkType> framework, IReadOnlySet<string> dangerous)
+    {
+        Rules = rules;
+        LibraryPrefixes = libraryPrefixes;
+        Framework = framework;
+        DangerousPermissions = dangerous;
+    }
+
+    public static RuleCatalog Default => Embedded.Value;
+
+    /// <summary>A copy with another library list (the list is configurable).</summary>
+    public RuleCatalog WithLibraryPrefixes(IReadOnlyList<string> prefixes) => new(Rules, prefixes, Framework, DangerousPermissions);
+
+    private static RuleCatalog LoadEmbedded()
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        var files = assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(n =>
+            {
+                using var stream = assembly.GetManifestResourceStream(n)!;
+                using var reader = new StreamReader(stream);
+                return (Name: n[Prefix.Length..], Text: reader.ReadToEnd());
+            }).ToList();
+        return Load(files);
+    }
+
+    /// <summary>Loads rule files (<c>rule_*.yaml</c>), <c>libraries.yaml</c> and <c>framework.yaml</c>.</summary>
+    public static RuleCatalog Load(IEnumerable<(string Name, string Text)> files)
+    {
+        var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
+        var rules = new List<RuleDefinition>();
+        var libraries = new List<string>();
+        var framework = new Dictionary<string, FrameworkType>(StringComparer.Ordinal);
+        var dangerous = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, text) in files)
+        {
+            try
+            {
+                if (name == "libraries.yaml")
+                {
+                    libraries.AddRange(deserializer.Deserialize<LibraryFile>(text).Prefixes);
+                }
+                else if (name == "dangerous-permissions.yaml")
+                {
+                    dangerous.UnionWith(deserializer.Deserialize<LibraryFile>(text).Permissions);
+                }
+                else if (name == "framework.yaml")
+                {
+                    foreach (var (type, info) in deserializer.Deserialize<Dictionary<string, FrameworkEntry>>(text))
+                    {
+                        framework[type] = new FrameworkType(info.Super, info.Interfaces);
+                    }
+                }
+                else if (name.StartsWith("rule_", StringComparison.Ordinal))
+                {
+                    var rule = deserializer.Deserialize<RuleDefinition>(text);
+                    Validate(rule, name);
+                    rules.Add(rule);
+                }
+            }
+            catch (YamlException ex)
+            {
+                throw new ApkFormatException($"规则文件 {name} 第 {ex.Start.Line} 行有误：{ex.InnerException?.Message ?? ex.Message}", ex);
+            }
+        }
+
+        var duplicate = rules.GroupBy(r => r.Id).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ApkFormatException($"规则 id 重复：{duplicate.Key}");
+        }
+
+        return new RuleCatalog(rules.OrderBy(r => r.Order).ThenBy(r => r.Id, StringComparer.Ordinal).ToList(), libraries, framework, dangerous);
+    }
+
+    private static void Validate(RuleDefinition rule, string file)
+    {
+        void Fail(string what) => throw new ApkFormatException($"规则文件 {file}（{rule.Id}）：{what}");
+        if (!Regex.IsMatch(rule.Id, "^[a-z][a-z0-9_]*$"))
+        {
+            Fail("id 须为小写字母、数字和下划线");
+        }
+
+        if (string.IsNullOrWhiteSpace(rule.Title) || string.IsNullOrWhiteSpace(rule.Remediation) || rule.Gbt22239.Count == 0)
+        {
+            Fail("缺少 title、remediation 或 gbt22239");
+        }
+
+        if (!SeverityNames.TryParse(rule.Severity, out var severity) || severity == Severity.Info)
+        {
+            Fail($"严重程度 '{rule.Severity}' 应为 高/中/低");
+        }
+
+        rule.ParsedSeverity = severity;
+        if (!Regex.IsMatch(rule.Cwe, @"^CWE-\d+$"))
+        {
+            Fail($"CWE '{rule.Cwe}' 格式应为 CWE-数字");
+        }
+
+        if (rule.Examples.Positive.Count == 0 || rule.Examples.Negative.Count == 0)
+        {
+            Fail("每条规则至少需要一个正例和一个反例");
+        }
+
+        switch (rule.Detector)
+        {
+            case "manifest_flag" when rule.Attribute is "allowBackup" or "debuggable" or "usesCleartextTraffic":
+            case "exported_component" when rule.Component is "activity" or "service" or "provider" or "receiver":
+                break;
+            case "code" when rule.Match.Count > 0:
+                foreach (var p in rule.Match.Concat(rule.UnlessMethodCalls).Concat(rule.RequireMethodCalls).Concat(rule.UnlessAppCallsAll))
+                {
+                    var kinds = (p.Call is null ? 0 : 1) + (p.Field is null ? 0 : 1) + (p.NewInstance is null ? 0 : 1) + (p.Override is null ? 0 : 1);
+                    if (kinds != 1)
+                    {
+                        Fail("每个匹配项须且仅须有 call / field / newInstance / override 之一");
+                    }
+
+                    try
+                    {
+                        if (p.Call is not null)
+                        {
+                            MethodRef.Parse(p.Call);
+                        }
+
+                        foreach (var w in p.Where)
+                        {
+                            if (w.Matches is not null)
+                            {
+                                _ = new Regex(w.Matches);
+                            }
+
+                            if (w.Is is not null and not ("constBytes" or "implicitIntent"))
+                            {
+                                Fail($"未知的参数条件 is: {w.Is}");
+                            }
+                        }
+                    }
+                    catch (Exception ex) when (ex is FormatException or ArgumentException)
+                    {
+                        Fail(ex.Message);
+                    }
+                }
+
+                break;
+            default:
+                Fail($"未知或不完整的检测器 '{rule.Detector}'");
+                break;
+        }
+    }
+
+    private sealed class LibraryFile
+    {
+        public List<string> Prefixes { get; set; } = [];
+        public List<string> Permissions { get; set; } = [];
+    }
+
+    private sealed class FrameworkEntry
+    {
+        public string? Super { get; set; }
+        public List<string> Interfaces { get; set; } = [];
+    }
+}

@@ -1,0 +1,289 @@
+using System.Text.RegularExpressions;
+using MedGuard.Detection.Apk.Analysis;
+using MedGuard.Detection.Apk.Model;
+
+namespace MedGuard.Detection.Apk.Rules;
+
+/// <summary>
+/// Evaluates the catalog's rules on an app model. Code rules first gather every call / field / type target of every
+/// rule into one filter; only methods that reference one of them are decoded and tracked (fastref), once, and all
+/// rules are checked against those facts.
+/// </summary>
+public sealed class RuleEngine(RuleCatalog catalog)
+{
+    public RuleCatalog Catalog { get; } = catalog;
+
+    public IReadOnlyList<RuleHit> Evaluate(AppModel app)
+    {
+        var hits = new List<RuleHit>();
+        foreach (var rule in Catalog.Rules)
+        {
+            switch (rule.Detector)
+            {
+                case "manifest_flag":
+                    EvaluateManifestFlag(rule, app.Manifest, hits);
+                    break;
+                case "exported_component":
+                    EvaluateExported(rule, app.Manifest, hits);
+                    break;
+            }
+        }
+
+        var codeRules = Catalog.Rules.Where(r => r.Detector == "code").ToList();
+        if (codeRules.Count > 0)
+        {
+            EvaluateCode(codeRules, app, hits);
+        }
+
+        return hits;
+    }
+
+    private static void EvaluateManifestFlag(RuleDefinition rule, AndroidManifest manifest, List<RuleHit> hits)
+    {
+        var value = rule.Attribute switch
+        {
+            "allowBackup" => manifest.AllowBackup,
+            "debuggable" => manifest.Debuggable,
+            "usesCleartextTraffic" => manifest.UsesCleartextTraffic,
+            _ => null,
+        };
+        var fires = rule.When == "trueOrUnset" ? value != false : value == true;
+        if (fires)
+        {
+            hits.Add(new RuleHit(rule, "AndroidManifest.xml", $"android:{rule.Attribute}={(value is null ? "未设置（默认 true）" : value.Value ? "true" : "false")}"));
+        }
+    }
+
+    private static void EvaluateExported(RuleDefinition rule, AndroidManifest manifest, List<RuleHit> hits)
+    {
+        var kind = Enum.Parse<ComponentKind>(rule.Component!, ignoreCase: true);
+        foreach (var c in manifest.Components.Where(c => c.Kind == kind && c.IsExposed && !(rule.ExcludeLauncher && c.IsLauncher)).DistinctBy(c => c.ClassDescriptor))
+        {
+            var why = c.ExplicitExported == true ? "android:exported=true" : c.HasIntentFilter ? "含 intent-filter 默认导出" : "默认导出";
+            hits.Add(new RuleHit(rule, c.ClassDescriptor, c.Permission is null ? why + "，无权限保护" : $"{why}，权限 {c.Permission} 保护级别不足"));
+        }
+    }
+
+    private sealed class CompiledPattern(CodePattern pattern, ClassHierarchy hierarchy)
+    {
+        public CodePattern Pattern { get; } = pattern;
+        public CallPatternMatcher? Call { get; } = pattern.Call is null ? null : new CallPatternMatcher(pattern.Call, hierarchy);
+        public Regex?[] Regexes { get; } = pattern.Where.Select(w => w.Matches is null ? null : new Regex(w.Matches, RegexOptions.CultureInvariant)).ToArray();
+    }
+
+    private void EvaluateCode(List<RuleDefinition> rules, AppModel app, List<RuleHit> hits)
+    {
+        var h = app.Hierarchy;
+        var compiled = new Dictionary<CodePattern, CompiledPattern>(ReferenceEqualityComparer.Instance);
+        foreach (var p in rules.SelectMany(r => r.Match.Concat(r.UnlessMethodCalls).Concat(r.RequireMethodCalls).Concat(r.UnlessAppCallsAll)))
+        {
+            compiled[p] = new CompiledPattern(p, h);
+        }
+
+        var callMatchers = compiled.Values.Where(c => c.Call is not null).Select(c => c.Call!).ToList();
+        var fieldTargets = compiled.Values.Where(c => c.Pattern.Field is not null).Select(c => c.Pattern.Field!).ToHashSet(StringComparer.Ordinal);
+        var typeTargets = compiled.Values.Where(c => c.Pattern.NewInstance is not null).Select(c => c.Pattern.NewInstance!).ToHashSet(StringComparer.Ordinal);
+        var filter = new ReferenceFilter(
+            m => callMatchers.Exists(c => c.Matches(m)),
+            f => fieldTargets.Contains($"{f.Class}->{f.Name}"),
+            typeTargets.Contains);
+        app.PrepareFilter?.Invoke(filter);
+
+        var exposed = app.Manifest.Components.Where(c => c.IsExposed).Select(c => c.ClassDescriptor).ToHashSet(StringComparer.Ordinal);
+        var minSdk = app.Manifest.MinSdk;
+
+        // 1. Facts of every method that references a target.
+        var analysed = new List<(AppMethod Method, MethodFacts Facts)>();
+        foreach (var cls in app.Classes)
+        {
+            foreach (var method in cls.Methods)
+            {
+                if (method.MayReference(filter) && method.LoadCode() is { } code)
+                {
+                    analysed.Add((method, MethodAnalyzer.Analyze(code)));
+                }
+            }
+        }
+
+        // 2. Overrides (TrustManager, HostnameVerifier): classes that implement the interface and declare the method.
+        var overrideHits = new Dictionary<CodePattern, List<AppMethod>>(ReferenceEqualityComparer.Instance);
+        foreach (var p in compiled.Keys.Where(p => p.Override is not null))
+        {
+            var o = p.Override!;
+            var paren = o.Method.IndexOf('(');
+            var name = o.Method[..paren];
+            var proto = o.Method[paren..];
+            var found = new List<AppMethod>();
+            foreach (var cls in app.Classes.Where(c => !c.IsInterface && h.IsAssignableTo(c.Descriptor, o.Implements)))
+            {
+                foreach (var m in cls.Methods.Where(m => m.Name == name && m.Proto == proto))
+                {
+                    if (m.LoadCode() is not { } code)
+                    {
+                        continue;
+                    }
+
+                    var facts = MethodAnalyzer.Analyze(code);
+                    if ((o.Body == "empty" && facts.IsEmpty) || (o.Body == "returnsTrue" && facts.ReturnsConstantTrue))
+                    {
+                        found.Add(m);
+                    }
+                }
+            }
+
+            overrideHits[p] = found;
+        }
+
+        foreach (var rule in rules)
+        {
+            if (rule.MinSdkBelow is { } below && minSdk >= below)
+            {
+                continue;
+            }
+
+            if (rule.UnlessAppCallsAll.Count > 0 && rule.UnlessAppCallsAll.All(p => analysed.Exists(a => Fires(compiled[p], a.Method, a.Facts, exposed, out _))))
+            {
+                continue;
+            }
+
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in rule.Match.Where(p => p.Override is not null))
+            {
+                foreach (var m in overrideHits[p].Where(m => seen.Add(m.Location)))
+                {
+                    hits.Add(new RuleHit(rule, m.Location, $"{p.Override!.Implements} 的 {p.Override.Method} 实现为{(p.Override.Body == "empty" ? "空（不做任何校验）" : "恒返回 true")}"));
+                }
+            }
+
+            foreach (var (method, facts) in analysed)
+            {
+                if (seen.Contains(method.Location))
+                {
+                    continue;
+                }
+
+                string? evidence = null;
+                foreach (var p in rule.Match.Where(p => p.Override is null))
+                {
+                    if (Fires(compiled[p], method, facts, exposed, out evidence))
+                    {
+                        break;
+                    }
+
+                    evidence = null;
+                }
+
+                if (evidence is null)
+                {
+                    continue;
+                }
+
+                if (rule.RequireMethodCalls.Count > 0 && !rule.RequireMethodCalls.Any(p => Fires(compiled[p], method, facts, exposed, out _)))
+                {
+                    continue;
+                }
+
+                if (rule.UnlessMethodCalls.Any(p => Fires(compiled[p], method, facts, exposed, out _))
+                    || rule.UnlessMethodStrings.Any(s => facts.Strings.Exists(f => f.Contains(s, StringComparison.Ordinal))))
+                {
+                    continue;
+                }
+
+                seen.Add(method.Location);
+                hits.Add(new RuleHit(rule, method.Location, evidence));
+            }
+        }
+    }
+
+    private static bool Fires(CompiledPattern c, AppMethod method, MethodFacts facts, HashSet<string> exposed, out string evidence)
+    {
+        evidence = "";
+        var p = c.Pattern;
+        if (p.InMethod is not null && method.Name + method.Proto != p.InMethod)
+        {
+            return false;
+        }
+
+        if (p.InExportedComponent && !exposed.Contains(method.Owner.Descriptor))
+        {
+            return false;
+        }
+
+        if (p.Field is not null)
+        {
+            var f = facts.FieldReads.Find(f => $"{f.Class}->{f.Name}" == p.Field);
+            evidence = f is null ? "" : $"读取 {f}";
+            return f is not null;
+        }
+
+        if (p.NewInstance is not null)
+        {
+            evidence = $"new-instance {p.NewInstance}";
+            return facts.NewInstances.Contains(p.NewInstance);
+        }
+
+        if (c.Call is null)
+        {
+            return false;
+        }
+
+        foreach (var call in facts.Calls)
+        {
+            if ((p.NotInTry && call.InTry) || !c.Call.Matches(call.Target) || !WhereHolds(c, call))
+            {
+                continue;
+            }
+
+            evidence = $"调用 {call.Target}" + (call.Arguments.Any(a => a is not null)
+                ? "（参数 " + string.Join(", ", call.Arguments.Select(a => a?.ToString() ?? "?")) + "）"
+                : "");
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool WhereHolds(CompiledPattern c, CallSite call)
+    {
+        for (var i = 0; i < c.Pattern.Where.Count; i++)
+        {
+            var w = c.Pattern.Where[i];
+            var value = w.Arg < call.Arguments.Count ? call.Arguments[w.Arg] : null;
+            if (w.EqualTo is not null && !EqualsConstant(value, w.EqualTo))
+            {
+                return false;
+            }
+
+            if (c.Regexes[i] is { } regex && (value?.Text is not { } text || !regex.IsMatch(text)))
+            {
+                return false;
+            }
+
+            if (w.Is == "constBytes" && value?.Bytes is null)
+            {
+                return false;
+            }
+
+            // An intent we did not see being made explicit may be implicit: reported, as the seed's scanners do.
+            if (w.Is == "implicitIntent" && value?.Object is { Explicit: true })
+            {
+                return false;
+            }
+
+            if (w.LacksFlag is { } flag && value?.Number is { } n && (n & flag) != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool EqualsConstant(TrackedValue? value, string expected) => expected switch
+    {
+        "true" => value?.Number == 1,
+        "false" or "null" => value?.Number == 0,
+        _ when long.TryParse(expected, out var n) => value?.Number == n,
+        _ => value?.Text == expected,
+    };
+}

@@ -1,0 +1,96 @@
+using MedGuard.Detection.Apk.Rules;
+using MedGuard.Detection.Apk.Rules.Examples;
+
+namespace MedGuard.Detection.Apk.Tests;
+
+/// <summary>Every rule's own positive and negative examples, run through the real engine.</summary>
+public class RuleExampleTests
+{
+    public static TheoryData<string, int> Positives()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var rule in RuleCatalog.Default.Rules)
+        {
+            for (var i = 0; i < rule.Examples.Positive.Count; i++)
+            {
+                data.Add(rule.Id, i);
+            }
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string, int> Negatives()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var rule in RuleCatalog.Default.Rules)
+        {
+            for (var i = 0; i < rule.Examples.Negative.Count; i++)
+            {
+                data.Add(rule.Id, i);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Positives))]
+    public void Positive_example_fires(string ruleId, int index)
+    {
+        var rule = RuleCatalog.Default.Rules.Single(r => r.Id == ruleId);
+        var example = rule.Examples.Positive[index];
+        var finding = RuleExampleRunner.Run(RuleCatalog.Default, example).SingleOrDefault(f => f.RuleId == ruleId);
+        Assert.True(finding is not null, $"{ruleId} 正例 {index} 未命中");
+        Assert.Equal(example.Count, finding.Locations.Count);
+        foreach (var location in example.Locations)
+        {
+            Assert.Contains(location, finding.Locations);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Negatives))]
+    public void Negative_example_stays_silent(string ruleId, int index)
+    {
+        var rule = RuleCatalog.Default.Rules.Single(r => r.Id == ruleId);
+        var findings = RuleExampleRunner.Run(RuleCatalog.Default, rule.Examples.Negative[index]);
+        Assert.DoesNotContain(findings, f => f.RuleId == ruleId);
+    }
+
+    [Fact]
+    public void Catalog_has_every_rule_the_issue_names_with_seed_titles()
+    {
+        string[] required =
+        [
+            "webview_hidden_interface", "webview_universal_file_access", "hostname_verifier_allow_all", "trustmanager_accept_all",
+            "webview_file_access", "webview_ssl_error_proceed", "addjavascriptinterface", "weak_crypto", "allow_backup",
+            "exported_activity", "exported_service", "exported_provider", "exported_receiver", "dynamic_receiver",
+            "send_broadcast_leak", "intent_dos", "zip_path_traversal",
+        ];
+        var ids = RuleCatalog.Default.Rules.Select(r => r.Id).ToHashSet();
+        Assert.Subset(ids, required.ToHashSet());
+        // The seed's table has 15 rows; rules sharing a row share its Chinese name.
+        Assert.Equal(15, RuleCatalog.Default.Rules.Select(r => (r.Order, r.Title)).Distinct().Count());
+        Assert.Equal(15, RuleCatalog.Default.Rules.Select(r => r.Order).Distinct().Count());
+        Assert.Contains(RuleCatalog.Default.Rules, r => r.Title == "Activity组件暴露风险" && r.Id == "exported_activity");
+    }
+
+    [Fact]
+    public void Addjavascriptinterface_is_high_below_api_17_and_medium_above()
+    {
+        var rule = RuleCatalog.Default.Rules.Single(r => r.Id == "addjavascriptinterface");
+        Assert.Equal(Domain.Findings.Severity.High, rule.SeverityFor(15));
+        Assert.Equal(Domain.Findings.Severity.Medium, rule.SeverityFor(17));
+    }
+
+    [Fact]
+    public void A_broken_rule_file_is_refused_with_file_and_line()
+    {
+        var ex = Assert.Throws<ApkFormatException>(() => RuleCatalog.Load([("rule_bad.yaml", "id: bad\ntitle: x\norder: [1\n")]));
+        Assert.Contains("rule_bad.yaml", ex.Message);
+        Assert.Contains("行", ex.Message);
+        var missing = Assert.Throws<ApkFormatException>(() => RuleCatalog.Load([("rule_bad.yaml", "id: bad\ntitle: x\nseverity: 高\ncwe: CWE-1\ngbt22239: [a]\nremediation: r\ndetector: code\n")]));
+        Assert.Contains("正例", missing.Message);
+    }
+}
