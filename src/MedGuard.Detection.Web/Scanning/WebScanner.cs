@@ -7,6 +7,7 @@ using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Pii;
 using MedGuard.Detection.Web.Scope;
 using MedGuard.Detection.Web.Templates;
+using MedGuard.Detection.Web.Tls;
 
 namespace MedGuard.Detection.Web.Scanning;
 
@@ -54,6 +55,16 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
         {
             _options.Progress?.Invoke("登录");
             await _options.Login.RunAsync(pipeline, target, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (target.Scheme == Uri.UriSchemeHttps)
+        {
+            _options.Progress?.Invoke("检查 TLS 配置与证书");
+            var tls = new TlsInspector(scope, _options.Http.Timeout, _options.TrustedRoots);
+            foreach (var f in await tls.InspectAsync(target, cancellationToken).ConfigureAwait(false))
+            {
+                Add(f);
+            }
         }
 
         _options.Progress?.Invoke("识别软 404");
