@@ -2,21 +2,20 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace MedGuard.Storage.Migrations.Sqlite
+namespace MedGuard.Storage.Migrations.Sqlite;
+
+/// <inheritdoc />
+public partial class ContactPhoneCiphertext : Migration
 {
     /// <inheritdoc />
-    public partial class ContactPhoneCiphertext : Migration
+    protected override void Up(MigrationBuilder migrationBuilder)
     {
-        /// <inheritdoc />
-        protected override void Up(MigrationBuilder migrationBuilder)
-        {
 
-        }
+    }
 
-        /// <inheritdoc />
-        protected override void Down(MigrationBuilder migrationBuilder)
-        {
+    /// <inheritdoc />
+    protected override void Down(MigrationBuilder migrationBuilder)
+    {
 
-        }
     }
 }
