@@ -1,0 +1,37 @@
+using MedGuard.Detection.Apk.Arsc;
+using MedGuard.Detection.Apk.Axml;
+using MedGuard.Detection.Apk.Model;
+
+namespace MedGuard.Detection.Apk.Tests;
+
+/// <summary>Inputs the fuzzer (bench/apk/fuzz) found to crash or hang the readers; each must now be read or refused
+/// with the readers' own clear error, quickly.</summary>
+public class FuzzRegressionTests
+{
+    [Theory]
+    [InlineData("hang-axml-resource-map.bin")]
+    [InlineData("crash-axml-resource-map.bin")]
+    [InlineData("crash-arsc-type-header.bin")]
+    public void Fuzzer_found_input_is_read_or_refused_clearly(string file)
+    {
+        var data = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "fuzz", file));
+        var started = DateTime.UtcNow;
+        try
+        {
+            if (file.Contains("arsc", StringComparison.Ordinal))
+            {
+                ResourceTable.Read(data).ResolveString(0x7f010000);
+            }
+            else
+            {
+                AndroidManifest.From(AxmlReader.Read(data));
+            }
+        }
+        catch (ApkFormatException ex)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(ex.Message));
+        }
+
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
+    }
+}
