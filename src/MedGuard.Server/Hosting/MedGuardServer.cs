@@ -8,6 +8,7 @@ using MedGuard.Server.Tenancy;
 using MedGuard.Storage.Providers;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.FileProviders;
 
 namespace MedGuard.Server.Hosting;
@@ -26,6 +27,8 @@ public static class MedGuardServer
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 
         var options = builder.Configuration.GetSection(PlatformOptions.Section).Get<PlatformOptions>() ?? new PlatformOptions();
         configure?.Invoke(options);
@@ -33,6 +36,10 @@ public static class MedGuardServer
         builder.Services.AddSingleton(DatabaseTarget.Resolve(options.Database));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new Sm4FieldProtector(FieldKeyFile.LoadOrCreate(options.KeyFile)));
+        // The keys that protect session cookies live beside the SM4 key (outside the database), not in a home folder.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("MedGuard")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.KeyFile))!, "session-keys")));
         builder.Services.AddSingleton(new PasswordHasher());
         builder.Services.AddSingleton(new PasswordPolicy());
         builder.Services.AddSingleton(new LoginLockout());
