@@ -14,13 +14,31 @@ public class FuzzRegressionTests
     [InlineData("crash-axml-resource-map.bin")]
     [InlineData("crash-arsc-type-header.bin")]
     [InlineData("hang-apk-proto-without-semicolon.bin")]
+    [InlineData("crash-axml-utf8-length.bin")]
+    [InlineData("crash-dex-negative-count.bin")]
     public void Fuzzer_found_input_is_read_or_refused_clearly(string file)
     {
         var data = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "fuzz", file));
         var started = DateTime.UtcNow;
         try
         {
-            if (file.Contains("apk", StringComparison.Ordinal))
+            if (file.Contains("dex", StringComparison.Ordinal))
+            {
+                foreach (var dex in DexFile.ReadAll(data, "classes.dex"))
+                {
+                    for (var c = 0; c < dex.ClassDefCount; c++)
+                    {
+                        foreach (var m in dex.GetMethods(dex.GetClassDef(c)))
+                        {
+                            if (dex.GetCode(m.CodeOffset) is { } code)
+                            {
+                                DexInstructionDecoder.DecodeAll(code.Instructions.Span);
+                            }
+                        }
+                    }
+                }
+            }
+            else if (file.Contains("apk", StringComparison.Ordinal))
             {
                 new ApkAnalyzer().Analyze(data, file);
             }
