@@ -1,5 +1,6 @@
 using MedGuard.Detection.Apk.Arsc;
 using MedGuard.Detection.Apk.Axml;
+using MedGuard.Detection.Apk.Dex;
 using MedGuard.Detection.Apk.Model;
 
 namespace MedGuard.Detection.Apk.Tests;
@@ -12,13 +13,36 @@ public class FuzzRegressionTests
     [InlineData("hang-axml-resource-map.bin")]
     [InlineData("crash-axml-resource-map.bin")]
     [InlineData("crash-arsc-type-header.bin")]
+    [InlineData("hang-apk-proto-without-semicolon.bin")]
+    [InlineData("crash-axml-utf8-length.bin")]
+    [InlineData("crash-dex-negative-count.bin")]
     public void Fuzzer_found_input_is_read_or_refused_clearly(string file)
     {
         var data = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "fuzz", file));
         var started = DateTime.UtcNow;
         try
         {
-            if (file.Contains("arsc", StringComparison.Ordinal))
+            if (file.Contains("dex", StringComparison.Ordinal))
+            {
+                foreach (var dex in DexFile.ReadAll(data, "classes.dex"))
+                {
+                    for (var c = 0; c < dex.ClassDefCount; c++)
+                    {
+                        foreach (var m in dex.GetMethods(dex.GetClassDef(c)))
+                        {
+                            if (dex.GetCode(m.CodeOffset) is { } code)
+                            {
+                                DexInstructionDecoder.DecodeAll(code.Instructions.Span);
+                            }
+                        }
+                    }
+                }
+            }
+            else if (file.Contains("apk", StringComparison.Ordinal))
+            {
+                new ApkAnalyzer().Analyze(data, file);
+            }
+            else if (file.Contains("arsc", StringComparison.Ordinal))
             {
                 ResourceTable.Read(data).ResolveString(0x7f010000);
             }
@@ -33,5 +57,13 @@ public class FuzzRegressionTests
         }
 
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void A_proto_with_a_class_name_missing_its_semicolon_ends()
+    {
+        // The fuzzer's APK hang: a mutated type name "Lfoo" without ';' sent the parameter walk back to the start.
+        Assert.Single(new MethodRef("La;", "m", "(LBroken[I)V").ParameterRegisterWidths()); // the rest is swallowed, but it ends
+        Assert.Equal([2, 1], new MethodRef("La;", "m", "(J[[").ParameterRegisterWidths());
     }
 }
