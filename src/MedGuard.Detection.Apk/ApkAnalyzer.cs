@@ -63,7 +63,7 @@ public sealed class ApkAnalyzer(RuleCatalog? catalog = null, ZipLimits? limits =
 
         var (classes, prepare) = DexClassLoader.Load(dexFiles);
         var hierarchy = new ClassHierarchy(classes, _catalog.Framework);
-        var app = new AppModel(manifest, classes, hierarchy) { PrepareFilter = prepare };
+        var app = new AppModel(manifest, classes, hierarchy) { PrepareFilter = prepare, NetworkSecurityConfig = nsc };
         var hits = new RuleEngine(_catalog).Evaluate(app);
 
         var cleartext = manifest.UsesCleartextTraffic ?? (nsc?.CleartextPermitted ?? manifest.TargetSdk < 28);
@@ -123,7 +123,7 @@ public sealed class ApkAnalyzer(RuleCatalog? catalog = null, ZipLimits? limits =
 
     private bool IsLibrary(string location, string? appPrefix)
     {
-        if (location == "AndroidManifest.xml" || (appPrefix is not null && location.StartsWith(appPrefix, StringComparison.Ordinal)))
+        if (location == "AndroidManifest.xml" || location.StartsWith("res/", StringComparison.Ordinal) || (appPrefix is not null && location.StartsWith(appPrefix, StringComparison.Ordinal)))
         {
             return false;
         }

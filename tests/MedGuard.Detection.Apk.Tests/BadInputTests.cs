@@ -160,5 +160,8 @@ public class BadInputTests
         // A fill-array-data payload declaring more data than there is.
         byte[] payload = [0x00, 0x03, 0x01, 0x00, 0xFF, 0xFF, 0x00, 0x00];
         Assert.Throws<ApkFormatException>(() => DexInstructionDecoder.DecodeAll(payload));
+        // Found by the fuzzer: a payload identifier in the last code unit used to loop forever.
+        byte[] cutPayload = [0x0e, 0x00, 0x00, 0x01];
+        Assert.Throws<ApkFormatException>(() => DexInstructionDecoder.DecodeAll(cutPayload));
     }
 }

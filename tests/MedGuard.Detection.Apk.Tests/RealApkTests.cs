@@ -79,6 +79,18 @@ public class RealApkTests
     }
 
     [Fact]
+    public void InsecureBank_hard_coded_aes_key_and_iv_reach_the_cipher_through_fields_and_a_wrapper()
+    {
+        // key = "This is the super secret key 123" and ivBytes = {0,…} are set in CryptoClass's constructor, turned
+        // into bytes and handed to aes256encrypt/decrypt, which build SecretKeySpec / IvParameterSpec from them.
+        AssertAt("InsecureBankv2.apk", "weak_crypto",
+            "Lcom/android/insecurebankv2/CryptoClass;->aesEncryptedString(Ljava/lang/String;)Ljava/lang/String;",
+            "Lcom/android/insecurebankv2/CryptoClass;->aesDeccryptedString(Ljava/lang/String;)Ljava/lang/String;");
+        var evidence = App("InsecureBankv2.apk", "weak_crypto")!.Evidence["Lcom/android/insecurebankv2/CryptoClass;->aesEncryptedString(Ljava/lang/String;)Ljava/lang/String;"];
+        Assert.Contains("aes256encrypt", evidence);
+    }
+
+    [Fact]
     public void InsecureBank_addJavascriptInterface_is_only_in_play_services_a_library_hit()
     {
         AssertAbsent("InsecureBankv2.apk", "addjavascriptinterface");
@@ -93,9 +105,12 @@ public class RealApkTests
         AssertAt("AndroGoat.apk", "exported_service", "Lowasp/sat/agoat/DownloadInvoiceService;");
         AssertAt("AndroGoat.apk", "exported_receiver", "Lowasp/sat/agoat/ShowDataReceiver;");
         AssertAt("AndroGoat.apk", "webview_file_access", "Lowasp/sat/agoat/XSSActivity;->onCreate(Landroid/os/Bundle;)V");
+        // Broken cryptography: the PIN is hashed with MD5.
+        AssertAt("AndroGoat.apk", "weak_crypto", "Lowasp/sat/agoat/AccessControlIssue1Activity;->hashPIN(Ljava/lang/String;)Ljava/lang/String;");
         var r = TestApks.Report("AndroGoat.apk");
         Assert.NotNull(r.NetworkSecurityConfig);
         Assert.True(r.NetworkSecurityConfig.TrustsUserCertificates);
+        AssertAt("AndroGoat.apk", "nsc_trust_user_certificates", "res/xml/network_security_config.xml");
         Assert.True(r.NetworkSecurityConfig.CleartextPermitted);
         Assert.True(r.CleartextTrafficPermitted);
     }

@@ -295,9 +295,15 @@ public abstract class RepositoryTests : StorageTestBase
     [Fact]
     public async Task DeletingAnInstitutionCascadesThroughEverythingUnderIt()
     {
+        SampleProvince province;
         await using (var db = Open())
         {
-            var province = SampleProvince.WriteTo(db);
+            province = SampleProvince.WriteTo(db);
+        }
+
+        // A fresh context tracks none of the children: the database's own cascades must do the work.
+        await using (var db = Open())
+        {
             Assert.True(await new InstitutionRepository(db).DeleteAsync(province.A.Id));
             Assert.False(await new InstitutionRepository(db).DeleteAsync(province.A.Id));
         }
@@ -373,8 +379,15 @@ public abstract class RepositoryTests : StorageTestBase
             Assert.Equal([1, 2, 3, 250], user.TotpSecretEncrypted);
             Assert.Equal(1, await db.Users.CountAsync(u => u.LockoutUntil > lockout.AddSeconds(-1)));
 
-            db.Users.Add(new PlatformUser { UserName = "Staff-A", NormalizedUserName = "STAFF-A", DisplayName = "冒名", Role = UserRole.Admin });
+            // Names are unique whatever their case: storage fills the normalized copy the unique index is on.
+            db.Users.Add(new PlatformUser { UserName = " Staff-A", DisplayName = "冒名", Role = UserRole.Admin });
             await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+            db.ChangeTracker.Clear();
+            var other = new PlatformUser { UserName = "Regulator-1", DisplayName = "监管", Role = UserRole.RegulatorStaff, Region = "33" };
+            db.Users.Add(other);
+            await db.SaveChangesAsync();
+            Assert.Equal("REGULATOR-1", other.NormalizedUserName);
+            Assert.Equal(other.Id, (await db.Users.SingleAsync(u => u.NormalizedUserName == PlatformUser.Normalize("regulator-1 "))).Id);
         }
     }
 

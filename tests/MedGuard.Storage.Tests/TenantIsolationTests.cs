@@ -400,3 +400,18 @@ public sealed class PostgresTenantIsolationTests : TenantIsolationTests
 {
     protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }
+
+public class TenantModelTests
+{
+    [Fact]
+    public void EveryEntityTypeCarriesTheTenantFilter()
+    {
+        // A new entity without the filter would be readable by every tenant: this fails until it gets one.
+        using var db = MedGuardContextFactory.Create(DatabaseTarget.Parse("Data Source=:memory:"));
+        var missing = db.Model.GetEntityTypes()
+            .Where(t => !t.IsOwned() && t.FindDeclaredQueryFilter(MedGuardDbContext.TenantFilter) is null)
+            .Select(t => t.ClrType.Name).ToList();
+        Assert.Empty(missing);
+        Assert.Equal(12, db.Model.GetEntityTypes().Count());
+    }
+}

@@ -26,6 +26,12 @@ public sealed class RunningPortal(WebApplication app, PortalDatabase database, U
 
     public PortalDatabase Database { get; } = database;
 
+    /// <summary>The https listener, when started with one.</summary>
+    public Uri? HttpsUrl { get; init; }
+
+    /// <summary>The test CA that issued the hardened twin's certificate (trust it in the scanner's TLS checks).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? TestRoot { get; init; }
+
     public async ValueTask DisposeAsync()
     {
         await app.StopAsync().ConfigureAwait(false);
@@ -45,22 +51,39 @@ public static class PortalApp
     public const string UserName = "doctor";
     public const string Password = "Medguard#2024";
 
-    public static async Task<RunningPortal> StartAsync(PortalMode mode, int port = 0)
+    public static async Task<RunningPortal> StartAsync(PortalMode mode, int port = 0, string? requestLog = null, bool https = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        var (certificate, root) = https ? PortalCertificates.Create(mode) : (null, null);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
             k.Listen(IPAddress.Loopback, port);
+            if (certificate is not null)
+            {
+                k.Listen(IPAddress.Loopback, 0, o => o.UseHttps(certificate));
+            }
         });
         var app = builder.Build();
         var db = new PortalDatabase();
         var vulnerable = mode == PortalMode.Vulnerable;
         var sessions = new HashSet<string>();
 
+        // Optional server-side request log, one line per request: the benchmark counts every tool's traffic here.
+        var logLock = new Lock();
+        var log = requestLog is null ? null : new StreamWriter(requestLog, append: true) { AutoFlush = true };
+        app.Lifetime.ApplicationStopped.Register(() => log?.Dispose());
         app.Use(async (ctx, next) =>
         {
+            if (log is not null)
+            {
+                lock (logLock)
+                {
+                    log.WriteLine($"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString}");
+                }
+            }
+
             var h = ctx.Response.Headers;
             if (vulnerable)
             {
@@ -86,9 +109,14 @@ public static class PortalApp
                 h["X-Frame-Options"] = "SAMEORIGIN";
                 h["X-Content-Type-Options"] = "nosniff";
                 h["Referrer-Policy"] = "same-origin";
+                if (ctx.Request.IsHttps)
+                {
+                    h["Strict-Transport-Security"] = "max-age=31536000";
+                }
+
                 if (!ctx.Request.Cookies.ContainsKey("ASP.NET_SessionId"))
                 {
-                    h.Append("Set-Cookie", "ASP.NET_SessionId=" + Guid.NewGuid().ToString("N")[..24] + "; path=/; HttpOnly; SameSite=Lax");
+                    h.Append("Set-Cookie", "ASP.NET_SessionId=" + Guid.NewGuid().ToString("N")[..24] + "; path=/; HttpOnly; SameSite=Lax" + (ctx.Request.IsHttps ? "; Secure" : ""));
                 }
             }
 
@@ -270,8 +298,16 @@ public static class PortalApp
             string output;
             if (vulnerable)
             {
-                // Glued into a shell command line: the classic "network diagnosis" page.
-                var psi = new ProcessStartInfo("/bin/sh", ["-c", "echo 正在检测 " + host]) { RedirectStandardOutput = true, RedirectStandardError = true };
+                // Glued into a shell command line: the classic "network diagnosis" page. Scanners send all sorts of
+                // payloads here, so the real shell runs as nobody, in a scratch folder, with an empty environment.
+                var psi = Environment.IsPrivilegedProcess && File.Exists("/usr/bin/setpriv")
+                    ? new ProcessStartInfo("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", "/bin/sh", "-c", "echo 正在检测 " + host])
+                    : new ProcessStartInfo("/bin/sh", ["-c", "echo 正在检测 " + host]);
+                psi.RedirectStandardOutput = true;
+                psi.RedirectStandardError = true;
+                psi.WorkingDirectory = db.ScratchDirectory;
+                psi.Environment.Clear();
+                psi.Environment["PATH"] = "/usr/bin:/bin";
                 using var p = Process.Start(psi)!;
                 var read = p.StandardOutput.ReadToEndAsync();
                 var finished = await Task.WhenAny(read, Task.Delay(5000)).ConfigureAwait(false) == read;
@@ -333,7 +369,7 @@ public static class PortalApp
         app.MapGet("/Account/Login", (HttpContext ctx) =>
         {
             var token = Guid.NewGuid().ToString("N");
-            ctx.Response.Cookies.Append("__RequestVerificationToken", token, new CookieOptions { HttpOnly = true, Path = "/" });
+            ctx.Response.Cookies.Append("__RequestVerificationToken", token, new CookieOptions { HttpOnly = true, Path = "/", Secure = !vulnerable && ctx.Request.IsHttps });
             return Html(PortalPages.Login(token, null));
         });
         app.MapPost("/Account/Login", async (HttpContext ctx) =>
@@ -356,7 +392,7 @@ public static class PortalApp
                 sessions.Add(session);
             }
 
-            ctx.Response.Headers.Append("Set-Cookie", ".ASPXAUTH=" + session + "; path=/" + (vulnerable ? "" : "; HttpOnly; SameSite=Lax"));
+            ctx.Response.Headers.Append("Set-Cookie", ".ASPXAUTH=" + session + "; path=/" + (vulnerable ? "" : "; HttpOnly; SameSite=Lax" + (ctx.Request.IsHttps ? "; Secure" : "")));
             return Results.Redirect("/His/PatientList");
         });
         app.MapGet("/Account/Logout", () => Results.Redirect("/"));
@@ -417,9 +453,13 @@ public static class PortalApp
         app.MapFallback((HttpContext ctx) => Html(PortalPages.NotFound(ctx.Request.Path), 200));
 
         await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var uri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
-        return new RunningPortal(app, db, uri, mode);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/")).ToList();
+        return new RunningPortal(app, db, addresses.First(a => a.Scheme == "http"), mode)
+        {
+            HttpsUrl = addresses.FirstOrDefault(a => a.Scheme == "https"),
+            TestRoot = root,
+        };
     }
 
     private static IResult Html(string html, int status = 200) => Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);

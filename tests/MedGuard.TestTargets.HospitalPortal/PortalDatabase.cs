@@ -14,6 +14,13 @@ public sealed class PortalDatabase : IDisposable
         Directory.CreateDirectory(_directory);
         FilesDirectory = Path.Combine(_directory, "files");
         Directory.CreateDirectory(FilesDirectory);
+        ScratchDirectory = Path.Combine(Path.GetTempPath(), "medguard-portal-shell-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(ScratchDirectory);
+        if (!OperatingSystem.IsWindows())
+        {
+            // The injectable shell runs as nobody: let it write here and nowhere of ours.
+            File.SetUnixFileMode(ScratchDirectory, (UnixFileMode)0x1FF);
+        }
         File.WriteAllText(Path.Combine(FilesDirectory, "guide.txt"), "就诊指南：请携带身份证与医保卡，提前 15 分钟到达。\n");
         ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, "portal.db"), Pooling = false }.ToString();
         Patients = SyntheticPatients.Create();
@@ -23,6 +30,9 @@ public sealed class PortalDatabase : IDisposable
     public string ConnectionString { get; }
 
     public string FilesDirectory { get; }
+
+    /// <summary>Working folder of the injectable shell (files that payloads create land here).</summary>
+    public string ScratchDirectory { get; }
 
     public IReadOnlyList<SyntheticPatient> Patients { get; }
 
@@ -66,6 +76,7 @@ public sealed class PortalDatabase : IDisposable
         try
         {
             Directory.Delete(_directory, recursive: true);
+            Directory.Delete(ScratchDirectory, recursive: true);
         }
         catch (IOException)
         {

@@ -16,7 +16,8 @@ internal sealed class ApkCommands : ICommandModule
         var paths = new Argument<string[]>("path") { Description = "APK 文件或包含 APK 的目录（可多个）", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--format") { Description = "输出格式：table | json | sarif", DefaultValueFactory = _ => "table" };
         var output = new Option<string?>("--out") { Description = "写入文件而不是标准输出" };
-        var analyze = new Command("analyze", "直接读取字节码检测 APK 的 15 类风险（不反编译）") { paths, format, output };
+        var jobs = new Option<int>("--jobs") { Description = "并行分析的文件数（默认为 CPU 核数）", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var analyze = new Command("analyze", "直接读取字节码检测 APK 的 15 类风险（不反编译）") { paths, format, output, jobs };
         analyze.SetAction(parseResult =>
         {
             var selectedFormat = parseResult.GetValue(format)!.ToLowerInvariant();
@@ -26,8 +27,14 @@ internal sealed class ApkCommands : ICommandModule
             }
 
             var files = ExpandPaths(parseResult.GetValue(paths)!);
+            var parallelism = parseResult.GetValue(jobs);
+            if (parallelism < 1)
+            {
+                throw new CliException("--jobs 须为正整数");
+            }
+
             var analyzer = new ApkAnalyzer();
-            var result = RunWithProgress(analyzer, files);
+            var result = RunWithProgress(analyzer, files, parallelism);
 
             var outPath = parseResult.GetValue(output);
             using var stream = new MemoryStream();
@@ -95,11 +102,11 @@ internal sealed class ApkCommands : ICommandModule
         return files;
     }
 
-    private static ApkBatchResult RunWithProgress(ApkAnalyzer analyzer, List<string> files)
+    private static ApkBatchResult RunWithProgress(ApkAnalyzer analyzer, List<string> files, int parallelism)
     {
         if (files.Count < 2 || Console.IsErrorRedirected)
         {
-            return ApkBatchAnalyzer.Run(analyzer, files);
+            return ApkBatchAnalyzer.Run(analyzer, files, parallelism: parallelism);
         }
 
         ApkBatchResult? result = null;
@@ -107,7 +114,7 @@ internal sealed class ApkCommands : ICommandModule
         console.Progress().AutoClear(true).Start(ctx =>
         {
             var task = ctx.AddTask("分析 APK", maxValue: files.Count);
-            result = ApkBatchAnalyzer.Run(analyzer, files, _ => task.Increment(1));
+            result = ApkBatchAnalyzer.Run(analyzer, files, _ => task.Increment(1), parallelism);
         });
         return result!;
     }

@@ -21,10 +21,30 @@ public static class MethodAnalyzer
 
     private static readonly string[] LoggingClasses = ["Landroid/util/Log;", "Ljava/io/PrintStream;", "Ljava/lang/StringBuilder;"];
 
-    public static MethodFacts Analyze(IMethodCode code)
+    /// <param name="code">The method's code.</param>
+    /// <param name="proto">The method's proto and static flag, to name its parameter registers (optional).</param>
+    /// <param name="isStatic">Whether the method is static (no receiver in p0).</param>
+    /// <param name="fieldConstant">Known constant values of fields (set once in their class's initializers).</param>
+    public static MethodFacts Analyze(IMethodCode code, string? proto = null, bool isStatic = false, Func<FieldRef, TrackedValue?>? fieldConstant = null)
     {
         var facts = new MethodFacts();
         var registers = new Dictionary<int, TrackedValue>();
+        if (proto is not null)
+        {
+            var register = code.FirstParameterRegister;
+            var logical = 0;
+            if (!isStatic)
+            {
+                registers[register++] = new TrackedValue { Parameter = logical++ };
+            }
+
+            foreach (var width in new MethodRef("", "", proto).ParameterRegisterWidths())
+            {
+                registers[register] = new TrackedValue { Parameter = logical++ };
+                register += width;
+            }
+        }
+
         TrackedValue? lastResult = null;
         var sawThrow = false;
         var sawRealCall = false;
@@ -111,13 +131,16 @@ public static class MethodAnalyzer
                         break;
                     }
 
-                case >= 0x52 and <= 0x58:
-                    facts.FieldReads.Add(code.ResolveField(ins.Index));
-                    Set(registers, ins.A, null, wide: op == 0x53);
-                    break;
-                case >= 0x60 and <= 0x66:
-                    facts.FieldReads.Add(code.ResolveField(ins.Index));
-                    Set(registers, ins.A, null, wide: op == 0x61);
+                case (>= 0x52 and <= 0x58) or (>= 0x60 and <= 0x66):
+                    {
+                        var field = code.ResolveField(ins.Index);
+                        facts.FieldReads.Add(field);
+                        Set(registers, ins.A, fieldConstant?.Invoke(field), wide: op is 0x53 or 0x61);
+                        break;
+                    }
+
+                case (>= 0x59 and <= 0x5f) or (>= 0x67 and <= 0x6d):
+                    facts.FieldWrites.Add((code.ResolveField(ins.Index), registers.GetValueOrDefault(ins.A)));
                     break;
                 case (>= 0x6e and <= 0x72) or (>= 0x74 and <= 0x78) or 0xfa or 0xfb:
                     {

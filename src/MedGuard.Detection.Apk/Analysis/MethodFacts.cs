@@ -11,6 +11,9 @@ public sealed class MethodFacts
     public List<CallSite> Calls { get; } = [];
     public List<string> Strings { get; } = [];
     public List<FieldRef> FieldReads { get; } = [];
+
+    /// <summary>Fields written (iput/sput) with what the tracker knew of the value.</summary>
+    public List<(FieldRef Field, TrackedValue? Value)> FieldWrites { get; } = [];
     public List<string> NewInstances { get; } = [];
 
     /// <summary>No throw and no call except logging: an override that checks nothing.</summary>

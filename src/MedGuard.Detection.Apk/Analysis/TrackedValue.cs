@@ -16,7 +16,11 @@ public sealed record TrackedValue
     public TrackedObject? Object { get; init; }
     public string? ClassConstant { get; init; }
 
+    /// <summary>The method's own parameter (logical index, 0 = receiver of an instance method): lets a rule see a
+    /// wrapper that passes its argument on to a sink.</summary>
+    public int? Parameter { get; init; }
+
     public override string ToString() =>
         Text is not null ? $"\"{Text}\"" : Number is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture)
-        : Bytes is not null ? $"byte[{Bytes.Length}]" : Object is not null ? $"new {Object.Type}" : ClassConstant ?? "?";
+        : Bytes is not null ? $"byte[{Bytes.Length}]" : Object is not null ? $"new {Object.Type}" : Parameter is { } p ? $"参数{p}" : ClassConstant ?? "?";
 }

@@ -97,7 +97,7 @@ public sealed class ResourceTable
     private void ReadType(ReadOnlySpan<byte> chunk, uint packageId)
     {
         var headerSize = BinaryPrimitives.ReadUInt16LittleEndian(chunk[2..]);
-        if (chunk.Length < 20 || headerSize > chunk.Length)
+        if (chunk.Length < 20 || headerSize < 20 || headerSize > chunk.Length)
         {
             return;
         }

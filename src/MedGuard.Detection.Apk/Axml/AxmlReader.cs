@@ -56,6 +56,11 @@ public static class AxmlReader
                     strings = ResourceStringPool.Parse(chunk);
                     break;
                 case ResourceMapType:
+                    if (chunkHeader < 8 || chunkHeader > chunkSize)
+                    {
+                        throw new ApkFormatException($"{what} 损坏：资源映射块头部大小 {chunkHeader} 无效");
+                    }
+
                     resourceMap = new uint[(chunkSize - chunkHeader) / 4];
                     for (var i = 0; i < resourceMap.Length; i++)
                     {

@@ -74,36 +74,55 @@ public sealed class ResourceStringPool
         }
 
         var p = (int)offset;
-        try
+        if (_utf8)
         {
-            if (_utf8)
+            // Two length prefixes (UTF-16 length, then byte length), each one or two bytes.
+            if (ReadUtf8Length(span, ref p) < 0)
             {
-                _ = ReadUtf8Length(span, ref p); // UTF-16 length, unused
-                var byteLength = ReadUtf8Length(span, ref p);
-                return byteLength > span.Length - p ? string.Empty : Encoding.UTF8.GetString(span.Slice(p, byteLength));
+                return string.Empty;
             }
 
-            int length = BinaryPrimitives.ReadUInt16LittleEndian(span[p..]);
-            p += 2;
-            if ((length & 0x8000) != 0)
-            {
-                length = ((length & 0x7FFF) << 16) | BinaryPrimitives.ReadUInt16LittleEndian(span[p..]);
-                p += 2;
-            }
-
-            return (long)length * 2 > span.Length - p ? string.Empty : Encoding.Unicode.GetString(span.Slice(p, length * 2));
+            var byteLength = ReadUtf8Length(span, ref p);
+            return byteLength < 0 || byteLength > span.Length - p ? string.Empty : Encoding.UTF8.GetString(span.Slice(p, byteLength));
         }
-        catch (ArgumentOutOfRangeException)
+
+        if (p + 2 > span.Length)
         {
             return string.Empty;
         }
+
+        int length = BinaryPrimitives.ReadUInt16LittleEndian(span[p..]);
+        p += 2;
+        if ((length & 0x8000) != 0)
+        {
+            if (p + 2 > span.Length)
+            {
+                return string.Empty;
+            }
+
+            length = ((length & 0x7FFF) << 16) | BinaryPrimitives.ReadUInt16LittleEndian(span[p..]);
+            p += 2;
+        }
+
+        return (long)length * 2 > span.Length - p ? string.Empty : Encoding.Unicode.GetString(span.Slice(p, length * 2));
     }
 
+    /// <summary>A one- or two-byte length; -1 when it runs past the chunk.</summary>
     private static int ReadUtf8Length(ReadOnlySpan<byte> span, ref int p)
     {
+        if (p >= span.Length)
+        {
+            return -1;
+        }
+
         int length = span[p++];
         if ((length & 0x80) != 0)
         {
+            if (p >= span.Length)
+            {
+                return -1;
+            }
+
             length = ((length & 0x7F) << 8) | span[p++];
         }
 

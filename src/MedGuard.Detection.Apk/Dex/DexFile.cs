@@ -338,7 +338,8 @@ public sealed class DexFile
         var instanceFields = ReadUleb128(span, ref p);
         var directMethods = ReadUleb128(span, ref p);
         var virtualMethods = ReadUleb128(span, ref p);
-        if ((long)staticFields + instanceFields > (_data.Length - p) / 2 || (long)directMethods + virtualMethods > (_data.Length - p) / 3)
+        if (staticFields < 0 || instanceFields < 0 || directMethods < 0 || virtualMethods < 0
+            || (long)staticFields + instanceFields > (_data.Length - p) / 2 || (long)directMethods + virtualMethods > (_data.Length - p) / 3)
         {
             throw new ApkFormatException($"{Name} 中类 {classDef.Descriptor} 的类数据计数越界");
         }

@@ -23,6 +23,7 @@ public static class DexInstructionDecoder
             SparseSwitchPayload when pc + 1 < unitCount => (Unit(code, pc + 1) * 4L) + 2,
             FillArrayDataPayload when pc + 3 < unitCount =>
                 ((Unit(code, pc + 1) * (long)(Unit(code, pc + 2) | ((uint)Unit(code, pc + 3) << 16))) + 1) / 2 + 4,
+            PackedSwitchPayload or SparseSwitchPayload or FillArrayDataPayload => long.MaxValue, // header cut off
             _ => 0,
         };
         if (units > unitCount - pc)

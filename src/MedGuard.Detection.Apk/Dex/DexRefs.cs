@@ -23,18 +23,20 @@ public sealed record MethodRef(string Class, string Name, string Proto)
     {
         var widths = new List<int>();
         var i = 1;
+        // A hostile dex can hold any bytes in a type name: every step must move forward and stay in bounds.
         while (i < Proto.Length && Proto[i] != ')')
         {
             var c = Proto[i];
             widths.Add(c is 'J' or 'D' ? 2 : 1);
-            while (Proto[i] == '[')
+            while (i < Proto.Length && Proto[i] == '[')
             {
                 i++;
             }
 
-            if (Proto[i] == 'L')
+            if (i < Proto.Length && Proto[i] == 'L')
             {
-                i = Proto.IndexOf(';', i);
+                var end = Proto.IndexOf(';', i);
+                i = end < 0 ? Proto.Length : end;
             }
 
             i++;

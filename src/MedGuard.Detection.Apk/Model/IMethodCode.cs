@@ -7,6 +7,9 @@ public interface IMethodCode
 {
     IReadOnlyList<DexInstruction> Instructions { get; }
     IReadOnlyList<DexTryBlock> Tries { get; }
+
+    /// <summary>Register holding the first parameter (p0): registers_size − ins_size in a dex.</summary>
+    int FirstParameterRegister { get; }
     MethodRef ResolveMethod(uint index);
     FieldRef ResolveField(uint index);
     string ResolveString(uint index);

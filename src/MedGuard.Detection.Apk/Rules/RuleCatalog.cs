@@ -133,6 +133,7 @@ public sealed class RuleCatalog
         switch (rule.Detector)
         {
             case "manifest_flag" when rule.Attribute is "allowBackup" or "debuggable" or "usesCleartextTraffic":
+            case "network_config" when rule.Attribute is "trustsUserCertificates":
             case "exported_component" when rule.Component is "activity" or "service" or "provider" or "receiver":
                 break;
             case "code" when rule.Match.Count > 0:

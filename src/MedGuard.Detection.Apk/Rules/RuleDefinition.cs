@@ -4,7 +4,7 @@ namespace MedGuard.Detection.Apk.Rules;
 
 /// <summary>
 /// One rule as written in <c>Rules/Data/*.yaml</c>. The detector names the engine part that evaluates it:
-/// <c>manifest_flag</c>, <c>exported_component</c> or <c>code</c>.
+/// <c>manifest_flag</c>, <c>network_config</c>, <c>exported_component</c> or <c>code</c>.
 /// </summary>
 public sealed class RuleDefinition
 {
@@ -28,6 +28,7 @@ public sealed class RuleDefinition
     public string? Attribute { get; set; }
     public string? When { get; set; }
 
+    // network_config: trustsUserCertificates
     // exported_component
     public string? Component { get; set; }
     public bool ExcludeLauncher { get; set; }
@@ -120,6 +121,10 @@ public sealed class RuleExamples
 public sealed class RuleExample
 {
     public string? Manifest { get; set; }
+
+    /// <summary>res/xml/network_security_config.xml as plain XML.</summary>
+    public string? NetworkSecurityConfig { get; set; }
+
     public string? Smali { get; set; }
     public int Count { get; set; } = 1;
     public List<string> Locations { get; set; } = [];

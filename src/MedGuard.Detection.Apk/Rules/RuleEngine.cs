@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using MedGuard.Detection.Apk.Analysis;
+using MedGuard.Detection.Apk.Dex;
 using MedGuard.Detection.Apk.Model;
 
 namespace MedGuard.Detection.Apk.Rules;
@@ -25,6 +26,9 @@ public sealed class RuleEngine(RuleCatalog catalog)
                     break;
                 case "exported_component":
                     EvaluateExported(rule, app.Manifest, hits);
+                    break;
+                case "network_config" when app.NetworkSecurityConfig is { TrustsUserCertificates: true } nsc:
+                    hits.Add(new RuleHit(rule, nsc.Path, "<trust-anchors> 含 <certificates src=\"user\"/>（非 debug-overrides）"));
                     break;
             }
         }
@@ -92,6 +96,8 @@ public sealed class RuleEngine(RuleCatalog catalog)
         var exposed = app.Manifest.Components.Where(c => c.IsExposed).Select(c => c.ClassDescriptor).ToHashSet(StringComparer.Ordinal);
         var minSdk = app.Manifest.MinSdk;
 
+        var fields = new FieldConstants(app.Classes);
+
         // 1. Facts of every method that references a target.
         var analysed = new List<(AppMethod Method, MethodFacts Facts)>();
         foreach (var cls in app.Classes)
@@ -100,7 +106,28 @@ public sealed class RuleEngine(RuleCatalog catalog)
             {
                 if (method.MayReference(filter) && method.LoadCode() is { } code)
                 {
-                    analysed.Add((method, MethodAnalyzer.Analyze(code)));
+                    analysed.Add((method, MethodAnalyzer.Analyze(code, method.Proto, method.IsStatic, fields.Get)));
+                }
+            }
+        }
+
+        // 1b. Wrappers: methods that hand one of their parameters to a hard-coded-bytes sink (a key, an IV). Their
+        // callers are scanned in a second fastref pass and fire when they pass a constant (one call level deep).
+        var wrappers = FindWrappers(rules, compiled, analysed);
+        var wrapperCalls = new List<(AppMethod Method, MethodFacts Facts)>();
+        if (wrappers.Count > 0)
+        {
+            var wrapperRefs = wrappers.Select(w => w.Wrapper).ToHashSet();
+            var second = new ReferenceFilter(wrapperRefs.Contains, _ => false, _ => false);
+            app.PrepareFilter?.Invoke(second);
+            foreach (var cls in app.Classes)
+            {
+                foreach (var method in cls.Methods)
+                {
+                    if (method.MayReference(second) && method.LoadCode() is { } code)
+                    {
+                        wrapperCalls.Add((method, MethodAnalyzer.Analyze(code, method.Proto, method.IsStatic, fields.Get)));
+                    }
                 }
             }
         }
@@ -192,7 +219,44 @@ public sealed class RuleEngine(RuleCatalog catalog)
                 seen.Add(method.Location);
                 hits.Add(new RuleHit(rule, method.Location, evidence));
             }
+
+            foreach (var (wrapperRule, wrapper, argument, sink) in wrappers.Where(w => w.Rule == rule))
+            {
+                foreach (var (method, facts) in wrapperCalls)
+                {
+                    var call = facts.Calls.Find(c => c.Target == wrapper && argument < c.Arguments.Count && c.Arguments[argument]?.Bytes is not null);
+                    if (call is not null && seen.Add(method.Location))
+                    {
+                        hits.Add(new RuleHit(rule, method.Location, $"硬编码字节数组经 {wrapper}（参数 {argument}）传入 {sink}"));
+                    }
+                }
+            }
         }
+    }
+
+    private static List<(RuleDefinition Rule, MethodRef Wrapper, int Argument, string Sink)> FindWrappers(
+        List<RuleDefinition> rules, Dictionary<CodePattern, CompiledPattern> compiled, List<(AppMethod Method, MethodFacts Facts)> analysed)
+    {
+        var wrappers = new List<(RuleDefinition, MethodRef, int, string)>();
+        foreach (var rule in rules)
+        {
+            foreach (var p in rule.Match.Where(p => p.Call is not null && p.Where.Exists(w => w.Is == "constBytes")))
+            {
+                var argument = p.Where.First(w => w.Is == "constBytes").Arg;
+                foreach (var (method, facts) in analysed)
+                {
+                    foreach (var call in facts.Calls)
+                    {
+                        if (argument < call.Arguments.Count && call.Arguments[argument]?.Parameter is { } parameter && compiled[p].Call!.Matches(call.Target))
+                        {
+                            wrappers.Add((rule, new MethodRef(method.Owner.Descriptor, method.Name, method.Proto), parameter, call.Target.ToString()));
+                        }
+                    }
+                }
+            }
+        }
+
+        return wrappers;
     }
 
     private static bool Fires(CompiledPattern c, AppMethod method, MethodFacts facts, HashSet<string> exposed, out string evidence)

@@ -10,7 +10,7 @@ namespace MedGuard.Detection.Web.Active;
 /// </summary>
 public sealed class CommandInjectionCheck : IActiveCheck
 {
-    private static readonly (string Prefix, string Suffix)[] Separators = [(";", ""), ("|", ""), ("$(", ")"), ("`", "`"), ("&&", "")];
+    private static readonly (string Prefix, string Suffix)[] Separators = [(";", ""), ("|", ""), ("$(", ")"), ("`", "`")];
 
     public string RuleId => "command-injection";
 

@@ -39,6 +39,11 @@ public sealed class SafeHttpPipeline : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             MaxConnectionsPerServer = Math.Max(1, Options.PerHostConcurrency),
             UseProxy = false,          // a proxy from the environment could carry traffic somewhere unregistered
+            SslOptions = new System.Net.Security.SslClientAuthenticationOptions
+            {
+                // A bad certificate must not stop the scan: TlsInspector reports it as a finding instead.
+                RemoteCertificateValidationCallback = (_, _, _, _) => true,
+            },
         };
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _globalRate = new RateGate(Options.GlobalRatePerSecond);

@@ -17,8 +17,14 @@ public sealed record WebScanOptions
 
     public bool ActiveChecks { get; init; } = true;
 
+    /// <summary>Roots trusted for the TLS checks instead of the system store (a hospital's own CA, a test CA).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2Collection? TrustedRoots { get; init; }
+
     /// <summary>Delay unit of time-based SQL injection probes (whole seconds; the confirmation uses twice this).</summary>
     public TimeSpan TimeBasedDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Called after every request (a live request counter on a terminal).</summary>
+    public Action<long>? RequestSent { get; init; }
 
     /// <summary>Phase messages for a progress display (Chinese).</summary>
     public Action<string>? Progress { get; init; }

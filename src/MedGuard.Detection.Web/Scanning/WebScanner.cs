@@ -7,6 +7,7 @@ using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Pii;
 using MedGuard.Detection.Web.Scope;
 using MedGuard.Detection.Web.Templates;
+using MedGuard.Detection.Web.Tls;
 
 namespace MedGuard.Detection.Web.Scanning;
 
@@ -50,10 +51,25 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
 
         // Every response the scan receives — login, crawl, templates, probes — goes through the passive checks.
         pipeline.Exchanged += Observe;
+        if (_options.RequestSent is { } sent)
+        {
+            pipeline.Exchanged += _ => sent(pipeline.RequestsSent);
+        }
+
         if (_options.Login is not null)
         {
             _options.Progress?.Invoke("登录");
             await _options.Login.RunAsync(pipeline, target, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (target.Scheme == Uri.UriSchemeHttps)
+        {
+            _options.Progress?.Invoke("检查 TLS 配置与证书");
+            var tls = new TlsInspector(scope, _options.Http.Timeout, _options.TrustedRoots);
+            foreach (var f in await tls.InspectAsync(target, cancellationToken).ConfigureAwait(false))
+            {
+                Add(f);
+            }
         }
 
         _options.Progress?.Invoke("识别软 404");
@@ -63,13 +79,11 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
         var crawler = new Crawler(pipeline, _options.Crawl);
         var crawl = await crawler.CrawlAsync(target, cancellationToken).ConfigureAwait(false);
 
+        // Templates and active checks run side by side; the pipeline's limits still bound the traffic as a whole.
         _options.Progress?.Invoke($"运行检测模板（{templates.Templates.Count} 个）");
-        foreach (var f in await templates.RunRequestsAsync(target, soft404, cancellationToken).ConfigureAwait(false))
-        {
-            Add(f);
-        }
-
+        var templateTask = templates.RunRequestsAsync(target, soft404, cancellationToken);
         var parameters = 0;
+        Task activeTask = Task.CompletedTask;
         if (_options.ActiveChecks)
         {
             var probes = crawl.Endpoints
@@ -77,40 +91,15 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
                 .ToList();
             parameters = probes.Count;
             _options.Progress?.Invoke($"主动检测 {crawl.Endpoints.Count} 个接口的 {probes.Count} 个参数");
-            IActiveCheck[] checks =
-            [
-                new SqlInjectionCheck(_options.TimeBasedDelay),
-                new ReflectedXssCheck(),
-                new CommandInjectionCheck(),
-                new PathTraversalCheck(),
-                new OpenRedirectCheck(),
-            ];
-            using var slots = new SemaphoreSlim(Math.Max(1, _options.Http.PerHostConcurrency));
-            await Task.WhenAll(probes.Select(async item =>
-            {
-                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    var probe = new ActiveProbe(pipeline, item.Endpoint, item.Parameter, null);
-                    foreach (var check in checks.Where(c => c.Applies(probe)))
-                    {
-                        if (pipeline.IsHostSkipped(item.Endpoint.Url))
-                        {
-                            return;
-                        }
-
-                        if (await check.RunAsync(probe, cancellationToken).ConfigureAwait(false) is { } f)
-                        {
-                            Add(f);
-                        }
-                    }
-                }
-                finally
-                {
-                    slots.Release();
-                }
-            })).ConfigureAwait(false);
+            activeTask = RunActiveChecksAsync(pipeline, probes, Add, cancellationToken);
         }
+
+        foreach (var f in await templateTask.ConfigureAwait(false))
+        {
+            Add(f);
+        }
+
+        await activeTask.ConfigureAwait(false);
 
         var ordered = findings.Values
             .OrderByDescending(f => f.Severity)
@@ -119,6 +108,43 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
             .ThenBy(f => f.Parameter, StringComparer.Ordinal)
             .ToList();
         return new WebScanReport(target.AbsoluteUri, pipeline.RequestsSent, watch.Elapsed, ordered, crawl.Pages.Count, crawl.Endpoints.Count, parameters);
+    }
+
+    private async Task RunActiveChecksAsync(SafeHttpPipeline pipeline, List<(Endpoint Endpoint, EndpointParameter Parameter)> probes, Action<WebFinding> add, CancellationToken cancellationToken)
+    {
+        IActiveCheck[] checks =
+        [
+            new SqlInjectionCheck(_options.TimeBasedDelay),
+            new ReflectedXssCheck(),
+            new CommandInjectionCheck(),
+            new PathTraversalCheck(),
+            new OpenRedirectCheck(),
+        ];
+        using var slots = new SemaphoreSlim(Math.Max(1, _options.Http.PerHostConcurrency));
+        await Task.WhenAll(probes.Select(async item =>
+        {
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var probe = new ActiveProbe(pipeline, item.Endpoint, item.Parameter, null);
+                foreach (var check in checks.Where(c => c.Applies(probe)))
+                {
+                    if (pipeline.IsHostSkipped(item.Endpoint.Url))
+                    {
+                        return;
+                    }
+
+                    if (await check.RunAsync(probe, cancellationToken).ConfigureAwait(false) is { } f)
+                    {
+                        add(f);
+                    }
+                }
+            }
+            finally
+            {
+                slots.Release();
+            }
+        })).ConfigureAwait(false);
     }
 
     /// <summary>Anti-forgery tokens and view state: tampering with them only gets the request rejected.</summary>

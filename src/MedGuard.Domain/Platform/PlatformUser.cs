@@ -17,7 +17,10 @@ public sealed class PlatformUser
     /// <summary>Unique, case-insensitively: stored as typed, compared through <see cref="NormalizedUserName"/>.</summary>
     public required string UserName { get; set; }
 
-    /// <summary>Upper-invariant copy of the user name, carrying the unique index (PostgreSQL compares case-sensitively).</summary>
+    /// <summary>
+    /// <see cref="Normalize"/>d copy of the user name, carrying the unique index (PostgreSQL compares case-sensitively).
+    /// Storage sets it on every save; look users up with <c>u.NormalizedUserName == PlatformUser.Normalize(typed)</c>.
+    /// </summary>
     public string NormalizedUserName { get; set; } = "";
 
     public required string DisplayName { get; set; }
@@ -49,4 +52,7 @@ public sealed class PlatformUser
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
 
     public bool Disabled { get; set; }
+
+    /// <summary>The form user names are compared in: trimmed, upper-case invariant.</summary>
+    public static string Normalize(string userName) => userName.Trim().ToUpperInvariant();
 }

@@ -60,6 +60,7 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
 
         IndexTracked();
         await KeepAssignmentCopiesAsync(async, cancellationToken);
+        NormalizeUserNames();
 
         foreach (var entry in tracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList())
         {
@@ -254,6 +255,20 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
                 assignment.InstitutionId = institutionId;
                 assignment.InstitutionRegion = region;
                 context.Entry(assignment).DetectChanges(); // even when the caller turned automatic detection off
+            }
+        }
+    }
+
+    /// <summary>Keeps <see cref="PlatformUser.NormalizedUserName"/> (which carries the unique index) in step with the name.</summary>
+    private void NormalizeUserNames()
+    {
+        foreach (var entry in context.ChangeTracker.Entries<PlatformUser>().Where(e => e.State is EntityState.Added or EntityState.Modified))
+        {
+            var normalized = PlatformUser.Normalize(entry.Entity.UserName);
+            if (entry.Entity.NormalizedUserName != normalized)
+            {
+                entry.Entity.NormalizedUserName = normalized;
+                entry.DetectChanges();
             }
         }
     }

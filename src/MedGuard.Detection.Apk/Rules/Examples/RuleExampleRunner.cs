@@ -18,7 +18,10 @@ public static class RuleExampleRunner
     {
         var manifest = AndroidManifest.From(PlainXmlReader.Read(example.Manifest ?? DefaultManifest));
         var classes = example.Smali is null ? [] : SmaliSnippet.Assemble(example.Smali);
-        var app = new AppModel(manifest, classes, new ClassHierarchy(classes, catalog.Framework));
+        var nsc = example.NetworkSecurityConfig is null
+            ? null
+            : NetworkSecurityConfigReader.Read(PlainXmlReader.Read(example.NetworkSecurityConfig), "res/xml/network_security_config.xml");
+        var app = new AppModel(manifest, classes, new ClassHierarchy(classes, catalog.Framework)) { NetworkSecurityConfig = nsc };
         var (appFindings, _) = new ApkAnalyzer(catalog).Evaluate(app, "example");
         return appFindings;
     }

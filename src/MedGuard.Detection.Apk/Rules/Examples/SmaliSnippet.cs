@@ -105,6 +105,7 @@ public static partial class SmaliSnippet
         public List<DexTryBlock> TryBlocks { get; } = [];
         public IReadOnlyList<DexInstruction> Instructions => _instructions;
         public IReadOnlyList<DexTryBlock> Tries => TryBlocks;
+        public int FirstParameterRegister => 200;
         public MethodRef ResolveMethod(uint index) => _methods[(int)index];
         public FieldRef ResolveField(uint index) => _fields[(int)index];
         public string ResolveString(uint index) => _strings[(int)index];
