@@ -1,5 +1,19 @@
-// The platform (issue 6) grows here; until then the host only answers its health check.
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => Results.Text("ok"));
-app.Run();
+using System.Text;
+using MedGuard.Server.Hosting;
+
+Console.OutputEncoding = Encoding.UTF8;
+var app = MedGuardServer.Build(args);
+var credentials = await MedGuardServer.PrepareAsync(app);
+await app.StartAsync();
+Console.WriteLine();
+Console.WriteLine($"医盾 MedGuard 平台已启动：{string.Join(", ", app.Urls)}");
+if (credentials is not null)
+{
+    Console.WriteLine(credentials.Describe());
+}
+else
+{
+    Console.WriteLine("数据库已有数据；演示账号（若有）见 data/demo-credentials.txt。按 Ctrl+C 停止。");
+}
+
+await app.WaitForShutdownAsync();

@@ -23,7 +23,10 @@ public sealed class DatabaseCommandTests : IDisposable
 
         var first = Run("db", "migrate", "--db", path);
         Assert.Equal(0, first.Exit);
-        Assert.Contains("已应用 1 个迁移", first.Output);
+        // Every migration of the SQLite set is applied to a fresh file (their number grows as the model does).
+        var migrations = typeof(MedGuard.Storage.SqliteMedGuardDbContext).Assembly.GetTypes()
+            .Count(t => t.Namespace == "MedGuard.Storage.Migrations.Sqlite" && t.IsSubclassOf(typeof(Microsoft.EntityFrameworkCore.Migrations.Migration)));
+        Assert.Contains($"已应用 {migrations} 个迁移", first.Output);
         Assert.True(File.Exists(path));
 
         var second = Run("db", "migrate", "--db", path);
@@ -34,7 +37,7 @@ public sealed class DatabaseCommandTests : IDisposable
         using var json = JsonDocument.Parse(info.Output);
         Assert.Equal("Sqlite", json.RootElement.GetProperty("provider").GetString());
         Assert.Equal(path, json.RootElement.GetProperty("database").GetString());
-        Assert.Equal(1, json.RootElement.GetProperty("appliedMigrations").GetArrayLength());
+        Assert.Equal(migrations, json.RootElement.GetProperty("appliedMigrations").GetArrayLength());
         Assert.Equal(0, json.RootElement.GetProperty("pendingMigrations").GetArrayLength());
         Assert.Equal(0, json.RootElement.GetProperty("rows").GetProperty("Institutions 医疗机构").GetInt32());
 

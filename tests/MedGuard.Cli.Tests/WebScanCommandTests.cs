@@ -87,6 +87,36 @@ public sealed class WebScanCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HttpsTwinsDifferOnlyWhereTheCertificateIsBad()
+    {
+        await using var bad = await PortalApp.StartAsync(PortalMode.Vulnerable, https: true);
+        await using var good = await PortalApp.StartAsync(PortalMode.Hardened, https: true);
+        var scope = Path.Combine(Path.GetTempPath(), $"mg-scope-{Guid.NewGuid():N}.yaml");
+        var ca = Path.Combine(Path.GetTempPath(), $"mg-ca-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(scope, $"targets:\n  - host: 127.0.0.1\n    ports: [{bad.HttpsUrl!.Port}, {good.HttpsUrl!.Port}]\n");
+        await File.WriteAllTextAsync(ca, good.TestRoot!.ExportCertificatePem());
+        try
+        {
+            var vulnerable = CliRun.Of("scan", "web", "--scope", scope, "--url", bad.HttpsUrl.AbsoluteUri, "--passive-only", "--format", "json", "--rate", "200");
+            Assert.True(vulnerable.ExitCode == 0, vulnerable.Error);
+            using var doc = JsonDocument.Parse(vulnerable.Output);
+            var rules = doc.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("ruleId").GetString()).ToHashSet();
+            Assert.Superset(new HashSet<string?> { "tls-certificate-expired", "tls-certificate-untrusted", "tls-certificate-hostname", "missing-hsts", "cookie-without-secure" }, rules);
+            Assert.Contains(doc.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("method").GetString() == "TLS");
+
+            var hardened = CliRun.Of("scan", "web", "--scope", scope, "--url", good.HttpsUrl.AbsoluteUri, "--passive-only", "--format", "json", "--rate", "200", "--trust-root", ca);
+            Assert.True(hardened.ExitCode == 0, hardened.Error);
+            using var clean = JsonDocument.Parse(hardened.Output);
+            Assert.Equal(0, clean.RootElement.GetProperty("findings").GetArrayLength());
+        }
+        finally
+        {
+            File.Delete(scope);
+            File.Delete(ca);
+        }
+    }
+
+    [Fact]
     public void WrongLoginIsReportedAsAUserError()
     {
         var recipe = Path.Combine(Path.GetTempPath(), $"mg-login-{Guid.NewGuid():N}.yaml");

@@ -29,9 +29,11 @@ internal sealed class WebScanCommands : ICommandModule
         var budget = new Option<int>("--budget") { Description = "每台主机最多请求数", DefaultValueFactory = _ => 5000 };
         var maxPages = new Option<int>("--max-pages") { Description = "最多爬取页面数", DefaultValueFactory = _ => 200 };
         var noActive = new Option<bool>("--passive-only") { Description = "只做爬取与模板检测，不发送注入类探测" };
+        var trustRoot = new Option<string?>("--trust-root") { Description = "TLS 检查时信任的根证书（PEM/DER，如医院自建 CA），代替系统证书库" };
+        var unsafeMode = new Option<bool>("--unsafe") { Description = "关闭安全模式，允许 PUT/DELETE 等方法（仅用于测试环境）" };
         var command = new Command("web", "网站检测：爬取、模板检测、SQL 注入等主动检测、个人信息泄露")
         {
-            scope, url, login, templates, format, rate, budget, maxPages, noActive,
+            scope, url, login, templates, format, rate, budget, maxPages, noActive, unsafeMode, trustRoot,
         };
         command.SetAction(parse =>
         {
@@ -61,15 +63,42 @@ internal sealed class WebScanCommands : ICommandModule
                 TemplateLoader.EnsureUniqueIds(all);
             }
 
+            System.Security.Cryptography.X509Certificates.X509Certificate2Collection? roots = null;
+            if (parse.GetValue(trustRoot) is { } rootFile)
+            {
+                try
+                {
+                    roots = [System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(rootFile)];
+                }
+                catch (System.Security.Cryptography.CryptographicException ex)
+                {
+                    throw new CliException($"无法读取根证书 {rootFile}：{ex.Message}");
+                }
+            }
+
             var interactive = error == Console.Error && !Console.IsErrorRedirected;
             var options = new WebScanOptions
             {
                 Templates = all,
                 Login = parse.GetValue(login) is { } recipe ? LoginRecipe.Load(recipe) : null,
                 ActiveChecks = !parse.GetValue(noActive),
-                Http = new HttpPipelineOptions { PerHostRatePerSecond = parse.GetValue(rate), RequestBudgetPerHost = parse.GetValue(budget) },
+                TrustedRoots = roots,
+                Http = new HttpPipelineOptions
+                {
+                    PerHostRatePerSecond = parse.GetValue(rate),
+                    RequestBudgetPerHost = parse.GetValue(budget),
+                    SafeMode = !parse.GetValue(unsafeMode),
+                },
                 Crawl = new Detection.Web.Crawl.CrawlOptions { MaxPages = parse.GetValue(maxPages) },
-                Progress = interactive ? phase => error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {phase}…") : null,
+                Progress = interactive ? phase => error.WriteLine($"\r[{DateTime.Now:HH:mm:ss}] {phase}…") : null,
+                RequestSent = interactive ? n =>
+                {
+                    if (n % 25 == 0)
+                    {
+                        error.Write($"\r  已发送 {n} 个请求");
+                    }
+                }
+                : null,
             };
 
             WebScanReport report;
@@ -95,9 +124,13 @@ internal sealed class WebScanCommands : ICommandModule
                     break;
             }
 
-            if (fmt != "table" && interactive)
+            if (interactive)
             {
-                error.WriteLine(report.Summary);
+                error.WriteLine($"\r  已发送 {report.Requests} 个请求，完成。");
+                if (fmt != "table")
+                {
+                    error.WriteLine(report.Summary);
+                }
             }
 
             return 0;

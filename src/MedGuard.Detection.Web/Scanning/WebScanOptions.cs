@@ -23,6 +23,9 @@ public sealed record WebScanOptions
     /// <summary>Delay unit of time-based SQL injection probes (whole seconds; the confirmation uses twice this).</summary>
     public TimeSpan TimeBasedDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Called after every request (a live request counter on a terminal).</summary>
+    public Action<long>? RequestSent { get; init; }
+
     /// <summary>Phase messages for a progress display (Chinese).</summary>
     public Action<string>? Progress { get; init; }
 }

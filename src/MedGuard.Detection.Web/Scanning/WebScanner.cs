@@ -51,6 +51,11 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
 
         // Every response the scan receives — login, crawl, templates, probes — goes through the passive checks.
         pipeline.Exchanged += Observe;
+        if (_options.RequestSent is { } sent)
+        {
+            pipeline.Exchanged += _ => sent(pipeline.RequestsSent);
+        }
+
         if (_options.Login is not null)
         {
             _options.Progress?.Invoke("登录");

@@ -111,7 +111,7 @@ public sealed class TlsInspector(AuthorizedScope scope, TimeSpan timeout, X509Ce
     {
         var exchange = new HttpExchange
         {
-            Request = ScanRequest.Get(url),
+            Request = new ScanRequest("TLS", url), // a handshake, not an HTTP request: never sent through the pipeline
             RawRequest = $"TLS 握手 {url.Host}:{url.Port}（SNI {url.Host}）",
             Status = 0,
             Error = null,

@@ -13,7 +13,7 @@ internal sealed class InstitutionContactConfiguration : IEntityTypeConfiguration
         builder.Property(c => c.Id).ValueGeneratedNever();
         builder.Property(c => c.Name).HasMaxLength(100).IsRequired();
         builder.Property(c => c.Title).HasMaxLength(100);
-        builder.Property(c => c.Phone).HasMaxLength(40);
+        builder.Property(c => c.Phone).HasMaxLength(128); // SM4-GCM ciphertext (sm4gcm: + base64 of nonce, text, tag)
         builder.Property(c => c.Email).HasMaxLength(200);
         builder.HasIndex(c => c.InstitutionId);
     }

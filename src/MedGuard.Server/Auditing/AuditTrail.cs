@@ -1,0 +1,99 @@
+using MedGuard.Security.Audit;
+using MedGuard.Storage;
+using MedGuard.Storage.Providers;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedGuard.Server.Auditing;
+
+/// <summary>What happened, as a page or the change tracker reports it; the trail adds the chain.</summary>
+public sealed record AuditEvent(string Action, string? EntityType = null, string? EntityId = null, string? Detail = null)
+{
+    public Guid? UserId { get; init; }
+
+    public string? UserName { get; init; }
+
+    public string? SourceAddress { get; init; }
+}
+
+/// <summary>
+/// Appends entries to the SM3-chained audit log. One writer at a time per process (the chain is a sequence); the
+/// unique index on the sequence turns a race with another process into a retry, never a fork.
+/// </summary>
+public sealed class AuditTrail(DatabaseTarget database, TimeProvider clock, ILogger<AuditTrail> logger)
+{
+    private readonly SemaphoreSlim writer = new(1, 1);
+
+    public async Task RecordAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken = default)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        await writer.WaitAsync(cancellationToken);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using var db = MedGuardContextFactory.Create(database);
+                    var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
+                        .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+                    var sequence = last?.Sequence ?? 0;
+                    var previous = last?.Hash ?? AuditChain.GenesisHash;
+                    foreach (var e in events)
+                    {
+                        var record = AuditChain.Seal(
+                            new AuditRecord
+                            {
+                                Sequence = 0,
+                                At = clock.GetUtcNow().UtcDateTime,
+                                UserId = e.UserId?.ToString() ?? "",
+                                UserName = Clip(e.UserName ?? "system", 64),
+                                SourceAddress = Clip(e.SourceAddress ?? "", 64),
+                                Action = Clip(e.Action, 64),
+                                EntityType = Clip(e.EntityType ?? "", 64),
+                                EntityId = Clip(e.EntityId ?? "", 64),
+                                Detail = e.Detail ?? "",
+                                PreviousHash = previous,
+                                Hash = "",
+                            },
+                            ++sequence,
+                            previous);
+                        db.AuditEntries.Add(record.ToEntry());
+                        previous = record.Hash;
+                    }
+
+                    await db.SaveChangesAsync(cancellationToken);
+                    return;
+                }
+                catch (DbUpdateException ex) when (attempt < 5)
+                {
+                    logger.LogWarning(ex, "审计日志序号冲突，重试第 {Attempt} 次", attempt);
+                }
+            }
+        }
+        finally
+        {
+            writer.Release();
+        }
+    }
+
+    public Task RecordAsync(AuditEvent e, CancellationToken cancellationToken = default) => RecordAsync([e], cancellationToken);
+
+    /// <summary>Reads the whole chain in order and verifies it (the audit page and <c>medguard audit verify</c>).</summary>
+    public static async Task<AuditVerification> VerifyAsync(MedGuardDbContext db, CancellationToken cancellationToken = default)
+    {
+        var entries = db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable();
+        var records = new List<AuditRecord>();
+        await foreach (var entry in entries.WithCancellation(cancellationToken))
+        {
+            records.Add(entry.ToRecord());
+        }
+
+        return AuditChainVerifier.Verify(records);
+    }
+
+    private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
+}

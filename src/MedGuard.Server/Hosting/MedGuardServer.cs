@@ -1,0 +1,179 @@
+using MedGuard.Security.Passwords;
+using MedGuard.Security.Protection;
+using MedGuard.Server.Accounts;
+using MedGuard.Server.Api;
+using MedGuard.Server.Auditing;
+using MedGuard.Server.Demo;
+using MedGuard.Server.Tenancy;
+using MedGuard.Storage.Providers;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.FileProviders;
+
+namespace MedGuard.Server.Hosting;
+
+/// <summary>Builds the platform's web application: used by <c>Program</c> and, in-process on port 0, by the tests.</summary>
+public static class MedGuardServer
+{
+    public static WebApplication Build(string[] args, Action<PlatformOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // The pages live in this assembly, whoever hosts it (Program, or a test project in-process).
+            ApplicationName = typeof(MedGuardServer).Assembly.GetName().Name,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+
+        var options = builder.Configuration.GetSection(PlatformOptions.Section).Get<PlatformOptions>() ?? new PlatformOptions();
+        configure?.Invoke(options);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(DatabaseTarget.Resolve(options.Database));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new Sm4FieldProtector(FieldKeyFile.LoadOrCreate(options.KeyFile)));
+        // The keys that protect session cookies live beside the SM4 key (outside the database), not in a home folder.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("MedGuard")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.KeyFile))!, "session-keys")));
+        builder.Services.AddSingleton(new PasswordHasher());
+        builder.Services.AddSingleton(new PasswordPolicy());
+        builder.Services.AddSingleton(new LoginLockout());
+        builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddSingleton<AccountService>();
+        builder.Services.AddSingleton<SensitiveFields>();
+        builder.Services.AddSingleton<MedGuard.Server.Lifecycle.LifecycleService>();
+        builder.Services.AddTenantDatabase();
+
+        builder.Services
+            .AddAuthentication(AuthSchemes.Session)
+            .AddCookie(AuthSchemes.Session, cookie =>
+            {
+                cookie.Cookie.Name = "medguard.session";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.ExpireTimeSpan = TimeSpan.FromMinutes(options.SessionTimeoutMinutes);
+                cookie.SlidingExpiration = true;
+                cookie.LoginPath = "/account/login";
+                cookie.AccessDeniedPath = "/error/403";
+                cookie.Events.OnValidatePrincipal = ValidateSessionAsync;
+                cookie.Events.OnRedirectToLogin = ApiAware(StatusCodes.Status401Unauthorized);
+                cookie.Events.OnRedirectToAccessDenied = ApiAware(StatusCodes.Status403Forbidden);
+            })
+            .AddCookie(AuthSchemes.Pending, cookie =>
+            {
+                cookie.Cookie.Name = "medguard.pending";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.ExpireTimeSpan = TimeSpan.FromMinutes(5);
+                cookie.SlidingExpiration = false;
+                cookie.LoginPath = "/account/login";
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(AuthSchemes.Session).RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(AuthSchemes.Session).RequireRole("Admin"))
+            .AddPolicy(Policies.Sector, p => p.AddAuthenticationSchemes(AuthSchemes.Session).RequireRole("Admin", "RegulatorStaff"));
+        builder.Services.AddAntiforgery(a =>
+        {
+            a.Cookie.Name = "medguard.csrf";
+            a.Cookie.SameSite = SameSiteMode.Strict;
+            a.HeaderName = "X-CSRF-TOKEN";
+        });
+        builder.Services.AddRazorPages();
+        // Chinese text stays readable in the HTML source instead of &#x...; entities.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        builder.Services.AddOpenApi();
+        builder.Services.AddProblemDetails();
+
+        var app = builder.Build();
+        app.UseExceptionHandler("/error");
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.Use((context, next) =>
+        {
+            // The API answers with its own status codes and problem details, never the HTML error page.
+            if (context.Request.Path.StartsWithSegments("/api") && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+
+            return next(context);
+        });
+        app.UseMiddleware<SecurityHeaders>();
+        if (Directory.Exists(app.Environment.WebRootPath))
+        {
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(app.Environment.WebRootPath) });
+        }
+
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapPlatformApi();
+        app.MapRazorPages();
+        return app;
+    }
+
+    /// <summary>Migrates the database and loads the demo province into an empty one; returns what to tell the user.</summary>
+    public static async Task<DemoCredentials?> PrepareAsync(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<PlatformOptions>();
+        var target = app.Services.GetRequiredService<DatabaseTarget>();
+        await using (var db = MedGuardContextFactory.CreateMigrated(target))
+        {
+            if (!options.LoadDemo || db.Institutions.Any() || db.Users.Any())
+            {
+                return null;
+            }
+        }
+
+        var loader = new DemoLoader(target, app.Services.GetRequiredService<PasswordHasher>(), app.Services.GetRequiredService<Sm4FieldProtector>(),
+            app.Services.GetRequiredService<AuditTrail>());
+        var today = options.DemoToday ?? DateOnly.FromDateTime(DateTime.Today);
+        var credentials = await loader.LoadAsync(DemoProvince.Generate(today));
+        credentials.WriteTo(options.DemoCredentialsFile);
+        return credentials;
+    }
+
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        // An account disabled, deleted or moved to another tenant since login loses its session at once.
+        var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountService>();
+        var principal = context.Principal!;
+        var user = await accounts.FindActiveAsync(principal.UserId());
+        if (user is null || user.Role != principal.Role()
+            || principal.FindFirst(ClaimNames.Region)?.Value != user.Region
+            || principal.FindFirst(ClaimNames.Institution)?.Value != user.InstitutionId?.ToString()
+            || principal.FindFirst(ClaimNames.Agency)?.Value != user.AgencyId?.ToString())
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(AuthSchemes.Session);
+        }
+    }
+
+    private static Func<RedirectContext<CookieAuthenticationOptions>, Task> ApiAware(int status) => context =>
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    };
+}
+
+/// <summary>Authorization policy names.</summary>
+public static class Policies
+{
+    public const string Admin = "admin";
+    public const string Sector = "sector";
+}

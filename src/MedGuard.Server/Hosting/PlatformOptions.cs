@@ -1,0 +1,26 @@
+namespace MedGuard.Server.Hosting;
+
+/// <summary>How the platform runs: bound from the <c>MedGuard</c> configuration section (appsettings, environment
+/// variables <c>MedGuard__KeyFile</c>, or the command line <c>--MedGuard:KeyFile=…</c>).</summary>
+public sealed class PlatformOptions
+{
+    public const string Section = "MedGuard";
+
+    /// <summary>Connection string or SQLite path; empty → <c>MEDGUARD_DB</c>, else <c>./data/medguard.db</c>.</summary>
+    public string? Database { get; set; }
+
+    /// <summary>The SM4 field key, outside the database; created on first start with mode 0600.</summary>
+    public string KeyFile { get; set; } = Path.Combine("data", "keys", "medguard-sm4.key");
+
+    /// <summary>Load the demo province into an empty database on start.</summary>
+    public bool LoadDemo { get; set; } = true;
+
+    /// <summary>Where the demo users' credentials are written (mode 0600) when the demo province is loaded.</summary>
+    public string DemoCredentialsFile { get; set; } = Path.Combine("data", "demo-credentials.txt");
+
+    /// <summary>登录连接超时: an idle session ends after this many minutes.</summary>
+    public int SessionTimeoutMinutes { get; set; } = 15;
+
+    /// <summary>The day the demo province is anchored to (tests pin it); today when null.</summary>
+    public DateOnly? DemoToday { get; set; }
+}

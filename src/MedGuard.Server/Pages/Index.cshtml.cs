@@ -1,0 +1,36 @@
+using MedGuard.Domain.Assessment;
+using MedGuard.Server.Hosting;
+using MedGuard.Storage;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedGuard.Server.Pages;
+
+public sealed class IndexModel(MedGuardDbContext db) : PageModel
+{
+    public int Institutions { get; private set; }
+
+    public int Systems { get; private set; }
+
+    public int Graded { get; private set; }
+
+    public int Filed { get; private set; }
+
+    public int Assessed { get; private set; }
+
+    public int OpenTasks { get; private set; }
+
+    public string ScopeText => db.Scope.ToString();
+
+    public bool SeesSector => User.SeesSector();
+
+    public async Task OnGetAsync()
+    {
+        Institutions = await db.Institutions.CountAsync();
+        Systems = await db.Systems.CountAsync();
+        Graded = await db.Gradings.CountAsync();
+        Filed = await db.Filings.CountAsync();
+        Assessed = await db.Systems.CountAsync(s => s.Assessments.Any(a => a.Conclusion != null));
+        OpenTasks = await db.Rectifications.CountAsync(r => r.Status == RectificationStatus.Open || r.Status == RectificationStatus.InProgress);
+    }
+}

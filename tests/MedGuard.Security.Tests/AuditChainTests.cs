@@ -1,0 +1,94 @@
+using MedGuard.Security.Audit;
+
+namespace MedGuard.Security.Tests;
+
+public class AuditChainTests
+{
+    private static List<AuditRecord> Chain(int count)
+    {
+        var records = new List<AuditRecord>();
+        var previous = AuditChain.GenesisHash;
+        var at = new DateTime(2025, 3, 20, 0, 0, 0, DateTimeKind.Utc).AddTicks(12345);
+        for (var i = 1; i <= count; i++)
+        {
+            var draft = new AuditRecord
+            {
+                Sequence = 0,
+                At = at.AddMinutes(i),
+                UserName = "zhangsan",
+                Action = "update",
+                EntityType = "system",
+                EntityId = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Detail = "定级为第三级",
+                SourceAddress = "127.0.0.1",
+                PreviousHash = "",
+                Hash = "",
+            };
+            var record = AuditChain.Seal(draft, i, previous);
+            records.Add(record);
+            previous = record.Hash;
+        }
+
+        return records;
+    }
+
+    [Fact]
+    public void IntactChainVerifies()
+    {
+        var result = AuditChainVerifier.Verify(Chain(10));
+        Assert.True(result.Intact);
+        Assert.Equal(10, result.EntriesChecked);
+        Assert.Contains("完整", result.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HashIsSm3OfKnownVector()
+    {
+        // SM3("abc") from GB/T 32905-2016 Appendix A, through the same digest the chain uses.
+        var digest = new Org.BouncyCastle.Crypto.Digests.SM3Digest();
+        digest.BlockUpdate("abc"u8.ToArray(), 0, 3);
+        var output = new byte[32];
+        digest.DoFinal(output, 0);
+        Assert.Equal("66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0", Convert.ToHexStringLower(output));
+    }
+
+    [Fact]
+    public void EditedEntryIsTheFirstBrokenLink()
+    {
+        var records = Chain(10);
+        records[4] = records[4] with { Detail = "定级为第二级" };
+        var result = AuditChainVerifier.Verify(records);
+        Assert.False(result.Intact);
+        Assert.Equal(5, result.BrokenAtSequence);
+        Assert.Contains("篡改", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DeletedEntryIsDetected()
+    {
+        var records = Chain(10);
+        records.RemoveAt(6);
+        var result = AuditChainVerifier.Verify(records);
+        Assert.False(result.Intact);
+        Assert.Equal(7, result.BrokenAtSequence);
+    }
+
+    [Fact]
+    public void RehashedEditBreaksTheNextLink()
+    {
+        // An attacker who recomputes the edited entry's own hash still breaks the link to the entry after it.
+        var records = Chain(10);
+        var edited = records[2] with { UserName = "attacker" };
+        records[2] = edited with { Hash = AuditChain.ComputeHash(edited) };
+        var result = AuditChainVerifier.Verify(records);
+        Assert.Equal(4, result.BrokenAtSequence);
+    }
+
+    [Fact]
+    public void TimestampsAreNormalisedToMilliseconds()
+    {
+        var record = Chain(1)[0];
+        Assert.Equal(0, record.At.Ticks % TimeSpan.TicksPerMillisecond);
+        Assert.Equal(DateTimeKind.Utc, record.At.Kind);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace MedGuard.Server.Tests;
+
+/// <summary>One user's HTTP session with the platform's API: its own cookies, logged in with password and TOTP.</summary>
+internal sealed class ApiClient : IDisposable
+{
+    private readonly HttpClient http;
+    private string? csrf;
+
+    private ApiClient(HttpClient http, string userName)
+    {
+        this.http = http;
+        UserName = userName;
+    }
+
+    public string UserName { get; }
+
+    public static async Task<ApiClient> LoginAsync(PlatformFixture platform, string userName)
+    {
+        var account = platform.Credentials[userName];
+        var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true, AllowAutoRedirect = false };
+        var client = new ApiClient(new HttpClient(handler) { BaseAddress = platform.BaseAddress }, userName);
+        var code = account.TotpSecret is null ? null : await TotpCodes.FreshAsync(account.TotpSecret);
+        var response = await client.http.PostAsJsonAsync("/api/session", new { userName, password = account.Password, code });
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{userName} 登录失败: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return client;
+    }
+
+    public static ApiClient Anonymous(PlatformFixture platform) =>
+        new(new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = platform.BaseAddress }, "anonymous");
+
+    public async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (method != HttpMethod.Get)
+        {
+            csrf ??= await TokenAsync();
+            if (csrf is not null)
+            {
+                request.Headers.Add("X-CSRF-TOKEN", csrf);
+            }
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        var (status, body) = await SendAsync(HttpMethod.Get, path);
+        Assert.True(status == HttpStatusCode.OK, $"{UserName} GET {path}: {(int)status} {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    private async Task<string?> TokenAsync()
+    {
+        using var response = await http.GetAsync("/api/csrf");
+        return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString() : null;
+    }
+
+    public void Dispose() => http.Dispose();
+}

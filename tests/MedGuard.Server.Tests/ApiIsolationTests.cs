@@ -1,0 +1,170 @@
+using System.Net;
+using MedGuard.Domain.Assessment;
+using MedGuard.Domain.Systems;
+using MedGuard.Server.Demo;
+using MedGuard.Storage.Providers;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace MedGuard.Server.Tests;
+
+/// <summary>
+/// Tries every API endpoint that touches tenant data as every role and tenant that must not reach it: nothing leaks
+/// (403/404, no identifying data in the body, not in any list) and nothing changes (the database fingerprint is equal
+/// before and after). Positive controls show the same calls do work for those who may make them.
+/// </summary>
+public sealed class ApiIsolationTests(ITestOutputHelper output)
+{
+    private static readonly string[] Users = ["admin", "regulator", "haidian", "hospital", "hospital2", "assessor", "assessor2"];
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task NoEndpointLeaksOrChangesAnotherTenantsData(DatabaseKind kind)
+    {
+        await using var platform = await PlatformFixture.StartAsync(kind);
+        var clients = new Dictionary<string, ApiClient>();
+        foreach (var user in Users)
+        {
+            clients[user] = await ApiClient.LoginAsync(platform, user);
+        }
+
+        // Tenant A: the demo hospital (region 110101), its HIS graded and filed by its own user, assessed by the
+        // agency assigned to it, with evidence and a rectification task.
+        Guid institutionA, systemA, agencyA;
+        string nameA;
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            var a = await db.Institutions.SingleAsync(i => i.Name == DemoProvince.DemoHospitalName);
+            (institutionA, nameA) = (a.Id, a.Name);
+            systemA = await db.Systems.Where(s => s.InstitutionId == a.Id && s.Business == BusinessKind.His).Select(s => s.Id).SingleAsync();
+            agencyA = (await db.Users.SingleAsync(u => u.UserName == "assessor")).AgencyId!.Value;
+        }
+
+        var hospital = clients["hospital"];
+        var today = PlatformFixture.DemoToday.ToString("yyyy-MM-dd");
+        Ok(await hospital.SendAsync(HttpMethod.Post, $"/api/systems/{systemA}/grading", new { informationObject = "public", informationDegree = "serious", serviceObject = "citizen", serviceDegree = "general" }));
+        Ok(await hospital.SendAsync(HttpMethod.Post, $"/api/systems/{systemA}/filing", new { filedOn = DateTime.Today.ToString("yyyy-MM-dd"), certificateNumber = "ISO-TEST-1" }));
+        var created = await clients["assessor"].SendAsync(HttpMethod.Post, $"/api/systems/{systemA}/assessments", new { assessedOn = today });
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        var assessmentA = System.Text.Json.JsonDocument.Parse(created.Body).RootElement.GetProperty("id").GetGuid();
+        const string Evidence = "患者张三 身份证 110101199001011234 明文存储";
+        Ok(await clients["assessor"].SendAsync(HttpMethod.Put, $"/api/assessments/{assessmentA}/items/L3-CES1-01", new { result = "不符合", evidence = Evidence, risk = "高" }));
+        Guid rectificationA;
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            var task = new RectificationItem { SystemId = systemA, AssessmentId = assessmentA, ItemCode = "L3-CES1-01", Title = "隔离测试整改任务", DueOn = PlatformFixture.DemoToday.AddDays(30) };
+            db.Rectifications.Add(task);
+            await db.SaveChangesAsync();
+            rectificationA = task.Id;
+        }
+
+        // Who may see tenant A at all, and who may change what.
+        string[] readers = ["admin", "regulator", "hospital", "assessor"];
+        string[] inventory = ["admin", "hospital"];
+        string[] assessors = ["admin", "hospital", "assessor"];
+        string[] rectifiers = ["admin", "hospital", "assessor"];
+        var secrets = new[] { nameA, institutionA.ToString(), systemA.ToString(), assessmentA.ToString(), rectificationA.ToString(), "110101199001011234", "ISO-TEST-1" };
+
+        var newUser = new { userName = "intruder", displayName = "越权", password = "Intruder-2026x", role = "Admin" };
+        var cases = new List<(HttpMethod Method, string Route, string Path, object? Body, string[] Allowed)>
+        {
+            (HttpMethod.Get, "/api/institutions/{id:guid}", $"/api/institutions/{institutionA}", null, readers),
+            (HttpMethod.Get, "/api/institutions/{id:guid}/contacts", $"/api/institutions/{institutionA}/contacts", null, readers),
+            (HttpMethod.Put, "/api/institutions/{id:guid}/survey", $"/api/institutions/{institutionA}/survey", new { securityStaffCount = 99 }, inventory),
+            (HttpMethod.Post, "/api/institutions/{id:guid}/systems", $"/api/institutions/{institutionA}/systems", new { name = "越权新增", type = "InformationSystem", business = "Other" }, inventory),
+            (HttpMethod.Get, "/api/systems/{id:guid}", $"/api/systems/{systemA}", null, readers),
+            (HttpMethod.Post, "/api/systems/{id:guid}/grading", $"/api/systems/{systemA}/grading", new { informationObject = "national", informationDegree = "critical", serviceObject = "national", serviceDegree = "critical" }, inventory),
+            (HttpMethod.Post, "/api/systems/{id:guid}/filing", $"/api/systems/{systemA}/filing", new { filedOn = DateTime.Today.ToString("yyyy-MM-dd"), certificateNumber = "HACKED" }, inventory),
+            (HttpMethod.Get, "/api/systems/{id:guid}/deadlines", $"/api/systems/{systemA}/deadlines", null, readers),
+            (HttpMethod.Get, "/api/systems/{id:guid}/assessments", $"/api/systems/{systemA}/assessments", null, readers),
+            (HttpMethod.Post, "/api/systems/{id:guid}/assessments", $"/api/systems/{systemA}/assessments", new { assessedOn = today }, assessors),
+            (HttpMethod.Get, "/api/assessments/{id:guid}", $"/api/assessments/{assessmentA}", null, readers),
+            (HttpMethod.Put, "/api/assessments/{id:guid}/items/{code}", $"/api/assessments/{assessmentA}/items/L3-CES1-02", new { result = "符合", evidence = "越权" }, assessors),
+            (HttpMethod.Post, "/api/assessments/{id:guid}/conclusion", $"/api/assessments/{assessmentA}/conclusion", null, assessors),
+            (HttpMethod.Put, "/api/rectifications/{id:guid}", $"/api/rectifications/{rectificationA}", new { status = "Accepted" }, rectifiers),
+            (HttpMethod.Get, "/api/dashboard", "/api/dashboard", null, ["admin", "regulator", "haidian"]),
+            (HttpMethod.Get, "/api/users", "/api/users", null, ["admin"]),
+            (HttpMethod.Post, "/api/users", "/api/users", newUser, ["admin"]),
+            (HttpMethod.Get, "/api/audit/verify", "/api/audit/verify", null, ["admin"]),
+        };
+        // Lists: everyone may call them, but tenant A's rows appear only for its readers.
+        var lists = new List<(string Route, string[] Allowed, string Secret)>
+        {
+            ("/api/institutions", readers, institutionA.ToString()),
+            ("/api/systems", readers, systemA.ToString()),
+            ("/api/rectifications", readers, rectificationA.ToString()),
+            ("/api/agencies", ["admin", "regulator", "haidian", "hospital", "hospital2", "assessor"], agencyA.ToString()),
+        };
+        string[] selfRoutes = ["/api/session", "/api/csrf", "/api/me"];
+
+        // Every /api route of the running application is covered by one of the tables above.
+        var routes = platform.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => e.RoutePattern.RawText!).Where(r => r.StartsWith("/api", StringComparison.Ordinal)).Distinct().ToList();
+        var covered = cases.Select(c => c.Route).Concat(lists.Select(l => l.Route)).Concat(selfRoutes).ToHashSet();
+        Assert.DoesNotContain(routes, r => !covered.Contains(r));
+
+        var before = await DatabaseSnapshot.TakeAsync(platform);
+        var pairs = 0;
+        foreach (var (method, route, path, body, allowed) in cases)
+        {
+            foreach (var user in Users.Where(u => !allowed.Contains(u)))
+            {
+                var (status, text) = await clients[user].SendAsync(method, path, body);
+                pairs++;
+                Assert.True(status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden, $"{user} {method} {path} → {(int)status} {text}");
+                foreach (var secret in secrets)
+                {
+                    Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+                }
+            }
+        }
+
+        foreach (var (route, allowed, secret) in lists)
+        {
+            foreach (var user in Users)
+            {
+                var (status, text) = await clients[user].SendAsync(HttpMethod.Get, route);
+                pairs++;
+                Assert.Equal(HttpStatusCode.OK, status);
+                Assert.True(allowed.Contains(user) == text.Contains(secret, StringComparison.Ordinal), $"{user} GET {route}: 可见性错误");
+            }
+        }
+
+        // Anonymous callers get nothing from any tenant endpoint.
+        using var anonymous = ApiClient.Anonymous(platform);
+        foreach (var (method, _, path, body, _) in cases)
+        {
+            var (status, text) = await anonymous.SendAsync(method, path, body);
+            pairs++;
+            Assert.True(status is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest, $"anonymous {method} {path} → {(int)status}");
+            Assert.DoesNotContain(nameA, text, StringComparison.Ordinal);
+        }
+
+        var after = await DatabaseSnapshot.TakeAsync(platform);
+        Assert.Equal(before, after);
+        output.WriteLine($"[{kind}] API isolation: {pairs} endpoint × role pairs tried ({cases.Count} endpoints on tenant data, {lists.Count} list endpoints, {Users.Length} users + anonymous); nothing leaked, database unchanged.");
+        Console.WriteLine($"[{kind}] API isolation: {pairs} endpoint × role pairs tried; nothing leaked, database unchanged.");
+
+        // Positive controls: the owner and its regulator read A, the assigned assessor sees its evidence decrypted,
+        // and a changing call without the anti-forgery token is refused even for the owner.
+        foreach (var user in readers)
+        {
+            Assert.Contains(nameA, (await clients[user].GetJsonAsync($"/api/institutions/{institutionA}")).GetRawText(), StringComparison.Ordinal);
+        }
+
+        Assert.Contains("110101199001011234", (await clients["assessor"].GetJsonAsync($"/api/assessments/{assessmentA}")).GetRawText(), StringComparison.Ordinal);
+        Ok(await hospital.SendAsync(HttpMethod.Put, $"/api/institutions/{institutionA}/survey", new { securityStaffCount = 7 }));
+        Assert.NotEqual(after, await DatabaseSnapshot.TakeAsync(platform));
+
+        foreach (var client in clients.Values)
+        {
+            client.Dispose();
+        }
+    }
+
+    private static void Ok((HttpStatusCode Status, string Body) response) =>
+        Assert.True((int)response.Status is >= 200 and < 300, $"{(int)response.Status} {response.Body}");
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using MedGuard.Storage.Providers;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedGuard.Server.Tests;
+
+/// <summary>
+/// The SM3-chained audit log on a real database: actions through the platform are logged; editing one stored entry
+/// or deleting one is found by `medguard audit verify` (exit 1, the entry named) and by the admin API, and restoring
+/// the original text makes the chain whole again.
+/// </summary>
+public sealed class AuditTamperTests
+{
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task EditingOrDeletingAnEntryBreaksTheChainWhereItHappened(DatabaseKind kind)
+    {
+        await using var platform = await PlatformFixture.StartAsync(kind);
+        using var admin = await ApiClient.LoginAsync(platform, "admin");
+        using var hospital = await ApiClient.LoginAsync(platform, "hospital");
+        var institutions = await hospital.GetJsonAsync("/api/institutions");
+        var id = institutions[0].GetProperty("id").GetGuid();
+        await hospital.GetJsonAsync($"/api/institutions/{id}/contacts"); // a sensitive read: audited
+        var (status, _) = await hospital.SendAsync(HttpMethod.Put, $"/api/institutions/{id}/survey", new { securityStaffCount = 6 });
+        Assert.Equal(HttpStatusCode.NoContent, status);
+
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == "read-sensitive" && e.UserName == "hospital" && e.EntityId == id.ToString()));
+            Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == "update" && e.EntityType == "Institution" && e.UserName == "hospital" && e.SourceAddress == "127.0.0.1"));
+            Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == "login" && e.UserName == "admin"));
+        }
+
+        var (code, text) = Cli("audit", "verify", "--db", platform.Database);
+        Assert.Equal(0, code);
+        Assert.Contains("审计日志链完整", text, StringComparison.Ordinal);
+        Assert.True((await admin.GetJsonAsync("/api/audit/verify")).GetProperty("intact").GetBoolean());
+
+        // An insider edits entry 3 directly in the database.
+        string original;
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            original = (await db.AuditEntries.SingleAsync(e => e.Sequence == 3)).Detail ?? "";
+            await db.AuditEntries.Where(e => e.Sequence == 3).ExecuteUpdateAsync(s => s.SetProperty(e => e.Detail, "（已被篡改）"));
+        }
+
+        (code, text) = Cli("audit", "verify", "--db", platform.Database);
+        Assert.Equal(1, code);
+        Assert.Contains("第 3 条记录", text, StringComparison.Ordinal);
+        var verdict = await admin.GetJsonAsync("/api/audit/verify");
+        Assert.False(verdict.GetProperty("intact").GetBoolean());
+        Assert.Equal(3, verdict.GetProperty("brokenAtSequence").GetInt64());
+
+        // Put the text back: the chain holds again (the verifier judges content, not a flag).
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            await db.AuditEntries.Where(e => e.Sequence == 3).ExecuteUpdateAsync(s => s.SetProperty(e => e.Detail, original));
+        }
+
+        Assert.Equal(0, Cli("audit", "verify", "--db", platform.Database).Code);
+
+        // Deleting entry 5 leaves a gap that is named.
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            await db.AuditEntries.Where(e => e.Sequence == 5).ExecuteDeleteAsync();
+        }
+
+        (code, text) = Cli("audit", "verify", "--db", platform.Database, "--format", "json");
+        Assert.Equal(1, code);
+        Assert.Contains("\"brokenAtSequence\": 5", text, StringComparison.Ordinal);
+    }
+
+    private static (int Code, string Text) Cli(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = MedGuard.Cli.Program.Run(args, output, error);
+        return (code, output.ToString() + error);
+    }
+}

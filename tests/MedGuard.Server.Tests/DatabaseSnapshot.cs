@@ -1,0 +1,36 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MedGuard.Storage.Providers;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedGuard.Server.Tests;
+
+/// <summary>
+/// A fingerprint of every tenant-owned table (all rows, all columns that a user could change), read in the system
+/// scope: equal before and after means nothing was changed. Login bookkeeping and the audit log are left out — they
+/// are supposed to grow with every attempt.
+/// </summary>
+internal static class DatabaseSnapshot
+{
+    public static async Task<string> TakeAsync(PlatformFixture platform)
+    {
+        await using var db = MedGuardContextFactory.Create(platform.Target);
+        var parts = new List<object>
+        {
+            await db.Institutions.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
+            await db.InstitutionContacts.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
+            await db.Systems.AsNoTracking().OrderBy(x => x.Id).Select(s => new { s.Id, s.InstitutionId, s.Name, s.Type, s.Business, s.IsCore, s.IsCriticalInfrastructure }).ToListAsync(),
+            await db.Gradings.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
+            await db.Filings.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
+            await db.Assessments.AsNoTracking().OrderBy(x => x.Id).Select(a => new { a.Id, a.SystemId, a.Level, a.Conclusion, a.Score, a.AssessedOn }).ToListAsync(),
+            await db.ItemResults.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
+            await db.Rectifications.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
+            await db.Agencies.AsNoTracking().OrderBy(x => x.Id).Select(a => new { a.Id, a.Name }).ToListAsync(),
+            await db.AgencyAssignments.AsNoTracking().OrderBy(x => x.Id).Select(a => new { a.Id, a.AgencyId, a.SystemId, a.EndsOn }).ToListAsync(),
+            await db.Users.AsNoTracking().OrderBy(x => x.Id).Select(u => new { u.Id, u.UserName, u.Role, u.Region, u.InstitutionId, u.AgencyId, u.PasswordHash, u.TotpEnabled, u.Disabled }).ToListAsync(),
+        };
+        var json = JsonSerializer.Serialize(parts);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+    }
+}
