@@ -13,7 +13,13 @@ mkdir -p "$out"
 [ -x /usr/bin/time ] || { echo "需要 GNU time：apt-get install time" >&2; exit 1; }
 /usr/bin/python3 -c 'import androguard' 2>/dev/null || { echo "需要 androguard：apt-get install androguard" >&2; exit 1; }
 
-dotnet build "$root/src/MedGuard.Cli/MedGuard.Cli.csproj" -c Release -nologo -v:q -o "$out/cli" >&2
+# The CLI as it would ship: published ReadyToRun (precompiled, so start-up is not spent in the JIT); a plain Release
+# build when the ReadyToRun compiler package is not available.
+build="ReadyToRun"
+rm -rf "$out/cli"
+dotnet publish "$root/src/MedGuard.Cli/MedGuard.Cli.csproj" -c Release -r linux-x64 --self-contained false \
+  -p:PublishReadyToRun=true -nologo -v:q -o "$out/cli" >&2 \
+  || { build="JIT"; dotnet build "$root/src/MedGuard.Cli/MedGuard.Cli.csproj" -c Release -nologo -v:q -o "$out/cli" >&2; }
 files=("$apks"/*.apk)
 measure() { # label, command... → "wall_s peak_kb"
   local label=$1; shift
@@ -26,6 +32,7 @@ measure() { # label, command... → "wall_s peak_kb"
   echo
   echo "- 时间：$(date -u '+%Y-%m-%d %H:%M UTC')；机器：$(nproc) 核，$(free -g | awk '/Mem:/{print $2}') GB 内存"
   echo "- 负载（开始时 uptime）：$(uptime | sed 's/.*load average/load average/')"
+  echo "- medguard 构建：$build（Release）"
   echo "- androguard $(dpkg-query -W -f='${Version}' androguard 2>/dev/null)，$(/usr/bin/python3 --version)；dotnet $(dotnet --version)"
   echo "- 样本：${#files[@]} 个 APK，共 $(du -cb "${files[@]}" | tail -1 | cut -f1) 字节"
   echo

@@ -92,3 +92,56 @@ public class AuditChainTests
         Assert.Equal(DateTimeKind.Utc, record.At.Kind);
     }
 }
+
+public class AuditAnchorTests
+{
+    private static List<AuditRecord> Chain(int count)
+    {
+        var records = new List<AuditRecord>();
+        var previous = AuditChain.GenesisHash;
+        for (var i = 1; i <= count; i++)
+        {
+            var draft = new AuditRecord { Sequence = 0, At = DateTime.UtcNow, Action = "login", PreviousHash = "", Hash = "" };
+            records.Add(AuditChain.Seal(draft, i, previous));
+            previous = records[^1].Hash;
+        }
+
+        return records;
+    }
+
+    [Fact]
+    public void CutOffTailIsOnlyVisibleWithTheAnchor()
+    {
+        var records = Chain(6);
+        var anchor = new AuditAnchor(6, records[^1].Hash);
+        Assert.True(AuditChainVerifier.Verify(records, anchor).Intact);
+        var cut = records.Take(4).ToList();
+        Assert.True(AuditChainVerifier.Verify(cut).Intact); // the chain alone cannot tell
+        var result = AuditChainVerifier.Verify(cut, anchor);
+        Assert.False(result.Intact);
+        Assert.Equal(5, result.BrokenAtSequence);
+        Assert.Contains("末尾第 5–6 条记录已被删除", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RewrittenTailDoesNotMatchTheAnchor()
+    {
+        var records = Chain(6);
+        var anchor = new AuditAnchor(6, records[^1].Hash);
+        var rewritten = records.Take(5).ToList();
+        rewritten.Add(AuditChain.Seal(new AuditRecord { Sequence = 0, At = DateTime.UtcNow, Action = "logout", PreviousHash = "", Hash = "" }, 6, rewritten[^1].Hash));
+        Assert.False(AuditChainVerifier.Verify(rewritten, anchor).Intact);
+    }
+
+    [Fact]
+    public void AnchorFileRoundTrips()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "medguard-anchor-" + Guid.NewGuid().ToString("N"));
+        new AuditAnchor(42, "abc").Write(path);
+        Assert.Equal(new AuditAnchor(42, "abc"), AuditAnchor.Read(path));
+        File.WriteAllText(path, "garbage");
+        Assert.Throws<InvalidDataException>(() => AuditAnchor.Read(path));
+        File.Delete(path);
+        Assert.Null(AuditAnchor.Read(path));
+    }
+}

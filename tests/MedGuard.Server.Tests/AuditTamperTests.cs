@@ -58,7 +58,21 @@ public sealed class AuditTamperTests
             await db.AuditEntries.Where(e => e.Sequence == 3).ExecuteUpdateAsync(s => s.SetProperty(e => e.Detail, original));
         }
 
-        Assert.Equal(0, Cli("audit", "verify", "--db", platform.Database).Code);
+        Assert.Equal(0, Cli("audit", "verify", "--db", platform.Database, "--anchor", platform.AnchorFile).Code);
+
+        // Cutting off the last entry leaves a chain that still links; the head kept outside the database shows it.
+        long last;
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            last = await db.AuditEntries.MaxAsync(e => e.Sequence);
+            await db.AuditEntries.Where(e => e.Sequence == last).ExecuteDeleteAsync();
+        }
+
+        Assert.Equal(0, Cli("audit", "verify", "--db", platform.Database).Code); // without the anchor: undetectable
+        (code, text) = Cli("audit", "verify", "--db", platform.Database, "--anchor", platform.AnchorFile);
+        Assert.Equal(1, code);
+        Assert.Contains($"末尾第 {last}–{last} 条记录已被删除", text, StringComparison.Ordinal);
+        Assert.False((await admin.GetJsonAsync("/api/audit/verify")).GetProperty("intact").GetBoolean());
 
         // Deleting entry 5 leaves a gap that is named.
         await using (var db = MedGuardContextFactory.Create(platform.Target))

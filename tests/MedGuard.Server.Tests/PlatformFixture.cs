@@ -51,6 +51,9 @@ public sealed class PlatformFixture : IAsyncDisposable
 
     public string KeyFile => Path.Combine(directory, "keys", "sm4.key");
 
+    /// <summary>The audit chain's head outside the database (beside the key).</summary>
+    public string AnchorFile => Path.Combine(directory, "keys", "audit-head");
+
     public static async Task<PlatformFixture> StartAsync(DatabaseKind kind)
     {
         var directory = Path.Combine(Path.GetTempPath(), "medguard-server-" + Guid.NewGuid().ToString("N")[..12]);

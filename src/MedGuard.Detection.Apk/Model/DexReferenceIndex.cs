@@ -21,14 +21,29 @@ internal sealed class DexReferenceIndex
         _fields = new bool[dex.FieldCount];
         _types = new bool[dex.TypeCount];
         var any = false;
+        // Names first: most method and field ids fail on their name, and a name check costs one cached string.
+        var names = new Dictionary<uint, bool>();
         for (uint i = 0; i < _methods.Length; i++)
         {
-            any |= _methods[i] = filter.Method(dex.GetMethod(i));
+            var nameIndex = dex.GetMethodNameIndex(i);
+            if (!names.TryGetValue(nameIndex, out var nameOk))
+            {
+                names[nameIndex] = nameOk = filter.MethodName(dex.GetString(nameIndex));
+            }
+
+            any |= _methods[i] = nameOk && filter.Method(dex.GetMethod(i));
         }
 
+        names.Clear();
         for (uint i = 0; i < _fields.Length; i++)
         {
-            any |= _fields[i] = filter.Field(dex.GetField(i));
+            var nameIndex = dex.GetFieldNameIndex(i);
+            if (!names.TryGetValue(nameIndex, out var nameOk))
+            {
+                names[nameIndex] = nameOk = filter.FieldName(dex.GetString(nameIndex));
+            }
+
+            any |= _fields[i] = nameOk && filter.Field(dex.GetField(i));
         }
 
         for (uint i = 0; i < _types.Length; i++)

@@ -3,4 +3,11 @@ using MedGuard.Detection.Apk.Dex;
 namespace MedGuard.Detection.Apk.Model;
 
 /// <summary>The references the rules care about: a method whose code mentions none of them is never decoded in full.</summary>
-public sealed record ReferenceFilter(Func<MethodRef, bool> Method, Func<FieldRef, bool> Field, Func<string, bool> Type);
+public sealed record ReferenceFilter(Func<MethodRef, bool> Method, Func<FieldRef, bool> Field, Func<string, bool> Type)
+{
+    /// <summary>Cheap pre-check on a method's name alone, before its class and proto are resolved.</summary>
+    public Func<string, bool> MethodName { get; init; } = _ => true;
+
+    /// <summary>Cheap pre-check on a field's name alone.</summary>
+    public Func<string, bool> FieldName { get; init; } = _ => true;
+}

@@ -87,10 +87,15 @@ public sealed class RuleEngine(RuleCatalog catalog)
         var callMatchers = compiled.Values.Where(c => c.Call is not null).Select(c => c.Call!).ToList();
         var fieldTargets = compiled.Values.Where(c => c.Pattern.Field is not null).Select(c => c.Pattern.Field!).ToHashSet(StringComparer.Ordinal);
         var typeTargets = compiled.Values.Where(c => c.Pattern.NewInstance is not null).Select(c => c.Pattern.NewInstance!).ToHashSet(StringComparer.Ordinal);
+        var fieldNames = fieldTargets.Select(f => f[(f.IndexOf("->", StringComparison.Ordinal) + 2)..]).ToHashSet(StringComparer.Ordinal);
         var filter = new ReferenceFilter(
             m => callMatchers.Exists(c => c.Matches(m)),
             f => fieldTargets.Contains($"{f.Class}->{f.Name}"),
-            typeTargets.Contains);
+            typeTargets.Contains)
+        {
+            MethodName = n => callMatchers.Exists(c => c.NameMatches(n)),
+            FieldName = fieldNames.Contains,
+        };
         app.PrepareFilter?.Invoke(filter);
 
         var exposed = app.Manifest.Components.Where(c => c.IsExposed).Select(c => c.ClassDescriptor).ToHashSet(StringComparer.Ordinal);
@@ -118,7 +123,8 @@ public sealed class RuleEngine(RuleCatalog catalog)
         if (wrappers.Count > 0)
         {
             var wrapperRefs = wrappers.Select(w => w.Wrapper).ToHashSet();
-            var second = new ReferenceFilter(wrapperRefs.Contains, _ => false, _ => false);
+            var wrapperNames = wrapperRefs.Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
+            var second = new ReferenceFilter(wrapperRefs.Contains, _ => false, _ => false) { MethodName = wrapperNames.Contains, FieldName = _ => false };
             app.PrepareFilter?.Invoke(second);
             foreach (var cls in app.Classes)
             {

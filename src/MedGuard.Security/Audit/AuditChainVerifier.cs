@@ -13,7 +13,22 @@ public sealed record AuditVerification(bool Intact, long EntriesChecked, long? B
 public static class AuditChainVerifier
 {
     /// <param name="records">Entries in ascending <see cref="AuditRecord.Sequence"/> order (as the database returns them).</param>
-    public static AuditVerification Verify(IEnumerable<AuditRecord> records)
+    /// <param name="anchor">The head recorded outside the database, when there is one: catches a cut-off tail.</param>
+    public static AuditVerification Verify(IEnumerable<AuditRecord> records, AuditAnchor? anchor = null)
+    {
+        var list = records as IReadOnlyList<AuditRecord> ?? records.ToList();
+        var result = VerifyLinks(list);
+        if (!result.Intact || anchor is null)
+        {
+            return result;
+        }
+
+        return anchor.Check(list) is { } problem
+            ? new(false, result.EntriesChecked, Math.Min(anchor.Sequence, (list.Count == 0 ? 0 : list[^1].Sequence) + 1), problem, result.LastHash)
+            : result;
+    }
+
+    private static AuditVerification VerifyLinks(IEnumerable<AuditRecord> records)
     {
         var previousHash = AuditChain.GenesisHash;
         long expectedSequence = 1;

@@ -238,9 +238,9 @@ public static class PlatformApi
             await db.SaveChangesAsync();
             return Results.Created($"/api/users/{user.Id}", new UserView(user.Id, user.UserName, user.DisplayName, user.Role.ToString(), user.Region, user.InstitutionId, user.AgencyId, false, false));
         }).RequireAuthorization(Policies.Admin);
-        api.MapGet("/audit/verify", async (MedGuardDbContext db) =>
+        api.MapGet("/audit/verify", async (MedGuardDbContext db, AuditTrail trail) =>
         {
-            var v = await AuditTrail.VerifyAsync(db);
+            var v = await trail.VerifyAsync(db);
             return Results.Ok(new AuditVerifyView(v.Intact, v.EntriesChecked, v.BrokenAtSequence, v.Summary));
         }).RequireAuthorization(Policies.Admin).WithSummary("校验审计日志 SM3 链");
     }

@@ -1,4 +1,5 @@
 using MedGuard.Security.Audit;
+using MedGuard.Server.Hosting;
 using MedGuard.Storage;
 using MedGuard.Storage.Providers;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,7 @@ public sealed record AuditEvent(string Action, string? EntityType = null, string
 /// Appends entries to the SM3-chained audit log. One writer at a time per process (the chain is a sequence); the
 /// unique index on the sequence turns a race with another process into a retry, never a fork.
 /// </summary>
-public sealed class AuditTrail(DatabaseTarget database, TimeProvider clock, ILogger<AuditTrail> logger)
+public sealed class AuditTrail(DatabaseTarget database, PlatformOptions options, TimeProvider clock, ILogger<AuditTrail> logger)
 {
     private readonly SemaphoreSlim writer = new(1, 1);
 
@@ -42,6 +43,14 @@ public sealed class AuditTrail(DatabaseTarget database, TimeProvider clock, ILog
                         .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
                     var sequence = last?.Sequence ?? 0;
                     var previous = last?.Hash ?? AuditChain.GenesisHash;
+                    var anchor = AuditAnchor.Read(options.AuditAnchorPath);
+                    // The anchor advances only from a head that matches it: after a truncation it stays as evidence.
+                    var advance = anchor is null || (anchor.Sequence == sequence && anchor.Hash == previous);
+                    if (!advance)
+                    {
+                        logger.LogCritical("审计日志链头（第 {Sequence} 条）与库外锚点（第 {Anchor} 条）不符：末尾记录可能被删除", sequence, anchor!.Sequence);
+                    }
+
                     foreach (var e in events)
                     {
                         var record = AuditChain.Seal(
@@ -66,6 +75,11 @@ public sealed class AuditTrail(DatabaseTarget database, TimeProvider clock, ILog
                     }
 
                     await db.SaveChangesAsync(cancellationToken);
+                    if (advance)
+                    {
+                        new AuditAnchor(sequence, previous).Write(options.AuditAnchorPath);
+                    }
+
                     return;
                 }
                 catch (DbUpdateException ex) when (attempt < 5)
@@ -83,7 +97,7 @@ public sealed class AuditTrail(DatabaseTarget database, TimeProvider clock, ILog
     public Task RecordAsync(AuditEvent e, CancellationToken cancellationToken = default) => RecordAsync([e], cancellationToken);
 
     /// <summary>Reads the whole chain in order and verifies it (the audit page and <c>medguard audit verify</c>).</summary>
-    public static async Task<AuditVerification> VerifyAsync(MedGuardDbContext db, CancellationToken cancellationToken = default)
+    public async Task<AuditVerification> VerifyAsync(MedGuardDbContext db, CancellationToken cancellationToken = default)
     {
         var entries = db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable();
         var records = new List<AuditRecord>();
@@ -92,7 +106,7 @@ public sealed class AuditTrail(DatabaseTarget database, TimeProvider clock, ILog
             records.Add(entry.ToRecord());
         }
 
-        return AuditChainVerifier.Verify(records);
+        return AuditChainVerifier.Verify(records, AuditAnchor.Read(options.AuditAnchorPath));
     }
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];

@@ -12,6 +12,11 @@ public sealed class PlatformOptions
     /// <summary>The SM4 field key, outside the database; created on first start with mode 0600.</summary>
     public string KeyFile { get; set; } = Path.Combine("data", "keys", "medguard-sm4.key");
 
+    /// <summary>The audit chain's head, kept outside the database (catches a cut-off tail); beside the key when empty.</summary>
+    public string? AuditAnchorFile { get; set; }
+
+    public string AuditAnchorPath => AuditAnchorFile ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(KeyFile))!, "audit-head");
+
     /// <summary>Load the demo province into an empty database on start.</summary>
     public bool LoadDemo { get; set; } = true;
 

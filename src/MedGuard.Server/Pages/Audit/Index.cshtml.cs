@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace MedGuard.Server.Pages.Audit;
 
 [Authorize(Policy = Policies.Admin)]
-public sealed class IndexModel(MedGuardDbContext db) : PageModel
+public sealed class IndexModel(MedGuardDbContext db, AuditTrail trail) : PageModel
 {
     public AuditVerification Verification { get; private set; } = null!;
 
@@ -18,7 +18,7 @@ public sealed class IndexModel(MedGuardDbContext db) : PageModel
 
     public async Task OnGetAsync()
     {
-        Verification = await AuditTrail.VerifyAsync(db);
+        Verification = await trail.VerifyAsync(db);
         Entries = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence).Take(200).ToListAsync();
     }
 }
