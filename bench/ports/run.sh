@@ -118,6 +118,8 @@ printf 'benchmark\tnmap_s\tmedguard_s\tratio\tnmap_open\tmedguard_open\tsame_ope
 for r in $(seq 1 "$ROUNDS"); do
   run_pair "a:full-sweep#$r" -sT -p- -n -Pn 10.200.11.2 -- \
     --targets 10.200.11.2 --ports - --no-service --rate 0 --host-rate 0 --concurrency 1024 --host-concurrency 1024
+  run_pair "a:full-sweep(--fast-connect)#$r" -sT -p- -n -Pn 10.200.11.2 -- \
+    --targets 10.200.11.2 --ports - --no-service --rate 0 --host-rate 0 --concurrency 256 --host-concurrency 256 --fast-connect
   run_pair "b:16hosts-top1000#$r" -sT -n -Pn -p "$TOP" 10.200.20.2-17 -- \
     --targets 10.200.20.2-10.200.20.17 --ports top1000 --no-service --rate 0 --host-rate 0 --concurrency 2048 \
     --host-concurrency 128 --min-timeout 100

@@ -34,13 +34,14 @@ internal sealed class PortScanCommands : ICommandModule
         var minTimeout = new Option<int>("--min-timeout") { Description = "自适应超时下限（毫秒）", DefaultValueFactory = _ => 250 };
         var retries = new Option<int>("--retries") { Description = "无响应端口的重试次数", DefaultValueFactory = _ => 1 };
         var noService = new Option<bool>("--no-service") { Description = "只扫描端口，不做服务识别" };
+        var fastConnect = new Option<bool>("--fast-connect") { Description = "实验性（Linux）：以 epoll 原始非阻塞连接扫描，CPU 占用更低" };
         var allowLarge = new Option<bool>("--allow-large-scope") { Description = "允许超过地址数上限的范围/目标" };
         var maxAddresses = new Option<long>("--max-addresses") { Description = "不加 --allow-large-scope 时允许的最大地址数", DefaultValueFactory = _ => AuthorizedScope.DefaultMaxAddresses };
         var format = FormatOption();
         var output = new Option<FileInfo?>("--output") { Description = "写入文件（默认标准输出）" };
         var command = new Command("ports", "授权范围内的 TCP 端口与服务扫描，按高危端口策略给出发现")
         {
-            scope, targets, ports, rate, hostRate, concurrency, hostConcurrency, timeout, minTimeout, retries, noService, allowLarge,
+            scope, targets, ports, rate, hostRate, concurrency, hostConcurrency, timeout, minTimeout, retries, noService, fastConnect, allowLarge,
             maxAddresses, format, output,
         };
         command.SetAction(parseResult =>
@@ -68,6 +69,7 @@ internal sealed class PortScanCommands : ICommandModule
                     MaxTimeout = TimeSpan.FromMilliseconds(Math.Max(3000, parseResult.GetValue(timeout))),
                     Retries = parseResult.GetValue(retries),
                     IdentifyServices = !parseResult.GetValue(noService),
+                    FastConnect = parseResult.GetValue(fastConnect),
                 };
                 options.Validate();
             }

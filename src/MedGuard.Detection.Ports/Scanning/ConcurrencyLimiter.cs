@@ -43,6 +43,21 @@ public sealed class ConcurrencyLimiter(int limit, int floor = 1)
         }
     }
 
+    /// <summary>Takes a slot only if one is free now and nobody queues for it.</summary>
+    public bool TryEnter()
+    {
+        lock (_gate)
+        {
+            if (_inUse < _limit && _waiters.Count == 0)
+            {
+                _inUse++;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
     public void Release()
     {
         lock (_gate)

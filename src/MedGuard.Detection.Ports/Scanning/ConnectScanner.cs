@@ -42,6 +42,7 @@ public sealed class ConnectScanner
         var global = new ConcurrencyLimiter(_options.GlobalConcurrency, floor: Math.Min(16, _options.GlobalConcurrency));
         var globalRate = new RateLimiter(_options.GlobalRate);
         await using var deadlines = new ConnectDeadlines();
+        using var epoll = _options.FastConnect ? EpollConnector.TryCreate() : null;
         var results = new HostResult[targets.Count];
         var next = -1;
 
@@ -51,7 +52,7 @@ public sealed class ConnectScanner
             while ((i = Interlocked.Increment(ref next)) < targets.Count)
             {
                 var hostRate = new RateLimiter(_options.PerHostRate);
-                var scan = new HostScan(targets[i], ports.Ports, _options, global, globalRate, hostRate, Progress, deadlines);
+                var scan = new HostScan(targets[i], ports.Ports, _options, global, globalRate, hostRate, Progress, deadlines, epoll);
                 var result = await scan.RunAsync(cancellationToken).ConfigureAwait(false);
                 if (_identifier is not null && result.OpenPorts.Count > 0)
                 {

@@ -23,6 +23,7 @@ internal sealed class HostScan
     private readonly RateLimiter _hostRate;
     private readonly ScanProgress _progress;
     private readonly ConnectDeadlines _deadlines;
+    private readonly EpollConnector? _epoll;
     private readonly HostResult _result;
     private readonly RttEstimator _rtt;
     private readonly Lock _gate = new();
@@ -41,9 +42,10 @@ internal sealed class HostScan
 
     public HostScan(
         ScanTarget target, IReadOnlyList<int> ports, ScanOptions options, ConcurrencyLimiter global, RateLimiter globalRate,
-        RateLimiter hostRate, ScanProgress progress, ConnectDeadlines deadlines)
+        RateLimiter hostRate, ScanProgress progress, ConnectDeadlines deadlines, EpollConnector? epoll = null)
     {
         _deadlines = deadlines;
+        _epoll = epoll;
         _target = target;
         _options = options;
         _global = global;
@@ -118,7 +120,9 @@ internal sealed class HostScan
         var outcome = ConnectOutcome.Unreachable;
         try
         {
-            outcome = await ConnectAsync(_target.Address, _result.PortAt(index), timeout, _deadlines, cancellationToken).ConfigureAwait(false);
+            outcome = _epoll is not null
+                ? await _epoll.ConnectAsync(_target.Address, _result.PortAt(index), timeout).ConfigureAwait(false)
+                : await ConnectAsync(_target.Address, _result.PortAt(index), timeout, _deadlines, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -244,7 +248,52 @@ internal sealed class HostScan
             _ = CheckLivenessAsync();
         }
 
-        _signal.Release();
+        if (!TryRelaunch())
+        {
+            _signal.Release();
+        }
+    }
+
+    [ThreadStatic]
+    private static int t_relaunchDepth;
+
+    /// <summary>
+    /// On the epoll path, starts the next probe straight from a completion (on the epoll thread) when nothing needs
+    /// waiting for: no rate limit, a free global slot, room in the window, no pause. Otherwise the loop is woken.
+    /// </summary>
+    private bool TryRelaunch()
+    {
+        if (_epoll is null || !_globalRate.Unlimited || !_hostRate.Unlimited || t_relaunchDepth > 8)
+        {
+            return false;
+        }
+
+        (int Index, int Attempt) work;
+        TimeSpan timeout;
+        lock (_gate)
+        {
+            var pendingWork = !_givenUp && (_retries.Count > 0 || _next < _count);
+            if (!pendingWork || Stopwatch.GetTimestamp() < _pausedUntil || _inFlight >= (int)_window || !_global.TryEnter())
+            {
+                return false;
+            }
+
+            work = _retries.Count > 0 ? _retries.Dequeue() : (_next++, 0);
+            _inFlight++;
+            timeout = _rtt.Timeout;
+        }
+
+        t_relaunchDepth++;
+        try
+        {
+            _ = ProbeAsync(work.Index, work.Attempt, timeout, CancellationToken.None);
+        }
+        finally
+        {
+            t_relaunchDepth--;
+        }
+
+        return true;
     }
 
     private void Grow()
@@ -267,7 +316,9 @@ internal sealed class HostScan
         try
         {
             await _hostRate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-            outcome = await ConnectAsync(_target.Address, port, _options.MaxTimeout, _deadlines, CancellationToken.None).ConfigureAwait(false);
+            outcome = _epoll is not null
+                ? await _epoll.ConnectAsync(_target.Address, port, _options.MaxTimeout).ConfigureAwait(false)
+                : await ConnectAsync(_target.Address, port, _options.MaxTimeout, _deadlines, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
