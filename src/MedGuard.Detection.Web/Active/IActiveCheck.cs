@@ -16,6 +16,6 @@ public interface IActiveCheck
 /// <summary>Metadata shared by the injection findings.</summary>
 internal static class InjectionRefs
 {
-    public static readonly IReadOnlyList<string> InputValidation = ["8.1.4.4 d)", "L3-CES1-19"];
+    public static readonly IReadOnlyList<string> InputValidation = ["8.1.4.4 d)", "L3-CES1-20"];
     public static readonly IReadOnlyList<string> HighRiskInput = ["6.4.3.3"];
 }

@@ -1,0 +1,165 @@
+using System.CommandLine;
+using MedGuard.Detection.Ports.Policy;
+using MedGuard.Detection.Ports.PortSets;
+using MedGuard.Detection.Ports.Reporting;
+using MedGuard.Detection.Ports.Scanning;
+using MedGuard.Detection.Ports.Scope;
+using Spectre.Console;
+
+namespace MedGuard.Cli.Commands;
+
+/// <summary>
+/// <c>medguard scan ports</c> — authorized-scope TCP port and service scan with the high-risk port policy;
+/// <c>medguard scan import-nmap</c> — the same findings from an nmap <c>-oX</c> file.
+/// </summary>
+internal sealed class PortScanCommands : ICommandModule
+{
+    public void Register(RootCommand root)
+    {
+        var scan = CommandTree.GetOrAdd(root, "scan", "远程检测");
+        scan.Subcommands.Add(BuildPorts());
+        scan.Subcommands.Add(BuildImport());
+    }
+
+    private static Command BuildPorts()
+    {
+        var scope = new Option<FileInfo>("--scope") { Description = "授权扫描范围文件（IP/CIDR/区间/主机名，每行一个；# 注释）", Required = true };
+        var targets = new Option<string>("--targets") { Description = "扫描目标，逗号分隔：IP、CIDR、区间或主机名；必须全部在授权范围内", Required = true };
+        var ports = new Option<string>("--ports") { Description = "端口：22,80,1-1024,top100 或 -（全部 65535）", DefaultValueFactory = _ => "top100" };
+        var rate = new Option<double>("--rate") { Description = "全局每秒连接数上限（0 = 不限）", DefaultValueFactory = _ => 2000 };
+        var hostRate = new Option<double>("--host-rate") { Description = "单台主机每秒连接数上限（0 = 不限）", DefaultValueFactory = _ => 100 };
+        var concurrency = new Option<int>("--concurrency") { Description = "全局并发连接上限", DefaultValueFactory = _ => 512 };
+        var hostConcurrency = new Option<int>("--host-concurrency") { Description = "单台主机并发连接上限（医院服务器脆弱，默认很小）", DefaultValueFactory = _ => 8 };
+        var timeout = new Option<int>("--timeout") { Description = "初始连接超时（毫秒），之后按往返时间自适应", DefaultValueFactory = _ => 1000 };
+        var minTimeout = new Option<int>("--min-timeout") { Description = "自适应超时下限（毫秒）", DefaultValueFactory = _ => 250 };
+        var retries = new Option<int>("--retries") { Description = "无响应端口的重试次数", DefaultValueFactory = _ => 1 };
+        var noService = new Option<bool>("--no-service") { Description = "只扫描端口，不做服务识别" };
+        var allowLarge = new Option<bool>("--allow-large-scope") { Description = "允许超过地址数上限的范围/目标" };
+        var maxAddresses = new Option<long>("--max-addresses") { Description = "不加 --allow-large-scope 时允许的最大地址数", DefaultValueFactory = _ => AuthorizedScope.DefaultMaxAddresses };
+        var format = FormatOption();
+        var output = new Option<FileInfo?>("--output") { Description = "写入文件（默认标准输出）" };
+        var command = new Command("ports", "授权范围内的 TCP 端口与服务扫描，按高危端口策略给出发现")
+        {
+            scope, targets, ports, rate, hostRate, concurrency, hostConcurrency, timeout, minTimeout, retries, noService, allowLarge,
+            maxAddresses, format, output,
+        };
+        command.SetAction(parseResult =>
+        {
+            var writer = parseResult.InvocationConfiguration.Output;
+            var fmt = CheckFormat(parseResult.GetValue(format)!);
+            var limits = new ScopeLimits { MaxAddresses = parseResult.GetValue(maxAddresses), AllowLarge = parseResult.GetValue(allowLarge) };
+            PortSet portSet;
+            AuthorizedScope authorized;
+            IReadOnlyList<ScanTarget> list;
+            ScanOptions options;
+            try
+            {
+                authorized = AuthorizedScope.Load(parseResult.GetValue(scope)!.FullName, limits);
+                list = TargetResolver.Resolve(parseResult.GetValue(targets)!.Split(','), authorized, limits);
+                portSet = PortSet.Parse(parseResult.GetValue(ports)!);
+                options = new ScanOptions
+                {
+                    GlobalRate = parseResult.GetValue(rate),
+                    PerHostRate = parseResult.GetValue(hostRate),
+                    GlobalConcurrency = parseResult.GetValue(concurrency),
+                    PerHostConcurrency = parseResult.GetValue(hostConcurrency),
+                    InitialTimeout = TimeSpan.FromMilliseconds(parseResult.GetValue(timeout)),
+                    MinTimeout = TimeSpan.FromMilliseconds(parseResult.GetValue(minTimeout)),
+                    MaxTimeout = TimeSpan.FromMilliseconds(Math.Max(3000, parseResult.GetValue(timeout))),
+                    Retries = parseResult.GetValue(retries),
+                    IdentifyServices = !parseResult.GetValue(noService),
+                };
+                options.Validate();
+            }
+            catch (Exception ex) when (ex is ScopeException or FormatException or ArgumentException)
+            {
+                throw new CliException(ex.Message);
+            }
+
+            var scanner = new ConnectScanner(authorized, options);
+            var started = DateTimeOffset.UtcNow;
+            var results = RunWithProgress(scanner, list, portSet);
+            var finished = DateTimeOffset.UtcNow;
+            var report = ScanReport.Build(results, HighRiskPortPolicy.Default, finished).WithRun(started, finished, parseResult.GetValue(ports));
+            Emit(report, fmt, parseResult.GetValue(output), writer);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command BuildImport()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "nmap -oX 输出的 XML 文件" };
+        var format = FormatOption();
+        var output = new Option<FileInfo?>("--output") { Description = "写入文件（默认标准输出）" };
+        var command = new Command("import-nmap", "导入 nmap XML 结果，按同一高危端口策略给出发现") { file, format, output };
+        command.SetAction(parseResult =>
+        {
+            var fmt = CheckFormat(parseResult.GetValue(format)!);
+            var path = parseResult.GetValue(file)!;
+            if (!path.Exists)
+            {
+                throw new CliException($"文件不存在: {path.FullName}");
+            }
+
+            var hosts = NmapXmlImporter.Read(path.FullName);
+            var now = DateTimeOffset.UtcNow;
+            var report = ScanReport.Build(hosts, HighRiskPortPolicy.Default, now).WithRun(now, now, null);
+            Emit(report, fmt, parseResult.GetValue(output), parseResult.InvocationConfiguration.Output);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Option<string> FormatOption() =>
+        new("--format") { Description = "输出格式：table | json | nmap-xml", DefaultValueFactory = _ => "table" };
+
+    private static string CheckFormat(string format) => format is "table" or "json" or "nmap-xml"
+        ? format
+        : throw new CliException($"未知的输出格式 '{format}'（应为 table、json 或 nmap-xml）");
+
+    private static void Emit(ScanReport report, string format, FileInfo? file, TextWriter console)
+    {
+        using var fileWriter = file is null ? null : new StreamWriter(file.FullName, append: false, new System.Text.UTF8Encoding(false));
+        var writer = fileWriter ?? console;
+        switch (format)
+        {
+            case "json":
+                writer.WriteLine(JsonReportWriter.Write(report));
+                break;
+            case "nmap-xml":
+                NmapXmlWriter.Write(report, writer);
+                writer.WriteLine();
+                break;
+            default:
+                TableReportWriter.Write(report, writer);
+                break;
+        }
+    }
+
+    /// <summary>Runs the scan; on a terminal, with a progress bar on standard error (stdout stays machine-readable).</summary>
+    private static IReadOnlyList<HostResult> RunWithProgress(ConnectScanner scanner, IReadOnlyList<ScanTarget> targets, PortSet ports)
+    {
+        var task = scanner.ScanAsync(targets, ports);
+        if (Console.IsErrorRedirected || Environment.GetEnvironmentVariable("CI") is not null)
+        {
+            return task.GetAwaiter().GetResult();
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var sweep = context.AddTask("端口扫描", maxValue: Math.Max(1, scanner.Progress.TotalProbes == 0 ? (double)targets.Count * ports.Count : scanner.Progress.TotalProbes));
+                while (!task.Wait(150))
+                {
+                    sweep.Value = scanner.Progress.Done;
+                    sweep.Description = $"端口扫描 (开放 {scanner.Progress.Open}，已识别 {scanner.Progress.Identified})";
+                }
+
+                sweep.Value = sweep.MaxValue;
+            });
+        return task.GetAwaiter().GetResult();
+    }
+}

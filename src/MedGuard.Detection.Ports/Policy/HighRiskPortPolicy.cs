@@ -1,0 +1,229 @@
+using System.Text;
+using MedGuard.Domain.Findings;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace MedGuard.Detection.Ports.Policy;
+
+/// <summary>
+/// 高危端口策略: turns open ports and what the probes learned into findings, from rules kept as data (the embedded
+/// <c>Data/high-risk-ports.yaml</c> by default). Loading validates every rule and runs none of its examples; the
+/// tests run them.
+/// </summary>
+public sealed class HighRiskPortPolicy
+{
+    private static readonly Lazy<HighRiskPortPolicy> Embedded = new(() =>
+    {
+        using var stream = typeof(HighRiskPortPolicy).Assembly.GetManifestResourceStream("MedGuard.Detection.Ports.Data.high-risk-ports.yaml")
+            ?? throw new InvalidDataException("缺少内嵌资源 high-risk-ports.yaml");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return Parse(reader.ReadToEnd(), "high-risk-ports.yaml");
+    });
+
+    private HighRiskPortPolicy(string sourceVersion, IReadOnlyList<PolicyRule> rules)
+    {
+        SourceVersion = sourceVersion;
+        Rules = rules;
+    }
+
+    public static HighRiskPortPolicy Default => Embedded.Value;
+
+    public string SourceVersion { get; }
+
+    public IReadOnlyList<PolicyRule> Rules { get; }
+
+    /// <summary>Rule ids whose findings make a host count as "with high-risk ports" in the summary.</summary>
+    public const string HighRiskPortRuleId = "high_risk_port";
+
+    public IEnumerable<Finding> Evaluate(PortObservation observation)
+    {
+        foreach (var rule in Rules.Where(r => r.Matches(observation)))
+        {
+            var target = observation.Address.Contains(':') ? $"[{observation.Address}]:{observation.Port}" : $"{observation.Address}:{observation.Port}";
+            var evidence = new Dictionary<string, string>
+            {
+                ["port"] = observation.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["why"] = rule.Why,
+            };
+            if (observation.Service is not null)
+            {
+                evidence["service"] = observation.Service;
+            }
+
+            if (observation.Details is { } d)
+            {
+                AddIf(evidence, "product", d.Product);
+                AddIf(evidence, "version", d.Version);
+                AddIf(evidence, "info", d.Info);
+                AddIf(evidence, "banner", d.Banner);
+                if (d.Tls is { } tls)
+                {
+                    evidence["tls"] = $"{tls.Protocol}; subject={tls.Subject}; issuer={tls.Issuer}; notAfter={tls.NotAfter:yyyy-MM-dd}";
+                }
+            }
+
+            if (observation.Flags.Count > 0)
+            {
+                evidence["flags"] = string.Join(',', observation.Flags.Order(StringComparer.Ordinal));
+            }
+
+            yield return new Finding
+            {
+                RuleId = rule.RuleId,
+                Title = rule.Title,
+                Severity = rule.Severity,
+                Target = target,
+                Locations = [$"port:{observation.Port}", $"policy:{rule.Id}"],
+                Evidence = evidence,
+                StandardRefs = rule.Refs,
+                HighRiskCases = rule.HighRiskCases,
+                Remediation = rule.Remediation,
+            };
+        }
+    }
+
+    private static void AddIf(Dictionary<string, string> evidence, string key, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            evidence[key] = value;
+        }
+    }
+
+    public static HighRiskPortPolicy Parse(string yaml, string source)
+    {
+        PolicyFile file;
+        try
+        {
+            file = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
+                .Deserialize<PolicyFile>(yaml) ?? throw new InvalidDataException($"{source}: 文件为空");
+        }
+        catch (YamlException ex)
+        {
+            throw new InvalidDataException($"{source}:{ex.Start.Line}: YAML 格式错误: {ex.InnerException?.Message ?? ex.Message}", ex);
+        }
+
+        var rules = new List<PolicyRule>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var r in file.Rules ?? [])
+        {
+            var where = $"{source}: 规则 '{r.Id}'";
+            if (string.IsNullOrWhiteSpace(r.Id) || !ids.Add(r.Id))
+            {
+                throw new InvalidDataException($"{source}: 规则 id 缺失或重复: '{r.Id}'");
+            }
+
+            if (string.IsNullOrWhiteSpace(r.RuleId) || string.IsNullOrWhiteSpace(r.Title) || string.IsNullOrWhiteSpace(r.Why))
+            {
+                throw new InvalidDataException($"{where}: 需要 rule_id、title 和 why");
+            }
+
+            if (!SeverityNames.TryParse(r.Severity, out var severity) || severity == Severity.Info)
+            {
+                throw new InvalidDataException($"{where}: severity 应为 高/中/低，而不是 '{r.Severity}'");
+            }
+
+            if (r.Refs is not { Count: > 0 })
+            {
+                throw new InvalidDataException($"{where}: 至少需要一条 GB/T 22239 引用 (refs)");
+            }
+
+            if (r.Examples?.Positive is not { Count: > 0 } || r.Examples.Negative is not { Count: > 0 })
+            {
+                throw new InvalidDataException($"{where}: 需要正例和反例 (examples.positive / examples.negative)");
+            }
+
+            var when = r.When ?? new WhenEntry();
+            foreach (var port in when.Ports ?? [])
+            {
+                if (port is < 1 or > 65535)
+                {
+                    throw new InvalidDataException($"{where}: 无效端口 {port}");
+                }
+            }
+
+            rules.Add(new PolicyRule
+            {
+                Id = r.Id,
+                RuleId = r.RuleId,
+                Title = r.Title,
+                Severity = severity,
+                Why = r.Why.Trim(),
+                Ports = (when.Ports ?? []).ToHashSet(),
+                Services = (when.Services ?? []).ToHashSet(StringComparer.Ordinal),
+                Flags = when.Flags ?? [],
+                Refs = r.Refs,
+                HighRiskCases = r.HighRiskCases ?? [],
+                Remediation = r.Remediation,
+                PositiveExamples = r.Examples.Positive.Select(Example).ToArray(),
+                NegativeExamples = r.Examples.Negative.Select(Example).ToArray(),
+            });
+        }
+
+        if (rules.Count == 0)
+        {
+            throw new InvalidDataException($"{source}: 没有规则");
+        }
+
+        return new HighRiskPortPolicy(file.SourceVersion ?? "", rules);
+    }
+
+    private static PortObservation Example(ExampleEntry e) =>
+        new("192.0.2.1", e.Port, e.Service, (e.Flags ?? []).ToHashSet(StringComparer.Ordinal));
+
+    private sealed class PolicyFile
+    {
+        public string? SourceVersion { get; set; }
+
+        public List<RuleEntry>? Rules { get; set; }
+    }
+
+    private sealed class RuleEntry
+    {
+        public string Id { get; set; } = "";
+
+        public string RuleId { get; set; } = "";
+
+        public string Title { get; set; } = "";
+
+        public string? Severity { get; set; }
+
+        public string Why { get; set; } = "";
+
+        public WhenEntry? When { get; set; }
+
+        public List<string>? Refs { get; set; }
+
+        public List<string>? HighRiskCases { get; set; }
+
+        public string? Remediation { get; set; }
+
+        public ExamplesEntry? Examples { get; set; }
+    }
+
+    private sealed class WhenEntry
+    {
+        public List<int>? Ports { get; set; }
+
+        public List<string>? Services { get; set; }
+
+        public List<string>? Flags { get; set; }
+    }
+
+    private sealed class ExamplesEntry
+    {
+        public List<ExampleEntry>? Positive { get; set; }
+
+        public List<ExampleEntry>? Negative { get; set; }
+    }
+
+    private sealed class ExampleEntry
+    {
+        public int Port { get; set; }
+
+        public string? Service { get; set; }
+
+        public List<string>? Flags { get; set; }
+    }
+}

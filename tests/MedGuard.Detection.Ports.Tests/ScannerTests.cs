@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using MedGuard.Detection.Ports.PortSets;
+using MedGuard.Detection.Ports.Scanning;
+using MedGuard.Detection.Ports.Scope;
+
+namespace MedGuard.Detection.Ports.Tests;
+
+/// <summary>The connect scanner against the namespaces of tests/setup.d/netns.sh (never anything else).</summary>
+public class ScannerTests
+{
+    private static readonly ScanOptions Fast = new()
+    {
+        IdentifyServices = false,
+        PerHostConcurrency = 64,
+        PerHostRate = 0,
+        GlobalRate = 0,
+        InitialTimeout = TimeSpan.FromMilliseconds(400),
+        MinTimeout = TimeSpan.FromMilliseconds(200),
+        MaxTimeout = TimeSpan.FromMilliseconds(600),
+    };
+
+    [Fact]
+    public async Task OpenClosedAndFilteredBehindAFirewall()
+    {
+        var host = TestNetwork.Firewalled;
+        var scanner = new ConnectScanner(TestNetwork.Scope, Fast);
+        var result = Assert.Single(await scanner.ScanAsync([new ScanTarget(host)], PortSet.Parse("8080,81,82,83,84,85")));
+        Assert.Equal(PortState.Open, result.StateOf(8080));
+        Assert.Equal(PortState.Closed, result.StateOf(81));   // accepted by the firewall, nothing listens: RST
+        Assert.Equal(PortState.Filtered, result.StateOf(82)); // ICMP administratively prohibited
+        Assert.Equal(PortState.Filtered, result.StateOf(83)); // dropped: silent after the retry
+        Assert.Equal([8080], result.OpenPorts.Select(p => p.Port));
+        Assert.Equal(1, result.ClosedCount);
+        Assert.Equal(4, result.FilteredCount);
+        Assert.Equal(scanner.Progress.TotalProbes, scanner.Progress.Done);
+    }
+
+    [Fact]
+    public async Task SilentPortsAreRetried()
+    {
+        var options = Fast with { Retries = 2, InitialTimeout = TimeSpan.FromMilliseconds(300), MaxTimeout = TimeSpan.FromMilliseconds(300) };
+        var watch = Stopwatch.StartNew();
+        var scanner = new ConnectScanner(TestNetwork.Scope, options);
+        var result = Assert.Single(await scanner.ScanAsync([new ScanTarget(TestNetwork.Firewalled)], PortSet.Of(83)));
+        Assert.Equal(PortState.Filtered, result.StateOf(83));
+        // Three attempts of 300 ms each, one after the other.
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(850), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task EveryPortOfAnEmptyHostIsClosed()
+    {
+        var scanner = new ConnectScanner(TestNetwork.Scope, Fast);
+        var result = Assert.Single(await scanner.ScanAsync([new ScanTarget(TestNetwork.Empty)], PortSet.Parse("1-2000")));
+        Assert.Equal(2000, result.ClosedCount);
+        Assert.Empty(result.OpenPorts);
+    }
+
+    [Fact]
+    public async Task FullSweepFindsExactlyTheListeningPorts()
+    {
+        var scanner = new ConnectScanner(TestNetwork.Scope, Fast with { PerHostConcurrency = 256 });
+        var result = Assert.Single(await scanner.ScanAsync([new ScanTarget(TestNetwork.Server)], PortSet.Parse("-")));
+        int[] expected = [21, 22, 23, 25, 80, 104, 139, 389, 443, 445, 1433, 1521, 2121, 2375, 2575, 3306, 3389, 5432, 5900, 6379, 6380, 8443, 9200, 11112, 11211, 27017, 27018];
+        foreach (var port in expected)
+        {
+            Assert.Contains(port, result.OpenPorts.Select(p => p.Port));
+        }
+
+        Assert.Equal(65535, result.OpenPorts.Count + result.ClosedCount + result.FilteredCount);
+        Assert.Equal(0, result.FilteredCount);
+    }
+
+    [Fact]
+    public async Task Ipv6TargetsAreScanned()
+    {
+        var scanner = new ConnectScanner(TestNetwork.Scope, Fast);
+        var result = Assert.Single(await scanner.ScanAsync([new ScanTarget(TestNetwork.Server6)], PortSet.Parse("22,80,5432,6379")));
+        Assert.Equal([22, 80, 5432], result.OpenPorts.Select(p => p.Port));
+        Assert.Equal(PortState.Closed, result.StateOf(6379)); // redis listens on IPv4 only
+    }
+
+    [Fact]
+    public async Task PerHostRateLimitIsHonoured()
+    {
+        var scanner = new ConnectScanner(TestNetwork.Scope, Fast with { PerHostRate = 100 });
+        var watch = Stopwatch.StartNew();
+        await scanner.ScanAsync([new ScanTarget(TestNetwork.Empty)], PortSet.Parse("1-200"));
+        // 200 attempts at 100/s with a 20 ms burst allowance: at least ~1.8 s.
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1.7), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task GlobalRateLimitSpansHosts()
+    {
+        var scanner = new ConnectScanner(TestNetwork.Scope, Fast with { GlobalRate = 200 });
+        var watch = Stopwatch.StartNew();
+        await scanner.ScanAsync([new ScanTarget(TestNetwork.Empty), new ScanTarget(TestNetwork.Firewalled)], PortSet.Parse("81,1-150"));
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1.3), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task HostThatStopsAnsweringIsBackedOffThenGivenUp()
+    {
+        // mgp-tdead answers the first few dozen SYNs, then drops everything: an overloaded or blocking host.
+        var options = Fast with
+        {
+            PerHostConcurrency = 8,
+            MaxBackoffs = 2,
+            BackoffBase = TimeSpan.FromMilliseconds(200),
+            InitialTimeout = TimeSpan.FromMilliseconds(300),
+            MaxTimeout = TimeSpan.FromMilliseconds(300),
+        };
+        TestNetwork.ResetDeadHostQuota();
+        var scanner = new ConnectScanner(TestNetwork.Scope, options);
+        var watch = Stopwatch.StartNew();
+        var result = Assert.Single(await scanner.ScanAsync([new ScanTarget(TestNetwork.Dead)], PortSet.Parse("8080,1-3000")));
+        Assert.True(result.Unresponsive, "the host should have been given up");
+        Assert.Equal(3, result.Backoffs);
+        Assert.True(result.ClosedCount > 0, "it answered at first");
+        // Given up long before 3000 ports × 2 attempts × 300 ms / 8 in flight (≈ 225 s).
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public void LimitersValidateOptions()
+    {
+        Assert.Throws<ArgumentException>(() => new ConnectScanner(TestNetwork.Scope, new ScanOptions { PerHostConcurrency = 0 }));
+        Assert.Throws<ArgumentException>(() => new ConnectScanner(TestNetwork.Scope, new ScanOptions { Retries = 11 }));
+        Assert.Throws<ArgumentException>(() => new ConnectScanner(TestNetwork.Scope, new ScanOptions { GlobalRate = -1 }));
+    }
+
+    [Fact]
+    public async Task ConcurrencyLimiterMovesItsLimit()
+    {
+        var limiter = new ConcurrencyLimiter(4, floor: 1);
+        for (var i = 0; i < 4; i++)
+        {
+            await limiter.WaitAsync(CancellationToken.None);
+        }
+
+        var fifth = limiter.WaitAsync(CancellationToken.None);
+        Assert.False(fifth.IsCompleted);
+        limiter.Shrink();
+        Assert.Equal(2, limiter.Limit);
+        limiter.Release();
+        limiter.Release();
+        limiter.Release();
+        Assert.True(fifth.IsCompleted); // 4 → 1 in use, below the shrunken limit of 2
+        limiter.Grow();
+        Assert.Equal(3, limiter.Limit);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Net;
+using MedGuard.Detection.Ports.Scope;
+
+namespace MedGuard.Detection.Ports.Tests;
+
+/// <summary>
+/// Addresses of the namespaces tests/setup.d/netns.sh creates (10.200.1.0/24 … 10.200.4.0/24). Tests scan only these;
+/// a missing variable fails the test, telling the reader to run ./test.sh.
+/// </summary>
+internal static class TestNetwork
+{
+    public static IPAddress Server => Address("MEDGUARD_PORTS_SRV");
+
+    public static IPAddress Server6 => Address("MEDGUARD_PORTS_SRV6");
+
+    public static IPAddress Firewalled => Address("MEDGUARD_PORTS_FW");
+
+    public static IPAddress Empty => Address("MEDGUARD_PORTS_NIL");
+
+    public static IPAddress Dead => Address("MEDGUARD_PORTS_DEAD");
+
+    /// <summary>The test scope: exactly our namespaces, nothing else.</summary>
+    public static AuthorizedScope Scope => AuthorizedScope.Parse("10.200.1.0/24\n10.200.2.0/24\n10.200.3.0/24\n10.200.4.0/24\nfd00:c8:1::/120\n", "test-scope");
+
+    /// <summary>Re-arms mgp-tdead's firewall: answer ~40 SYNs (2400 bytes), then drop everything.</summary>
+    public static void ResetDeadHostQuota()
+    {
+        _ = Dead;
+        const string rules = "flush ruleset\ntable inet mgp {\n chain input {\n  type filter hook input priority 0; policy accept;\n  tcp flags syn quota over 2400 bytes drop\n }\n}\n";
+        var start = new System.Diagnostics.ProcessStartInfo("ip", ["netns", "exec", "mgp-tdead", "nft", "-f", "-"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Write(rules);
+        process.StandardInput.Close();
+        process.WaitForExit(10_000);
+        Assert.True(process.ExitCode == 0, "nft in mgp-tdead failed: " + process.StandardError.ReadToEnd());
+    }
+
+    private static IPAddress Address(string variable)
+    {
+        var value = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrEmpty(value))
+        {
+            Assert.Fail($"{variable} is not set: the port-scan test network is missing. Run ./test.sh (tests/setup.d/netns.sh creates it).");
+        }
+
+        var address = IPAddress.Parse(value);
+        // Belt and braces: never let a misconfigured variable point a test anywhere but our namespaces.
+        Assert.True(Scope.Contains(address), $"{variable}={value} is outside the test namespaces");
+        return address;
+    }
+}
