@@ -143,10 +143,26 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             Assert.DoesNotContain(nameA, text, StringComparison.Ordinal);
         }
 
+        // The pages go through the same tenant-scoped database: another tenant's pages are 404 (or a redirect to the
+        // 403 page for a role that may not act there), never their content.
+        string[] pages = [$"/institutions/{institutionA}", $"/systems/{systemA}", $"/systems/{systemA}/grade", $"/assessments/{assessmentA}", $"/rectifications/{rectificationA}"];
+        var pagePairs = 0;
+        foreach (var pagePath in pages)
+        {
+            foreach (var user in new[] { "haidian", "hospital2", "assessor2" })
+            {
+                var (status, text) = await clients[user].SendAsync(HttpMethod.Get, pagePath);
+                pagePairs++;
+                Assert.True(status is HttpStatusCode.NotFound || (status == HttpStatusCode.Redirect && text.Length == 0), $"{user} GET {pagePath} → {(int)status}");
+                Assert.DoesNotContain(nameA, text, StringComparison.Ordinal);
+                Assert.DoesNotContain("110101199001011234", text, StringComparison.Ordinal);
+            }
+        }
+
         var after = await DatabaseSnapshot.TakeAsync(platform);
         Assert.Equal(before, after);
-        output.WriteLine($"[{kind}] API isolation: {pairs} endpoint × role pairs tried ({cases.Count} endpoints on tenant data, {lists.Count} list endpoints, {Users.Length} users + anonymous); nothing leaked, database unchanged.");
-        Console.WriteLine($"[{kind}] API isolation: {pairs} endpoint × role pairs tried; nothing leaked, database unchanged.");
+        output.WriteLine($"[{kind}] API isolation: {pairs} endpoint × role pairs tried ({cases.Count} endpoints on tenant data, {lists.Count} list endpoints, {Users.Length} users + anonymous), plus {pagePairs} page × role pairs; nothing leaked, database unchanged.");
+        Console.WriteLine($"[{kind}] API isolation: {pairs} endpoint × role pairs tried, plus {pagePairs} page × role pairs; nothing leaked, database unchanged.");
 
         // Positive controls: the owner and its regulator read A, the assigned assessor sees its evidence decrypted,
         // and a changing call without the anti-forgery token is refused even for the owner.
