@@ -17,7 +17,6 @@ except ImportError:
 for path in sys.argv[1:]:
     t0 = time.perf_counter()
     a, d, dx = AnalyzeAPK(path)
-    if hasattr(dx, "create_xref") and not getattr(dx, "_MedGuardXref", False):
-        pass  # AnalyzeAPK already called create_xref() on the Analysis
+    # AnalyzeAPK has already built the cross-references (create_xref) on the Analysis object.
     classes = sum(1 for _ in dx.get_classes())
     print(f"{path.rsplit('/', 1)[-1]}\t{time.perf_counter() - t0:.3f}\t{classes}", flush=True)

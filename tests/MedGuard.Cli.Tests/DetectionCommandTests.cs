@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using MedGuard.Detection.Apk.Tests;
+
+namespace MedGuard.Cli.Tests;
+
+/// <summary>The detection verbs as a user runs them: scope refusal, the documented JSON, bad files beside good ones.</summary>
+public sealed class DetectionCommandTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("medguard-det-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public void ScanPortsRefusesATargetOutsideTheScopeNamingIt()
+    {
+        var scope = Path.Combine(directory, "scope.txt");
+        File.WriteAllText(scope, "10.200.99.0/24\n");
+        var run = CliRun.Of("scan", "ports", "--scope", scope, "--targets", "10.200.99.5,10.200.98.7", "--ports", "22", "--format", "json");
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("10.200.98.7", run.Error);
+        Assert.Equal("", run.Output);
+    }
+
+    [Fact]
+    public void ScanPortsFindsAListenerOfOurOwnOnLoopback()
+    {
+        // Only the port this test opened is scanned: the host's other loopback services are not ours.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var scope = Path.Combine(directory, "scope.txt");
+        File.WriteAllText(scope, "127.0.0.1\n");
+
+        var run = CliRun.Of("scan", "ports", "--scope", scope, "--targets", "127.0.0.1", "--ports", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-service", "--format", "json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.Output);
+        var ports = json.RootElement.GetProperty("hosts")[0].GetProperty("ports");
+        Assert.Contains(ports.EnumerateArray(), p => p.GetProperty("port").GetInt32() == port && p.GetProperty("state").GetString() == "open");
+        Assert.Equal(1, json.RootElement.GetProperty("summary").GetProperty("openPorts").GetInt32());
+    }
+
+    [Fact]
+    public void ApkAnalyzeReportsRealAppsAndKeepsGoingPastABadFile()
+    {
+        var bad = Path.Combine(directory, "broken.apk");
+        File.WriteAllBytes(bad, [0x50, 0x4B, 0x03, 0x04, 0, 0, 0]);
+        var run = CliRun.Of("apk", "analyze", TestApks.PathOf("InsecureBankv2.apk"), bad, "--format", "json");
+        using var json = JsonDocument.Parse(run.Output);
+        var app = json.RootElement.GetProperty("apps").EnumerateArray().Single();
+        Assert.Equal("InsecureBankv2.apk", app.GetProperty("file").GetString());
+        Assert.Equal("com.android.insecurebankv2", app.GetProperty("package").GetString());
+        foreach (var key in new[] { "versionName", "minSdk", "targetSdk", "debuggable", "findings", "libraryFindings" })
+        {
+            Assert.True(app.TryGetProperty(key, out _), key);
+        }
+
+        var exported = app.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("ruleId").GetString() == "exported_activity");
+        Assert.Equal("中", exported.GetProperty("severity").GetString());
+        Assert.Equal(exported.GetProperty("count").GetInt32(), exported.GetProperty("locations").GetArrayLength());
+        Assert.Equal(1, json.RootElement.GetProperty("errors").GetArrayLength());
+        Assert.Equal("broken.apk", json.RootElement.GetProperty("errors")[0].GetProperty("file").GetString());
+        Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("errors")[0].GetProperty("error").GetString()));
+    }
+}
