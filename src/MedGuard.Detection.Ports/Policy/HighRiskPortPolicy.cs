@@ -169,8 +169,9 @@ public sealed class HighRiskPortPolicy
         return new HighRiskPortPolicy(file.SourceVersion ?? "", rules);
     }
 
+    // Rule examples are evaluated against the policy, never scanned: the address is a label from our test range.
     private static PortObservation Example(ExampleEntry e) =>
-        new("192.0.2.1", e.Port, e.Service, (e.Flags ?? []).ToHashSet(StringComparer.Ordinal));
+        new("10.200.0.2", e.Port, e.Service, (e.Flags ?? []).ToHashSet(StringComparer.Ordinal));
 
     private sealed class PolicyFile
     {

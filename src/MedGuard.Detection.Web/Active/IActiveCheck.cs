@@ -13,9 +13,10 @@ public interface IActiveCheck
     Task<WebFinding?> RunAsync(ActiveProbe probe, CancellationToken cancellationToken);
 }
 
-/// <summary>Metadata shared by the injection findings.</summary>
+/// <summary>Metadata shared by the injection findings (data: Data/finding-refs.yaml, inputValidation).</summary>
 internal static class InjectionRefs
 {
-    public static readonly IReadOnlyList<string> InputValidation = ["8.1.4.4 d)", "L3-CES1-20"];
-    public static readonly IReadOnlyList<string> HighRiskInput = ["6.4.3.3"];
+    public static IReadOnlyList<string> InputValidation => FindingRefs.InputValidation.StandardRefs;
+
+    public static IReadOnlyList<string> HighRiskInput => FindingRefs.InputValidation.HighRiskCases;
 }

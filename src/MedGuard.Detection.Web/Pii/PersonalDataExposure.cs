@@ -68,7 +68,7 @@ public static class PersonalDataExposure
         }
 
         return WebFinding.From(RuleId, "个人信息泄露", severity, exchange, technique: "pii", cwe: "CWE-359",
-            standardRefs: ["8.1.4.11 b)", "L3-CES1-35"], highRiskCases: ["6.4.7.2"],
+            standardRefs: FindingRefs.PersonalData.StandardRefs, highRiskCases: FindingRefs.PersonalData.HighRiskCases,
             remediation: "页面与接口只返回业务必需的个人信息，身份证号、银行卡号、手机号脱敏显示，并校验访问者的权限。",
             extra: new Dictionary<string, string> { ["personalData"] = string.Join("；", parts) });
     }

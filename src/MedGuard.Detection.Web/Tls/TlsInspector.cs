@@ -19,7 +19,6 @@ namespace MedGuard.Detection.Web.Tls;
 /// </summary>
 public sealed class TlsInspector(AuthorizedScope scope, TimeSpan timeout, X509Certificate2Collection? trustedRoots = null)
 {
-    private static readonly IReadOnlyList<string> TransportRefs = ["8.1.2.2 b)", "L3-CNS1-07"];
 
     /// <summary>Handshakes made (for the report's traffic figures).</summary>
     public int Handshakes { get; private set; }
@@ -116,7 +115,7 @@ public sealed class TlsInspector(AuthorizedScope scope, TimeSpan timeout, X509Ce
             Status = 0,
             Error = null,
         };
-        var finding = WebFinding.From(ruleId, title, severity, exchange, technique: technique ?? "tls", cwe: cwe, standardRefs: TransportRefs,
+        var finding = WebFinding.From(ruleId, title, severity, exchange, technique: technique ?? "tls", cwe: cwe, standardRefs: FindingRefs.Transport.StandardRefs,
             remediation: remediation, url: $"{url.Scheme}://{url.Host}:{url.Port}/");
         var evidenceMap = new Dictionary<string, string>(finding.Finding.Evidence) { ["response"] = evidence };
         return finding with { Finding = finding.Finding with { Evidence = evidenceMap } };
