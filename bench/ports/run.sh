@@ -11,7 +11,7 @@ ROOT=$PWD
 ROUNDS=${1:-3}
 WORK=$(mktemp -d /tmp/mgp-bench.XXXXXX)
 LISTENERS=$ROOT/tests/MedGuard.Detection.Ports.Tests/Listeners/emulators.py
-MEDGUARD=(dotnet "$ROOT/src/MedGuard.Cli/bin/Release/net10.0/medguard.dll")
+MEDGUARD=("$WORK/cli/medguard")
 
 teardown() {
   for ns in mgp-b1 mgp-b2; do
@@ -32,8 +32,13 @@ command -v nmap >/dev/null || { echo "nmap missing: apt-get install nmap" >&2; e
 for ns in mgp-b1 mgp-b2; do ip netns del "$ns" 2>/dev/null || true; done
 ip link del mgp-bh1 2>/dev/null || true; ip link del mgp-bh2 2>/dev/null || true
 
-echo "building medguard (Release)…" >&2
-dotnet build "$ROOT/src/MedGuard.Cli" -c Release -nologo -v:q >/dev/null
+# The CLI as it would ship: published ReadyToRun (start-up not spent in the JIT); a plain Release build when the
+# ReadyToRun compiler package is not available.
+echo "publishing medguard (ReadyToRun)…" >&2
+BUILD=ReadyToRun
+dotnet publish "$ROOT/src/MedGuard.Cli/MedGuard.Cli.csproj" -c Release -r linux-x64 --self-contained false \
+  -p:PublishReadyToRun=true -nologo -v:q -o "$WORK/cli" >/dev/null \
+  || { BUILD=JIT; dotnet build "$ROOT/src/MedGuard.Cli/MedGuard.Cli.csproj" -c Release -nologo -v:q -o "$WORK/cli" >/dev/null; }
 
 # --- (a) one host, a dozen listeners --------------------------------------------------------------------------
 A_PORTS="22 80 104 443 445 1433 2575 3306 3389 5432 6379 11112"
@@ -112,14 +117,15 @@ run_pair() { # name nmap-args… -- medguard-args…
 
 echo "load before: $(uptime)"
 echo "nmap: $(nmap --version | head -1)"
+echo "medguard: $BUILD build, $(nproc) cores"
 echo "delay (b): $DELAY"
 echo
 printf 'benchmark\tnmap_s\tmedguard_s\tratio\tnmap_open\tmedguard_open\tsame_open_ports\n'
 for r in $(seq 1 "$ROUNDS"); do
   run_pair "a:full-sweep#$r" -sT -p- -n -Pn 10.200.11.2 -- \
-    --targets 10.200.11.2 --ports - --no-service --rate 0 --host-rate 0 --concurrency 1024 --host-concurrency 1024
-  run_pair "a:full-sweep(--fast-connect)#$r" -sT -p- -n -Pn 10.200.11.2 -- \
-    --targets 10.200.11.2 --ports - --no-service --rate 0 --host-rate 0 --concurrency 256 --host-concurrency 256 --fast-connect
+    --targets 10.200.11.2 --ports - --no-service --rate 0 --host-rate 0 --concurrency 64 --host-concurrency 64
+  run_pair "a:full-sweep(--engine sockets)#$r" -sT -p- -n -Pn 10.200.11.2 -- \
+    --targets 10.200.11.2 --ports - --no-service --rate 0 --host-rate 0 --concurrency 1024 --host-concurrency 1024 --engine sockets
   run_pair "b:16hosts-top1000#$r" -sT -n -Pn -p "$TOP" 10.200.20.2-17 -- \
     --targets 10.200.20.2-10.200.20.17 --ports top1000 --no-service --rate 0 --host-rate 0 --concurrency 2048 \
     --host-concurrency 128 --min-timeout 100

@@ -19,11 +19,13 @@ public class ScannerTests
         MaxTimeout = TimeSpan.FromMilliseconds(600),
     };
 
-    [Fact]
-    public async Task OpenClosedAndFilteredBehindAFirewall()
+    [Theory]
+    [InlineData(ConnectEngine.Epoll)]
+    [InlineData(ConnectEngine.Sockets)]
+    public async Task OpenClosedAndFilteredBehindAFirewall(ConnectEngine engine)
     {
         var host = TestNetwork.Firewalled;
-        var scanner = new ConnectScanner(TestNetwork.Scope, Fast);
+        var scanner = new ConnectScanner(TestNetwork.Scope, Fast with { Engine = engine });
         var result = Assert.Single(await scanner.ScanAsync([new ScanTarget(host)], PortSet.Parse("8080,81,82,83,84,85")));
         Assert.Equal(PortState.Open, result.StateOf(8080));
         Assert.Equal(PortState.Closed, result.StateOf(81));   // accepted by the firewall, nothing listens: RST
@@ -35,10 +37,12 @@ public class ScannerTests
         Assert.Equal(scanner.Progress.TotalProbes, scanner.Progress.Done);
     }
 
-    [Fact]
-    public async Task SilentPortsAreRetried()
+    [Theory]
+    [InlineData(ConnectEngine.Epoll)]
+    [InlineData(ConnectEngine.Sockets)]
+    public async Task SilentPortsAreRetried(ConnectEngine engine)
     {
-        var options = Fast with { Retries = 2, InitialTimeout = TimeSpan.FromMilliseconds(300), MaxTimeout = TimeSpan.FromMilliseconds(300) };
+        var options = Fast with { Engine = engine, Retries = 2, InitialTimeout = TimeSpan.FromMilliseconds(300), MaxTimeout = TimeSpan.FromMilliseconds(300) };
         var watch = Stopwatch.StartNew();
         var scanner = new ConnectScanner(TestNetwork.Scope, options);
         var result = Assert.Single(await scanner.ScanAsync([new ScanTarget(TestNetwork.Firewalled)], PortSet.Of(83)));
@@ -47,19 +51,23 @@ public class ScannerTests
         Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(850), $"took {watch.Elapsed}");
     }
 
-    [Fact]
-    public async Task EveryPortOfAnEmptyHostIsClosed()
+    [Theory]
+    [InlineData(ConnectEngine.Epoll)]
+    [InlineData(ConnectEngine.Sockets)]
+    public async Task EveryPortOfAnEmptyHostIsClosed(ConnectEngine engine)
     {
-        var scanner = new ConnectScanner(TestNetwork.Scope, Fast);
+        var scanner = new ConnectScanner(TestNetwork.Scope, Fast with { Engine = engine });
         var result = Assert.Single(await scanner.ScanAsync([new ScanTarget(TestNetwork.Empty)], PortSet.Parse("1-2000")));
         Assert.Equal(2000, result.ClosedCount);
         Assert.Empty(result.OpenPorts);
     }
 
-    [Fact]
-    public async Task FullSweepFindsExactlyTheListeningPorts()
+    [Theory]
+    [InlineData(ConnectEngine.Epoll)]
+    [InlineData(ConnectEngine.Sockets)]
+    public async Task FullSweepFindsExactlyTheListeningPorts(ConnectEngine engine)
     {
-        var scanner = new ConnectScanner(TestNetwork.Scope, Fast with { PerHostConcurrency = 256 });
+        var scanner = new ConnectScanner(TestNetwork.Scope, Fast with { Engine = engine, PerHostConcurrency = 256 });
         var result = Assert.Single(await scanner.ScanAsync([new ScanTarget(TestNetwork.Server)], PortSet.Parse("-")));
         int[] expected = [21, 22, 23, 25, 80, 104, 139, 389, 443, 445, 1433, 1521, 2121, 2375, 2575, 3306, 3389, 5432, 5900, 6379, 6380, 8443, 9200, 11112, 11211, 27017, 27018];
         foreach (var port in expected)
@@ -71,19 +79,23 @@ public class ScannerTests
         Assert.Equal(0, result.FilteredCount);
     }
 
-    [Fact]
-    public async Task Ipv6TargetsAreScanned()
+    [Theory]
+    [InlineData(ConnectEngine.Epoll)]
+    [InlineData(ConnectEngine.Sockets)]
+    public async Task Ipv6TargetsAreScanned(ConnectEngine engine)
     {
-        var scanner = new ConnectScanner(TestNetwork.Scope, Fast);
+        var scanner = new ConnectScanner(TestNetwork.Scope, Fast with { Engine = engine });
         var result = Assert.Single(await scanner.ScanAsync([new ScanTarget(TestNetwork.Server6)], PortSet.Parse("22,80,5432,6379")));
         Assert.Equal([22, 80, 5432], result.OpenPorts.Select(p => p.Port));
         Assert.Equal(PortState.Closed, result.StateOf(6379)); // redis listens on IPv4 only
     }
 
-    [Fact]
-    public async Task PerHostRateLimitIsHonoured()
+    [Theory]
+    [InlineData(ConnectEngine.Epoll)]
+    [InlineData(ConnectEngine.Sockets)]
+    public async Task PerHostRateLimitIsHonoured(ConnectEngine engine)
     {
-        var scanner = new ConnectScanner(TestNetwork.Scope, Fast with { PerHostRate = 100 });
+        var scanner = new ConnectScanner(TestNetwork.Scope, Fast with { Engine = engine, PerHostRate = 100 });
         var watch = Stopwatch.StartNew();
         await scanner.ScanAsync([new ScanTarget(TestNetwork.Empty)], PortSet.Parse("1-200"));
         // 200 attempts at 100/s with a 20 ms burst allowance: at least ~1.8 s.
@@ -99,12 +111,15 @@ public class ScannerTests
         Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1.3), $"took {watch.Elapsed}");
     }
 
-    [Fact]
-    public async Task HostThatStopsAnsweringIsBackedOffThenGivenUp()
+    [Theory]
+    [InlineData(ConnectEngine.Epoll)]
+    [InlineData(ConnectEngine.Sockets)]
+    public async Task HostThatStopsAnsweringIsBackedOffThenGivenUp(ConnectEngine engine)
     {
         // mgp-tdead answers the first few dozen SYNs, then drops everything: an overloaded or blocking host.
         var options = Fast with
         {
+            Engine = engine,
             PerHostConcurrency = 8,
             MaxBackoffs = 2,
             BackoffBase = TimeSpan.FromMilliseconds(200),

@@ -34,14 +34,14 @@ internal sealed class PortScanCommands : ICommandModule
         var minTimeout = new Option<int>("--min-timeout") { Description = "自适应超时下限（毫秒）", DefaultValueFactory = _ => 250 };
         var retries = new Option<int>("--retries") { Description = "无响应端口的重试次数", DefaultValueFactory = _ => 1 };
         var noService = new Option<bool>("--no-service") { Description = "只扫描端口，不做服务识别" };
-        var fastConnect = new Option<bool>("--fast-connect") { Description = "实验性（Linux）：以 epoll 原始非阻塞连接扫描，CPU 占用更低" };
+        var engine = new Option<string>("--engine") { Description = "连接引擎：auto（Linux x86-64 用 epoll，其余用 .NET 套接字）| epoll | sockets", DefaultValueFactory = _ => "auto" };
         var allowLarge = new Option<bool>("--allow-large-scope") { Description = "允许超过地址数上限的范围/目标" };
         var maxAddresses = new Option<long>("--max-addresses") { Description = "不加 --allow-large-scope 时允许的最大地址数", DefaultValueFactory = _ => AuthorizedScope.DefaultMaxAddresses };
         var format = FormatOption();
         var output = new Option<FileInfo?>("--output") { Description = "写入文件（默认标准输出）" };
         var command = new Command("ports", "授权范围内的 TCP 端口与服务扫描，按高危端口策略给出发现")
         {
-            scope, targets, ports, rate, hostRate, concurrency, hostConcurrency, timeout, minTimeout, retries, noService, fastConnect, allowLarge,
+            scope, targets, ports, rate, hostRate, concurrency, hostConcurrency, timeout, minTimeout, retries, noService, engine, allowLarge,
             maxAddresses, format, output,
         };
         command.SetAction(parseResult =>
@@ -69,7 +69,7 @@ internal sealed class PortScanCommands : ICommandModule
                     MaxTimeout = TimeSpan.FromMilliseconds(Math.Max(3000, parseResult.GetValue(timeout))),
                     Retries = parseResult.GetValue(retries),
                     IdentifyServices = !parseResult.GetValue(noService),
-                    FastConnect = parseResult.GetValue(fastConnect),
+                    Engine = ParseEngine(parseResult.GetValue(engine)!),
                 };
                 options.Validate();
             }
@@ -78,11 +78,13 @@ internal sealed class PortScanCommands : ICommandModule
                 throw new CliException(ex.Message);
             }
 
+            // The policy (YAML) loads while the sweep runs: the sweep mostly waits on the kernel.
+            var policy = Task.Run(() => HighRiskPortPolicy.Default);
             var scanner = new ConnectScanner(authorized, options);
             var started = DateTimeOffset.UtcNow;
             var results = RunWithProgress(scanner, list, portSet);
             var finished = DateTimeOffset.UtcNow;
-            var report = ScanReport.Build(results, HighRiskPortPolicy.Default, finished).WithRun(started, finished, parseResult.GetValue(ports));
+            var report = ScanReport.Build(results, policy.GetAwaiter().GetResult(), finished).WithRun(started, finished, parseResult.GetValue(ports));
             Emit(report, fmt, parseResult.GetValue(output), writer);
             return 0;
         });
@@ -112,6 +114,14 @@ internal sealed class PortScanCommands : ICommandModule
         });
         return command;
     }
+
+    private static ConnectEngine ParseEngine(string engine) => engine switch
+    {
+        "auto" => ConnectEngine.Auto,
+        "epoll" => ConnectEngine.Epoll,
+        "sockets" => ConnectEngine.Sockets,
+        _ => throw new CliException($"未知的连接引擎 '{engine}'（应为 auto、epoll 或 sockets）"),
+    };
 
     private static Option<string> FormatOption() =>
         new("--format") { Description = "输出格式：table | json | nmap-xml", DefaultValueFactory = _ => "table" };

@@ -42,7 +42,7 @@ public sealed class ConnectScanner
         var global = new ConcurrencyLimiter(_options.GlobalConcurrency, floor: Math.Min(16, _options.GlobalConcurrency));
         var globalRate = new RateLimiter(_options.GlobalRate);
         await using var deadlines = new ConnectDeadlines();
-        using var epoll = _options.FastConnect ? EpollConnector.TryCreate() : null;
+        using var epoll = _options.Engine == ConnectEngine.Sockets ? null : EpollConnector.TryCreate();
         var results = new HostResult[targets.Count];
         var next = -1;
 

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -7,240 +5,97 @@ using System.Runtime.InteropServices;
 namespace MedGuard.Detection.Ports.Scanning;
 
 /// <summary>
-/// Linux fast path of the connect sweep: non-blocking <c>connect(2)</c> on raw descriptors and one epoll thread that
-/// reads each outcome (<c>SO_ERROR</c>), enforces the deadlines and closes the descriptor — no Socket object, no
-/// per-connection timer, no thread-pool hop per completion. Every descriptor is closed on the epoll thread (or before
-/// it was ever registered), so completion and expiry never race on a reused descriptor number.
+/// Linux connect engine of the sweep: non-blocking <c>connect(2)</c> on raw descriptors, watched by one epoll loop
+/// per core (<see cref="EpollLoop"/>). The kernel does most of the work of a connect scan (socket set-up, SYN, RST),
+/// and on a fast network that work is spent in the thread that calls <c>connect</c>; spreading the calls over one
+/// loop per core is what lets a sweep use more than one CPU.
 /// </summary>
-internal sealed partial class EpollConnector : IDisposable
+internal sealed class EpollConnector : IDisposable
 {
-    private const int AfInet = 2, AfInet6 = 10, SockStream = 1, SockNonblock = 0x800, SockCloexec = 0x80000;
-    private const int EpollCtlAdd = 1, EpollOut = 0x004, EpollErr = 0x008, EpollHup = 0x010, EpollOneShot = 1 << 30;
-    private const int SolSocket = 1, SoError = 4, SoLinger = 13;
-    private const int EInProgress = 115, EConnRefused = 111, EConnReset = 104, ETimedOut = 110;
-    private const int EMFile = 24, ENFile = 23, ENoBufs = 105, EAddrNotAvail = 99, EAgain = 11, EAddrInUse = 98;
+    private readonly EpollLoop[] _loops;
+    private int _nextLoop = -1;
 
-    private readonly int _epoll;
-    private readonly ConcurrentDictionary<long, Pending> _pending = new();
-    private readonly ConcurrentQueue<Pending> _deadlines = new();
-    private readonly Thread _thread;
-    private long _nextId;
-    private volatile bool _stop;
+    private EpollConnector(EpollLoop[] loops) => _loops = loops;
 
-    private EpollConnector(int epoll)
-    {
-        _epoll = epoll;
-        _thread = new Thread(Loop) { IsBackground = true, Name = "medguard-epoll" };
-        _thread.Start();
-    }
+    /// <summary>Whether this platform can run the engine (its epoll_event layout is x86-64's).</summary>
+    public static bool IsSupported => OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
 
     /// <summary>The connector, or null where epoll is not available (then the scanner uses .NET sockets).</summary>
-    public static EpollConnector? TryCreate()
+    public static EpollConnector? TryCreate(int loops = 0)
     {
-        if (!OperatingSystem.IsLinux())
+        if (!IsSupported)
         {
             return null;
         }
 
+        var count = loops > 0 ? loops : Math.Clamp(Environment.ProcessorCount, 1, 4);
+        var created = new List<EpollLoop>(count);
         try
         {
-            var epoll = EpollCreate1(0x80000);
-            return epoll < 0 ? null : new EpollConnector(epoll);
+            for (var i = 0; i < count; i++)
+            {
+                var loop = EpollLoop.TryCreate(i);
+                if (loop is null)
+                {
+                    break;
+                }
+
+                created.Add(loop);
+            }
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
+            created.ForEach(l => l.Dispose());
             return null;
         }
+
+        return created.Count == 0 ? null : new EpollConnector([.. created]);
     }
 
-    public Task<ConnectOutcome> ConnectAsync(IPAddress address, int port, TimeSpan timeout)
+    /// <summary>
+    /// One connect attempt. Called from a completion (on a loop thread) it stays on that loop and may reuse the
+    /// socket of a refused port; otherwise the loops take turns.
+    /// </summary>
+    public Task<ConnectOutcome> ConnectAsync(IPAddress address, int port, TimeSpan timeout) =>
+        LoopForCaller().ConnectAsync(address, port, timeout);
+
+    private EpollLoop LoopForCaller()
     {
-        var v6 = address.AddressFamily == AddressFamily.InterNetworkV6;
-        var fd = Socket(v6 ? AfInet6 : AfInet, SockStream | SockNonblock | SockCloexec, 0);
-        if (fd < 0)
-        {
-            return Task.FromResult(ConnectOutcome.LocalShortage);
-        }
-
-        var sockaddr = SockAddr(address, port, v6);
-        if (Connect(fd, sockaddr, sockaddr.Length) == 0)
-        {
-            CloseWithReset(fd);
-            return Task.FromResult(ConnectOutcome.Open);
-        }
-
-        var errno = Marshal.GetLastPInvokeError();
-        if (errno != EInProgress)
-        {
-            Close(fd);
-            return Task.FromResult(Classify(errno));
-        }
-
-        var pending = new Pending(Interlocked.Increment(ref _nextId), fd,
-            Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency));
-        _pending[pending.Id] = pending;
-        _deadlines.Enqueue(pending);
-        var ev = new EpollEvent { Events = EpollOut | EpollErr | EpollHup | EpollOneShot, Data = (ulong)pending.Id };
-        if (EpollCtl(_epoll, EpollCtlAdd, fd, ref ev) != 0)
-        {
-            // Let the epoll thread close it at its deadline; report a local shortage now.
-            pending.Abandoned = true;
-            return Task.FromResult(ConnectOutcome.LocalShortage);
-        }
-
-        return pending.Completion.Task;
+        var loop = EpollLoop.Current;
+        return loop is not null && Array.IndexOf(_loops, loop) >= 0
+            ? loop
+            : _loops[(uint)Interlocked.Increment(ref _nextLoop) % (uint)_loops.Length];
     }
 
-    private void Loop()
-    {
-        var events = new EpollEvent[512];
-        while (!_stop)
-        {
-            var n = EpollWait(_epoll, events, events.Length, 5);
-            for (var i = 0; i < n; i++)
-            {
-                if (!_pending.TryRemove((long)events[i].Data, out var pending) || pending.Done)
-                {
-                    continue;
-                }
+    /// <summary>Starts a probe of <paramref name="starter"/> on a loop thread: this one when called on a loop, else the next.</summary>
+    public void Post(IProbeStarter starter, int index, int attempt, TimeSpan timeout) =>
+        LoopForCaller().Post(starter, index, attempt, timeout);
 
-                var error = 0;
-                var length = sizeof(int);
-                GetSockOpt(pending.Fd, SolSocket, SoError, ref error, ref length);
-                pending.Done = true;
-                ConnectOutcome outcome;
-                if (error == 0)
-                {
-                    CloseWithReset(pending.Fd);
-                    outcome = ConnectOutcome.Open;
-                }
-                else
-                {
-                    Close(pending.Fd);
-                    outcome = Classify(error);
-                }
-
-                pending.Completion.TrySetResult(outcome);
-            }
-
-            var now = Stopwatch.GetTimestamp();
-            while (_deadlines.TryPeek(out var head) && (head.Done || head.Deadline <= now))
-            {
-                _deadlines.TryDequeue(out _);
-                if (head.Done)
-                {
-                    continue;
-                }
-
-                head.Done = true;
-                _pending.TryRemove(head.Id, out _);
-                Close(head.Fd);
-                head.Completion.TrySetResult(head.Abandoned ? ConnectOutcome.LocalShortage : ConnectOutcome.Silent);
-            }
-        }
-
-        // Shutting down: whatever is left is closed and answered, so no await hangs.
-        while (_deadlines.TryDequeue(out var rest))
-        {
-            if (!rest.Done)
-            {
-                rest.Done = true;
-                Close(rest.Fd);
-                rest.Completion.TrySetResult(ConnectOutcome.Cancelled);
-            }
-        }
-
-        Close(_epoll);
-    }
+    /// <summary>Sockets created and reused so far (the difference is the kernel work saved).</summary>
+    internal (long Created, long Reused, long Waited) SocketCounts =>
+        (_loops.Sum(l => l.SocketsCreated), _loops.Sum(l => l.SocketsReused), _loops.Sum(l => l.ProbesWaited));
 
     public void Dispose()
     {
-        _stop = true;
-        _thread.Join();
-    }
-
-    private static ConnectOutcome Classify(int errno) => errno switch
-    {
-        EConnRefused or EConnReset => ConnectOutcome.Refused,
-        ETimedOut => ConnectOutcome.Silent,
-        EMFile or ENFile or ENoBufs or EAddrNotAvail or EAgain or EAddrInUse => ConnectOutcome.LocalShortage,
-        _ => ConnectOutcome.Unreachable, // EHOSTUNREACH, ENETUNREACH, EACCES (ICMP prohibited)…
-    };
-
-    /// <summary>Open ports are closed with a reset (SO_LINGER 0): no TIME_WAIT on either side.</summary>
-    private static void CloseWithReset(int fd)
-    {
-        var linger = new Linger { OnOff = 1, Seconds = 0 };
-        SetSockOpt(fd, SolSocket, SoLinger, ref linger, Marshal.SizeOf<Linger>());
-        Close(fd);
-    }
-
-    private static byte[] SockAddr(IPAddress address, int port, bool v6)
-    {
-        var bytes = new byte[v6 ? 28 : 16];
-        BitConverter.TryWriteBytes(bytes.AsSpan(0, 2), (ushort)(v6 ? AfInet6 : AfInet)); // host order
-        bytes[2] = (byte)(port >> 8);
-        bytes[3] = (byte)port;
-        address.TryWriteBytes(bytes.AsSpan(v6 ? 8 : 4), out _);
-        if (v6)
+        foreach (var loop in _loops)
         {
-            BitConverter.TryWriteBytes(bytes.AsSpan(24, 4), (uint)address.ScopeId);
+            loop.Dispose();
         }
-
-        return bytes;
     }
+}
 
-    private sealed class Pending(long id, int fd, long deadline)
-    {
-        public long Id { get; } = id;
+/// <summary>What became of one connect attempt.</summary>
+internal enum ConnectOutcome
+{
+    Open,
+    Refused,
+    Silent,
+    Unreachable,
+    LocalShortage,
+    Cancelled,
+}
 
-        public int Fd { get; } = fd;
-
-        public long Deadline { get; } = deadline;
-
-        /// <summary>Touched only on the epoll thread once registered.</summary>
-        public bool Done { get; set; }
-
-        public bool Abandoned { get; set; }
-
-        public TaskCompletionSource<ConnectOutcome> Completion { get; } = new();
-    }
-
-    [StructLayout(LayoutKind.Sequential, Pack = 4)]
-    private struct EpollEvent
-    {
-        public uint Events;
-        public ulong Data;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Linger
-    {
-        public int OnOff;
-        public int Seconds;
-    }
-
-    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
-    private static partial int Socket(int domain, int type, int protocol);
-
-    [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
-    private static partial int Connect(int fd, byte[] address, int length);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
-
-    [LibraryImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
-    private static partial int GetSockOpt(int fd, int level, int name, ref int value, ref int length);
-
-    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
-    private static partial int SetSockOpt(int fd, int level, int name, ref Linger value, int length);
-
-    [LibraryImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
-    private static partial int EpollCreate1(int flags);
-
-    [LibraryImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
-    private static partial int EpollCtl(int epoll, int op, int fd, ref EpollEvent ev);
-
-    [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
-    private static partial int EpollWait(int epoll, [Out] EpollEvent[] events, int max, int timeout);
+internal static class AddressFamilies
+{
+    public static bool IsV6(this IPAddress address) => address.AddressFamily == AddressFamily.InterNetworkV6;
 }

@@ -12,7 +12,7 @@ namespace MedGuard.Detection.Ports.Scanning;
 /// has stopped answering (overloaded, or an IPS blocked us): the window drops to one, the ports lost in the outage
 /// are queued again, and the host is paused for a doubling back-off, then given up after <c>MaxBackoffs</c>.
 /// </summary>
-internal sealed class HostScan
+internal sealed class HostScan : IProbeStarter
 {
     private const int InitialWindow = 4;
 
@@ -106,13 +106,24 @@ internal sealed class HostScan
             await _global.WaitAsync(cancellationToken).ConfigureAwait(false);
             await _globalRate.WaitAsync(cancellationToken).ConfigureAwait(false);
             await _hostRate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            _ = ProbeAsync(work.Value.Index, work.Value.Attempt, timeout, cancellationToken);
+            if (_epoll is not null)
+            {
+                // Connects are made on the epoll loop threads, where sockets are reused and work spreads over cores.
+                _epoll.Post(this, work.Value.Index, work.Value.Attempt, timeout);
+            }
+            else
+            {
+                _ = ProbeAsync(work.Value.Index, work.Value.Attempt, timeout, cancellationToken);
+            }
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         _result.Complete();
         return _result;
     }
+
+    void IProbeStarter.StartProbe(int index, int attempt, TimeSpan timeout) =>
+        _ = ProbeAsync(index, attempt, timeout, CancellationToken.None);
 
     private async Task ProbeAsync(int index, int attempt, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -188,6 +199,9 @@ internal sealed class HostScan
     private void Complete(int index, int attempt, ConnectOutcome outcome, TimeSpan elapsed)
     {
         var checkLiveness = false;
+        Span<(int Index, int Attempt)> relaunch = stackalloc (int, int)[2];
+        var relaunchCount = 0;
+        TimeSpan timeout;
         lock (_gate)
         {
             _inFlight--;
@@ -241,6 +255,17 @@ internal sealed class HostScan
                 case ConnectOutcome.Cancelled:
                     break;
             }
+
+            timeout = _rtt.Timeout;
+            if (CanRelaunch())
+            {
+                // Up to two: one in place of the probe that finished, one more while the window grows (slow start).
+                while (relaunchCount < 2 && _inFlight < (int)_window && (_retries.Count > 0 || _next < _count) && _global.TryEnter())
+                {
+                    relaunch[relaunchCount++] = _retries.Count > 0 ? _retries.Dequeue() : (_next++, 0);
+                    _inFlight++;
+                }
+            }
         }
 
         if (checkLiveness)
@@ -248,53 +273,26 @@ internal sealed class HostScan
             _ = CheckLivenessAsync();
         }
 
-        if (!TryRelaunch())
+        if (relaunchCount == 0)
         {
             _signal.Release();
+            return;
+        }
+
+        // Posted, not called: a verdict known at once would otherwise recurse probe after probe.
+        for (var i = 0; i < relaunchCount; i++)
+        {
+            _epoll!.Post(this, relaunch[i].Index, relaunch[i].Attempt, timeout);
         }
     }
-
-    [ThreadStatic]
-    private static int t_relaunchDepth;
 
     /// <summary>
-    /// On the epoll path, starts the next probe straight from a completion (on the epoll thread) when nothing needs
-    /// waiting for: no rate limit, a free global slot, room in the window, no pause. Otherwise the loop is woken.
+    /// On the epoll path the next probes start straight from a completion (posted to the same loop thread, which may
+    /// reuse the socket just refused) when nothing needs waiting for: no rate limit, no pause. Otherwise the sweep
+    /// loop is woken to decide. Caller holds the gate.
     /// </summary>
-    private bool TryRelaunch()
-    {
-        if (_epoll is null || !_globalRate.Unlimited || !_hostRate.Unlimited || t_relaunchDepth > 8)
-        {
-            return false;
-        }
-
-        (int Index, int Attempt) work;
-        TimeSpan timeout;
-        lock (_gate)
-        {
-            var pendingWork = !_givenUp && (_retries.Count > 0 || _next < _count);
-            if (!pendingWork || Stopwatch.GetTimestamp() < _pausedUntil || _inFlight >= (int)_window || !_global.TryEnter())
-            {
-                return false;
-            }
-
-            work = _retries.Count > 0 ? _retries.Dequeue() : (_next++, 0);
-            _inFlight++;
-            timeout = _rtt.Timeout;
-        }
-
-        t_relaunchDepth++;
-        try
-        {
-            _ = ProbeAsync(work.Index, work.Attempt, timeout, CancellationToken.None);
-        }
-        finally
-        {
-            t_relaunchDepth--;
-        }
-
-        return true;
-    }
+    private bool CanRelaunch() =>
+        _epoll is not null && _globalRate.Unlimited && _hostRate.Unlimited && !_givenUp && Stopwatch.GetTimestamp() >= _pausedUntil;
 
     private void Grow()
     {
@@ -364,14 +362,4 @@ internal sealed class HostScan
 
         _signal.Release();
     }
-}
-
-internal enum ConnectOutcome
-{
-    Open,
-    Refused,
-    Silent,
-    Unreachable,
-    LocalShortage,
-    Cancelled,
 }

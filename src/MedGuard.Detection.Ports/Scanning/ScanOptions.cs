@@ -42,10 +42,10 @@ public sealed record ScanOptions
     public bool IdentifyServices { get; init; } = true;
 
     /// <summary>
-    /// Experimental (Linux): sweep with raw non-blocking connects on one epoll thread instead of .NET sockets —
-    /// about 40 % less CPU on a full sweep. Off by default until it has the test record of the default path.
+    /// How connects are made. <see cref="ConnectEngine.Auto"/>: the epoll engine where it runs (Linux x86-64), .NET
+    /// sockets elsewhere.
     /// </summary>
-    public bool FastConnect { get; init; }
+    public ConnectEngine Engine { get; init; } = ConnectEngine.Auto;
 
     /// <summary>Service probes in flight to one host.</summary>
     public int PerHostProbeConcurrency { get; init; } = 2;
@@ -65,6 +65,11 @@ public sealed record ScanOptions
         if (Retries is < 0 or > 10)
         {
             throw new ArgumentException("重试次数应在 0–10 之间");
+        }
+
+        if (Engine == ConnectEngine.Epoll && !EpollConnector.IsSupported)
+        {
+            throw new ArgumentException("epoll 连接引擎只在 Linux x86-64 上可用（可用 --engine sockets）");
         }
 
         if (MinTimeout <= TimeSpan.Zero || MaxTimeout < MinTimeout || InitialTimeout <= TimeSpan.Zero)
