@@ -84,6 +84,11 @@ public sealed class WebScanCommandTests : IAsyncLifetime
         var missingScope = CliRun.Of("scan", "web", "--scope", "/nonexistent/scope.yaml", "--url", _portal.BaseUrl.AbsoluteUri);
         Assert.NotEqual(0, missingScope.ExitCode);
         Assert.Contains("找不到授权范围文件", missingScope.Error, StringComparison.Ordinal);
+
+        var badRate = CliRun.Of("scan", "web", "--scope", _scope, "--url", _portal.BaseUrl.AbsoluteUri, "--global-rate", "0");
+        Assert.NotEqual(0, badRate.ExitCode);
+        Assert.Contains("--global-rate", badRate.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", badRate.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -74,6 +74,18 @@ public sealed class PortalScanTests(PortalScanFixture portals, ITestOutputHelper
     }
 
     [Fact]
+    public void TimeBasedInjectionIsConfirmedWithShortDelaysOnASteadyEndpoint()
+    {
+        // Loopback timing noise is far below the 0.5 s floor, so the probes sleep 0.5 s, then 0 and 1 s to confirm.
+        var sqli = portals.VulnerableReport.Findings.Single(f => f.RuleId == "sqli" && f.Technique == "time");
+        var timing = sqli.Finding.Evidence["timing"];
+        output.WriteLine(timing);
+        Assert.Contains("延时0.5s", timing, StringComparison.Ordinal);
+        Assert.Contains("延时1s", timing, StringComparison.Ordinal);
+        Assert.Contains("SLEEP(0.5)", Uri.UnescapeDataString(sqli.Request), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void SoftNotFoundPagesAreNotReportedAsFiles()
     {
         // Both twins answer 200 to any path; the vulnerable one has web.config.bak but not web.config.old or www.zip.

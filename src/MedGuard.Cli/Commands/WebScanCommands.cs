@@ -26,6 +26,7 @@ internal sealed class WebScanCommands : ICommandModule
         var templates = new Option<string?>("--templates") { Description = "用户模板目录（*.yaml），与内置模板一起运行" };
         var format = new Option<string>("--format") { Description = "table | json | sarif", DefaultValueFactory = _ => "table" };
         var rate = new Option<double>("--rate") { Description = "每台主机每秒最多请求数", DefaultValueFactory = _ => 20 };
+        var globalRate = new Option<double?>("--global-rate") { Description = "所有主机合计每秒最多请求数（默认取 50 与 --rate 中较大者）" };
         var budget = new Option<int>("--budget") { Description = "每台主机最多请求数", DefaultValueFactory = _ => 5000 };
         var maxPages = new Option<int>("--max-pages") { Description = "最多爬取页面数", DefaultValueFactory = _ => 200 };
         var noActive = new Option<bool>("--passive-only") { Description = "只做爬取与模板检测，不发送注入类探测" };
@@ -33,7 +34,7 @@ internal sealed class WebScanCommands : ICommandModule
         var unsafeMode = new Option<bool>("--unsafe") { Description = "关闭安全模式，允许 PUT/DELETE 等方法（仅用于测试环境）" };
         var command = new Command("web", "网站检测：爬取、模板检测、SQL 注入等主动检测、个人信息泄露")
         {
-            scope, url, login, templates, format, rate, budget, maxPages, noActive, unsafeMode, trustRoot,
+            scope, url, login, templates, format, rate, globalRate, budget, maxPages, noActive, unsafeMode, trustRoot,
         };
         command.SetAction(parse =>
         {
@@ -51,9 +52,9 @@ internal sealed class WebScanCommands : ICommandModule
                 throw new CliException($"{target} 不在授权检测范围内（{string.Join("、", authorized.Entries.Select(e => $"{e.Host}:{string.Join(",", e.Ports)}"))}），拒绝检测");
             }
 
-            if (parse.GetValue(rate) <= 0 || parse.GetValue(budget) <= 0 || parse.GetValue(maxPages) <= 0)
+            if (parse.GetValue(rate) <= 0 || parse.GetValue(globalRate) <= 0 || parse.GetValue(budget) <= 0 || parse.GetValue(maxPages) <= 0)
             {
-                throw new CliException("--rate、--budget、--max-pages 必须为正数");
+                throw new CliException("--rate、--global-rate、--budget、--max-pages 必须为正数");
             }
 
             var all = TemplateLoader.LoadBundled().ToList();
@@ -86,6 +87,9 @@ internal sealed class WebScanCommands : ICommandModule
                 Http = new HttpPipelineOptions
                 {
                     PerHostRatePerSecond = parse.GetValue(rate),
+
+                    // One target per run: a per-host rate raised above the global default would otherwise be capped by it.
+                    GlobalRatePerSecond = parse.GetValue(globalRate) ?? Math.Max(50, parse.GetValue(rate)),
                     RequestBudgetPerHost = parse.GetValue(budget),
                     SafeMode = !parse.GetValue(unsafeMode),
                 },

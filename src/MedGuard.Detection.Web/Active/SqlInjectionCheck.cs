@@ -10,10 +10,12 @@ namespace MedGuard.Detection.Web.Active;
 /// <c>' and (select length(user) from dual)=8 and 's' like 's</c>), and time-based with statistical confirmation.
 /// Payloads only read; none writes or deletes.
 /// </summary>
-public sealed class SqlInjectionCheck(TimeSpan? timeUnit = null) : IActiveCheck
+public sealed class SqlInjectionCheck(TimeSpan? shortestDelay = null) : IActiveCheck
 {
     private const string Title = "SQL注入";
-    private readonly int _delaySeconds = Math.Max(1, (int)Math.Round((timeUnit ?? TimeSpan.FromSeconds(1)).TotalSeconds));
+
+    /// <summary>Delay of the first time-based probe, unless the endpoint's timing noise asks for a longer one.</summary>
+    private readonly double _shortestDelay = Math.Max(0.1, (shortestDelay ?? TimeSpan.FromSeconds(0.5)).TotalSeconds);
 
     public string RuleId => "sqli";
 
@@ -131,32 +133,37 @@ public sealed class SqlInjectionCheck(TimeSpan? timeUnit = null) : IActiveCheck
 
         var q = probe.IsNumeric ? "" : "'";
         var comment = probe.IsNumeric ? "" : "-- ";
-        var templates = new[]
+        var templates = new DelayTemplate[]
         {
-            $"{q} AND (SELECT 1 FROM (SELECT SLEEP({{0}}))mg) AND {q}1{q}={q}1",
-            $"{q}; SELECT SLEEP({{0}});{comment}",
-            $"{q}; SELECT pg_sleep({{0}});{comment}",
-            $"{q}; WAITFOR DELAY '0:0:{{0}}';{comment}",
-            $"{q} AND 1=DBMS_PIPE.RECEIVE_MESSAGE('mg',{{0}}) AND {q}1{q}={q}1",
+            new(s => $"{q} AND (SELECT 1 FROM (SELECT SLEEP({Seconds(s)}))mg) AND {q}1{q}={q}1"),
+            new(s => $"{q}; SELECT SLEEP({Seconds(s)});{comment}"),
+            new(s => $"{q}; SELECT pg_sleep({Seconds(s)});{comment}"),
+            new(s => $"{q}; WAITFOR DELAY '{TimeSpan.FromSeconds(s).ToString(@"hh\:mm\:ss\.fff", System.Globalization.CultureInfo.InvariantCulture)}';{comment}"),
+            new(s => $"{q} AND 1=DBMS_PIPE.RECEIVE_MESSAGE('mg',{Seconds(s)}) AND {q}1{q}={q}1", WholeSeconds: true),
         };
-        var d1 = _delaySeconds;
-        var d2 = 2 * _delaySeconds;
+
+        // The first delay stands clear of this endpoint's timing noise (twice the noise band, at least the configured
+        // shortest); the confirmation doubles it. On a steady LAN endpoint that is 0.5 s and 1 s: a positive costs
+        // about 1.5 s of waiting, not the 5–10 s of fixed whole-second delays.
+        var first = Math.Ceiling(Math.Max(_shortestDelay, 2 * noise) * 10) / 10;
         foreach (var template in templates)
         {
-            var slow = await probe.SendAsync(probe.Original + string.Format(System.Globalization.CultureInfo.InvariantCulture, template, d1), ct).ConfigureAwait(false);
+            var d1 = template.Effective(first);
+            var d2 = template.Effective(2 * first);
+            var slow = await probe.SendAsync(probe.Original + template.Render(d1), ct).ConfigureAwait(false);
             if (slow is null || slow.Elapsed.TotalSeconds - mean < 0.8 * d1 || slow.Elapsed.TotalSeconds < mean + noise)
             {
                 continue;
             }
 
             // Statistical confirmation: zero delay is fast again, and a doubled delay takes about twice as long.
-            var zero = await probe.SendAsync(probe.Original + string.Format(System.Globalization.CultureInfo.InvariantCulture, template, 0), ct).ConfigureAwait(false);
+            var zero = await probe.SendAsync(probe.Original + template.Render(0), ct).ConfigureAwait(false);
             if (zero is null || zero.Elapsed.TotalSeconds > mean + noise + (0.5 * d1))
             {
                 continue;
             }
 
-            var slower = await probe.SendAsync(probe.Original + string.Format(System.Globalization.CultureInfo.InvariantCulture, template, d2), ct).ConfigureAwait(false);
+            var slower = await probe.SendAsync(probe.Original + template.Render(d2), ct).ConfigureAwait(false);
             if (slower is null || slower.Elapsed.TotalSeconds - mean < 0.8 * d2 || slower.Elapsed.TotalSeconds - slow.Elapsed.TotalSeconds < 0.5 * (d2 - d1))
             {
                 continue;
@@ -172,6 +179,16 @@ public sealed class SqlInjectionCheck(TimeSpan? timeUnit = null) : IActiveCheck
 
         return null;
     }
+
+    /// <summary>A delay payload for one database dialect; Oracle's DBMS_PIPE wait takes whole seconds only.</summary>
+    private sealed record DelayTemplate(Func<double, string> Payload, bool WholeSeconds = false)
+    {
+        public double Effective(double seconds) => WholeSeconds ? Math.Ceiling(seconds) : seconds;
+
+        public string Render(double seconds) => Payload(seconds);
+    }
+
+    private static string Seconds(double seconds) => seconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
     private WebFinding Report(ActiveProbe probe, HttpExchange proof, string technique, Dictionary<string, string> extra) =>
         WebFinding.From(RuleId, Title, Severity.High, proof, probe.Parameter.Name, technique, "CWE-89",

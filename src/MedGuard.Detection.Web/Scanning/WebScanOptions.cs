@@ -20,8 +20,11 @@ public sealed record WebScanOptions
     /// <summary>Roots trusted for the TLS checks instead of the system store (a hospital's own CA, a test CA).</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2Collection? TrustedRoots { get; init; }
 
-    /// <summary>Delay unit of time-based SQL injection probes (whole seconds; the confirmation uses twice this).</summary>
-    public TimeSpan TimeBasedDelay { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Shortest first delay of a time-based SQL injection probe; raised to twice the endpoint's timing noise when that
+    /// is larger. The confirmation uses twice the first delay.
+    /// </summary>
+    public TimeSpan TimeBasedDelay { get; init; } = TimeSpan.FromSeconds(0.5);
 
     /// <summary>Called after every request (a live request counter on a terminal).</summary>
     public Action<long>? RequestSent { get; init; }
