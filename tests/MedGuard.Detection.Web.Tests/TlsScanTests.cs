@@ -44,9 +44,30 @@ public sealed class TlsScanTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task LegacyProtocolsAndWeakKeyAreFoundOnAnOldServer()
+    {
+        // openssl s_server made to serve TLS 1.0/1.1 only with a self-signed RSA-1024 certificate: the local TLS library
+        // refuses such a server outright, so everything here comes from the inspector's own ClientHello.
+        await using var old = await LegacyTlsServer.StartAsync();
+        var url = new Uri($"https://127.0.0.1:{old.Port}/");
+        var inspector = new TlsInspector(AuthorizedScope.ForOrigin(url), TimeSpan.FromSeconds(5));
+        var findings = await inspector.InspectAsync(url, CancellationToken.None);
+        foreach (var f in findings)
+        {
+            output.WriteLine($"{f.RuleId} {f.Technique}: {f.Response.Replace('\n', ' ')}");
+        }
+
+        Assert.Equal(["TLS 1.0", "TLS 1.1"], findings.Where(f => f.RuleId == "tls-legacy-protocol").Select(f => f.Technique).Order());
+        Assert.Contains("RSA 1024 位", findings.Single(f => f.RuleId == "tls-weak-key").Response, StringComparison.Ordinal);
+        Assert.Contains(findings, f => f.RuleId == "tls-certificate-untrusted" && f.Finding.Title.Contains("自签名", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.RuleId == "tls-certificate-hostname");
+        Assert.DoesNotContain(findings, f => f.RuleId == "tls-certificate-expired");
+    }
+
+    [Fact]
     public async Task LegacyProtocolsAreNotReportedWhenTheServerRefusesThem()
     {
-        // Kestrel on OpenSSL 3 offers TLS 1.2+ only: the negative case. (No positive case can be served from here.)
+        // Kestrel on OpenSSL 3 offers TLS 1.2+ only: the negative case.
         await using var hardened = await PortalApp.StartAsync(PortalMode.Hardened, https: true);
         var inspector = new TlsInspector(AuthorizedScope.ForOrigin(hardened.HttpsUrl!), TimeSpan.FromSeconds(5), [hardened.TestRoot!]);
         var findings = await inspector.InspectAsync(hardened.HttpsUrl!, CancellationToken.None);
@@ -57,7 +78,6 @@ public sealed class TlsScanTests(ITestOutputHelper output)
     [Fact]
     public void WeakKeysAreRecognised()
     {
-        // OpenSSL 3 will not serve these, so the judgement is tested on certificate objects.
         using var weak = System.Security.Cryptography.RSA.Create(1024);
         using var weakCert = new CertificateRequest("CN=weak", weak, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1)
             .CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));

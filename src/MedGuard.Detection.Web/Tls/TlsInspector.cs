@@ -37,6 +37,13 @@ public sealed class TlsInspector(AuthorizedScope scope, TimeSpan timeout, X509Ce
 
         var findings = new List<WebFinding>();
         var main = await HandshakeAsync(url, SslProtocols.None, cancellationToken).ConfigureAwait(false);
+        if (main.Certificate is null)
+        {
+            // The local TLS library refused the server (old protocol only, weak key…): read its certificate from our
+            // own hello instead, newest protocol first.
+            main = await RawCertificateAsync(url, cancellationToken).ConfigureAwait(false) ?? main;
+        }
+
         if (main.Certificate is { } cert)
         {
             var summary = Describe(url, cert, main);
@@ -66,15 +73,16 @@ public sealed class TlsInspector(AuthorizedScope scope, TimeSpan timeout, X509Ce
             }
         }
 
-#pragma warning disable SYSLIB0039 // probing for the obsolete protocols is the point of this check
-        foreach (var (protocol, name) in new[] { (SslProtocols.Tls, "TLS 1.0"), (SslProtocols.Tls11, "TLS 1.1") })
-#pragma warning restore SYSLIB0039
+        foreach (var version in new[] { TlsHelloProbe.Tls10, TlsHelloProbe.Tls11 })
         {
-            var legacy = await HandshakeAsync(url, protocol, cancellationToken).ConfigureAwait(false);
-            if (legacy.Succeeded)
+            Handshakes++;
+            var name = TlsHelloResult.VersionName(version);
+            var legacy = await TlsHelloProbe.SendAsync(url.Host, url.Port, version, timeout, cancellationToken).ConfigureAwait(false);
+            if (legacy.Succeeded && legacy.Version == version)
             {
                 findings.Add(Finding(url, "tls-legacy-protocol", $"服务器仍支持过时的 {name}", Severity.Medium, "CWE-327",
-                    $"以 {name} 握手成功：{url.Host}:{url.Port}（协商结果 {legacy.Protocol}）", "只启用 TLS 1.2 及以上版本。", name));
+                    string.Create(CultureInfo.InvariantCulture, $"ClientHello（最高 {name}）→ ServerHello {name}，密码套件 0x{legacy.CipherSuite:x4}：{url.Host}:{url.Port}"),
+                    "只启用 TLS 1.2 及以上版本。", name));
             }
         }
 
@@ -178,13 +186,56 @@ public sealed class TlsInspector(AuthorizedScope scope, TimeSpan timeout, X509Ce
         return result;
     }
 
-    private void Judge(HandshakeResult result, X509Certificate2 cert, SslPolicyErrors errors)
+    /// <summary>The certificate as sent in answer to our own ClientHello, judged as the handshake would judge it.</summary>
+    private async Task<HandshakeResult?> RawCertificateAsync(Uri url, CancellationToken cancellationToken)
+    {
+        foreach (var version in new[] { TlsHelloProbe.Tls12, TlsHelloProbe.Tls11, TlsHelloProbe.Tls10 })
+        {
+            Handshakes++;
+            var hello = await TlsHelloProbe.SendAsync(url.Host, url.Port, version, timeout, cancellationToken).ConfigureAwait(false);
+            if (!hello.Succeeded || hello.Chain.Count == 0)
+            {
+                continue;
+            }
+
+            X509Certificate2 cert;
+            try
+            {
+                cert = X509CertificateLoader.LoadCertificate(hello.Chain[0]);
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                return null; // not a certificate we can read: nothing to judge
+            }
+
+            var result = new HandshakeResult { Certificate = cert, Protocol = TlsHelloResult.VersionName(hello.Version) + "（自有握手探测）" };
+            var errors = cert.MatchesHostname(url.Host) ? SslPolicyErrors.None : SslPolicyErrors.RemoteCertificateNameMismatch;
+            Judge(result, cert, errors, hello.Chain.Skip(1));
+            return result;
+        }
+
+        return null;
+    }
+
+    private void Judge(HandshakeResult result, X509Certificate2 cert, SslPolicyErrors errors, IEnumerable<byte[]>? intermediates = null)
     {
         result.NameMismatch = errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch);
         result.SelfSigned = cert.SubjectName.RawData.AsSpan().SequenceEqual(cert.IssuerName.RawData) && !IsTrustedRoot(cert);
         using var chain = new X509Chain();
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
+        foreach (var der in intermediates ?? [])
+        {
+            try
+            {
+                chain.ChainPolicy.ExtraStore.Add(X509CertificateLoader.LoadCertificate(der));
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                // An unreadable intermediate only means the chain will not build: reported as untrusted.
+            }
+        }
+
         if (trustedRoots is { Count: > 0 })
         {
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
