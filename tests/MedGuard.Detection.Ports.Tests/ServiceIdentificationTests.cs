@@ -98,6 +98,24 @@ public class ServiceIdentificationTests
     }
 
     [Fact]
+    public async Task AnOldTlsOnlyServerStillGivesItsTlsDetails()
+    {
+        // openssl s_server with TLS 1.0/1.1 and RSA-1024 only: the local TLS library refuses it, our own hello does not.
+        var old = await Identify(4443);
+        Assert.Equal("ssl", old.Name);
+        Assert.Equal("TLSv1.1", old.Tls!.Protocol);
+        Assert.Contains("CN=device-console.hospital.test", old.Tls.Subject);
+        Assert.True(old.Tls.SelfSigned);
+        var findings = HighRiskPortPolicy.Default.Evaluate(PortObservation.From("10.200.1.2", 4443, old, DateTimeOffset.UtcNow)).ToList();
+        Assert.Contains(findings, f => f.Locations.Contains("policy:tls_legacy_protocol"));
+
+        // nginx on 443 speaks TLS 1.2+: no legacy flag.
+        var modern = await Identify(443);
+        Assert.DoesNotContain(HighRiskPortPolicy.Default.Evaluate(PortObservation.From("10.200.1.2", 443, modern, DateTimeOffset.UtcNow)),
+            f => f.Locations.Contains("policy:tls_legacy_protocol"));
+    }
+
+    [Fact]
     public async Task VersionsComeFromTheServices()
     {
         Assert.Matches(@"^\d+\.\d+\.\d+", (await Identify(6379)).Version);     // redis INFO

@@ -1,4 +1,4 @@
-using MedGuard.Detection.Web.Tls;
+using MedGuard.Detection.Tls;
 
 namespace MedGuard.Detection.Web.Tests;
 

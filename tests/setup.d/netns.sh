@@ -181,6 +181,12 @@ http {
 CONF
   $X nginx -c "$MGP_DIR/nginx.conf" || mgp_log "nginx failed"
 
+  # An old HTTPS server (老旧设备管理界面): TLS 1.0/1.1 only, self-signed RSA-1024 — openssl s_server at security level 0
+  openssl req -x509 -newkey rsa:1024 -nodes -keyout "$MGP_DIR/legacy.key" -out "$MGP_DIR/legacy.crt" -days 365 \
+    -subj "/CN=device-console.hospital.test" >/dev/null 2>&1
+  $X openssl s_server -accept 4443 -cert "$MGP_DIR/legacy.crt" -key "$MGP_DIR/legacy.key" -min_protocol TLSv1 \
+    -max_protocol TLSv1.1 -cipher 'DEFAULT:@SECLEVEL=0' -www </dev/null >"$MGP_DIR/legacy-tls.log" 2>&1 &
+
   # DICOM (DCMTK): 104 accepts associations from any AE, 11112 refuses every association
   mkdir -p "$MGP_DIR/dicom"
   $X storescp -dhl --aetitle PACS --output-directory "$MGP_DIR/dicom" 104 >"$MGP_DIR/storescp104.log" 2>&1 &
@@ -216,7 +222,7 @@ table inet mgp {
 NFT
 
   local ok=0
-  for p in 22 21 2121 6379 6380 11211 3306 5432 445 139 3389 80 443 8443 104 11112 1433 1521 27017 27018 9200 2375 5900 389 23 25 2575; do
+  for p in 22 21 2121 6379 6380 11211 3306 5432 445 139 3389 80 443 8443 4443 104 11112 1433 1521 27017 27018 9200 2375 5900 389 23 25 2575; do
     mgp_wait mgp-tsrv 10.200.1.2 "$p" 30 || ok=1
   done
   mgp_wait mgp-tfw 10.200.2.2 8080 || ok=1

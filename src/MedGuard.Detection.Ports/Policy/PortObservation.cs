@@ -27,6 +27,11 @@ public sealed record PortObservation(string Address, int Port, string? Service, 
             {
                 flags.Add("tls_untrusted");
             }
+
+            if (tls.Protocol is "TLSv1.0" or "TLSv1.1" or "SSLv3")
+            {
+                flags.Add("tls_legacy"); // only negotiated when the server offers nothing newer (see ServiceIdentifier)
+            }
         }
 
         return new PortObservation(address, port, service?.Name, flags) { Details = service };

@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
 using MedGuard.Detection.Ports.Scope;
+using MedGuard.Detection.Tls;
 
 namespace MedGuard.Detection.Ports.Services;
 
@@ -149,7 +150,16 @@ public sealed class ServiceIdentifier(ProbeCatalog catalog)
             if (probe.Tls)
             {
                 ssl = new SslStream(network, leaveInnerStreamOpen: true);
-                (tls, stream) = (await HandshakeAsync(ssl, target, cancellationToken).ConfigureAwait(false), ssl);
+                try
+                {
+                    (tls, stream) = (await HandshakeAsync(ssl, target, cancellationToken).ConfigureAwait(false), ssl);
+                }
+                catch (AuthenticationException)
+                {
+                    // The local TLS library refused a server that may well speak TLS — TLS 1.0/1.1 only, a weak key:
+                    // the old servers this scan is for. Its facts come from our own hello; nothing can be sent inside.
+                    return new ProbeReply([], await RawTlsAsync(target, port, cancellationToken).ConfigureAwait(false) ?? throw new AuthenticationException("no TLS server hello"));
+                }
             }
 
             var payload = probe.PayloadFor(host);
@@ -212,6 +222,48 @@ public sealed class ServiceIdentifier(ProbeCatalog catalog)
             SelfSigned: certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData),
             ChainTrusted: chainTrusted,
             CipherSuite: ssl.NegotiatedCipherSuite.ToString());
+    }
+
+    /// <summary>The protocol and certificate a server sends in answer to our own ClientHello, newest protocol first.</summary>
+    private static async Task<TlsSummary?> RawTlsAsync(ScanTarget target, int port, CancellationToken cancellationToken)
+    {
+        foreach (var version in new[] { TlsHelloProbe.Tls12, TlsHelloProbe.Tls11, TlsHelloProbe.Tls10 })
+        {
+            var hello = await TlsHelloProbe.SendAsync(target.Address.ToString(), port, version, TimeSpan.FromSeconds(4), cancellationToken, target.HostName)
+                .ConfigureAwait(false);
+            if (!hello.Succeeded || hello.Chain.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                using var certificate = X509CertificateLoader.LoadCertificate(hello.Chain[0]);
+                using var chain = new X509Chain();
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                foreach (var der in hello.Chain.Skip(1))
+                {
+                    chain.ChainPolicy.ExtraStore.Add(X509CertificateLoader.LoadCertificate(der));
+                }
+
+                var name = target.HostName ?? target.Address.ToString();
+                return new TlsSummary(
+                    "TLSv1." + (hello.Version - TlsHelloProbe.Tls10),
+                    certificate.Subject,
+                    certificate.Issuer,
+                    new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
+                    new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
+                    SelfSigned: certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData),
+                    ChainTrusted: chain.Build(certificate) && certificate.MatchesHostname(name),
+                    CipherSuite: $"0x{hello.CipherSuite:x4}");
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                return null; // not a certificate we can read
+            }
+        }
+
+        return null;
     }
 
 #pragma warning disable SYSLIB0039 // Old protocol names are only printed, never enabled.

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace MedGuard.Detection.Web.Tls;
+namespace MedGuard.Detection.Tls;
 
 /// <summary>
 /// A TLS ClientHello of our own, for what the local TLS library will not ask: whether a server still accepts TLS 1.0
@@ -33,7 +33,12 @@ public static class TlsHelloProbe
         0x00ff, // renegotiation info SCSV
     ];
 
-    public static async Task<TlsHelloResult> SendAsync(string host, int port, ushort version, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects to <paramref name="host"/> (an address the caller has checked against its scope, or a name it resolves
+    /// the same way) and sends a hello naming <paramref name="serverName"/> (default: the host, unless an address).
+    /// </summary>
+    public static async Task<TlsHelloResult> SendAsync(
+        string host, int port, ushort version, TimeSpan timeout, CancellationToken cancellationToken, string? serverName = null)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
@@ -42,7 +47,7 @@ public static class TlsHelloProbe
             using var tcp = new TcpClient();
             await tcp.ConnectAsync(host, port, cts.Token).ConfigureAwait(false);
             var stream = tcp.GetStream();
-            await stream.WriteAsync(ClientHello(host, version), cts.Token).ConfigureAwait(false);
+            await stream.WriteAsync(ClientHello(serverName ?? host, version), cts.Token).ConfigureAwait(false);
             return await ReadFirstFlightAsync(stream, cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
