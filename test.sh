@@ -40,7 +40,8 @@ fi
 # --- services ----------------------------------------------------------------------------------------------------
 TEARDOWN=()
 teardown() {
-  for ((i=${#TEARDOWN[@]}-1; i>=0; i--)); do eval "${TEARDOWN[$i]}" >/dev/null 2>&1 || true; done
+  local k # the eval'd commands may use i, j… themselves
+  for ((k=${#TEARDOWN[@]}-1; k>=0; k--)); do eval "${TEARDOWN[$k]}" >/dev/null 2>&1 || true; done
 }
 trap teardown EXIT
 for f in tests/setup.d/*.sh; do

@@ -11,6 +11,7 @@ MGP_DIR=/tmp/medguard-ports-test
 mgp_log() { printf '[netns] %s\n' "$*" >&2; }
 
 mgp_down() {
+  local ns pid i
   for ns in mgp-tsrv mgp-tfw mgp-tnil mgp-tdead; do
     if ip netns pids "$ns" >/dev/null 2>&1; then
       for pid in $(ip netns pids "$ns"); do kill "$pid" 2>/dev/null; done
