@@ -45,7 +45,7 @@ public class ServiceIdentificationTests
     [InlineData(27018, "mongodb", "MongoDB", "mongodb-hello", null)]
     [InlineData(9200, "elasticsearch", "Elasticsearch", "http-get", "no_auth")]
     [InlineData(2375, "docker", "Docker", "docker-version", "no_auth")]
-    [InlineData(5900, "vnc", "VNC", "banner", null)]
+    [InlineData(5900, "vnc", "VNC", "banner", "vnc_no_auth")]
     [InlineData(389, "ldap", "LDAP", "ldap-bind", "anonymous_bind")]
     [InlineData(23, "telnet", "Telnet", "banner", null)]
     [InlineData(25, "smtp", "ESMTP", "banner", null)]
@@ -95,6 +95,15 @@ public class ServiceIdentificationTests
         var validFindings = HighRiskPortPolicy.Default.Evaluate(PortObservation.From("10.200.1.2", 443, valid, DateTimeOffset.UtcNow)).ToList();
         Assert.DoesNotContain(validFindings, f => f.Locations.Contains("policy:tls_certificate_expired"));
         Assert.Contains(validFindings, f => f.Locations.Contains("policy:tls_certificate_self_signed"));
+    }
+
+    [Fact]
+    public async Task VncWithAPasswordIsNotReportedAsOpen()
+    {
+        // Xvnc on 5901 offers only VeNCrypt Plain (user and password): the "None" check must not fire.
+        var guarded = await Identify(5901);
+        Assert.Equal("vnc", guarded.Name);
+        Assert.DoesNotContain("vnc_no_auth", guarded.Flags);
     }
 
     [Fact]

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Port scanner test network (sourced by ./test.sh). Creates network namespaces mgp-t* joined to this host by veth
-# pairs in 10.200.1.0/24 … 10.200.4.0/24 (+ fd00:c8:1::/64), starts real Debian services and the protocol emulators
-# inside them, and exports their addresses. Tests scan only these addresses. Everything is undone by TEARDOWN.
+# pairs in 10.200.1.0/24 … 10.200.4.0/24 (+ fd00:c8:1::/64), starts real Debian services (emulators only for what
+# Debian does not ship: MSSQL, Oracle, MongoDB, Elasticsearch, Docker API, HL7) inside them, and exports their
+# addresses. Tests scan only these addresses. Everything is undone by TEARDOWN.
 #   mgp-tsrv  10.200.1.2  fd00:c8:1::2  real services + emulators
 #   mgp-tfw   10.200.2.2  nftables: drops everything but 8080 (open), 81 (closed, RST) and 82 (ICMP prohibited)
 #   mgp-tnil  10.200.3.2  nothing listens: every port closed
@@ -21,6 +22,8 @@ mgp_down() {
     ip netns del "$ns" 2>/dev/null
   done
   for i in 1 2 3 4; do ip link del "mgp-th$i" 2>/dev/null; done
+  rm -rf /etc/netns/mgp-tsrv
+  rm -f /tmp/.X57-lock /tmp/.X58-lock /tmp/.X11-unix/X57 /tmp/.X11-unix/X58
   return 0
 }
 
@@ -53,6 +56,9 @@ mgp_up() {
   ip addr add fd00:c8:1::1/64 dev mgp-th1 nodad
   ip -n mgp-tsrv addr add fd00:c8:1::2/64 dev mgp-tn1 nodad
   local X="ip netns exec mgp-tsrv"
+  # `ip netns exec` mounts /etc/netns/NAME/resolv.conf over /etc/resolv.conf: a resolver that fails at once, so a
+  # daemon that looks up its peers (exim) does not wait for a DNS server the namespace cannot reach.
+  mkdir -p /etc/netns/mgp-tsrv && echo "nameserver 127.0.0.1" > /etc/netns/mgp-tsrv/resolv.conf
 
   # OpenSSH
   mkdir -p /run/sshd
@@ -193,8 +199,23 @@ CONF
   $X storescp -dhl --aetitle PACS --output-directory "$MGP_DIR/dicom" 104 >"$MGP_DIR/storescp104.log" 2>&1 &
   $X storescp -dhl --refuse 11112 >"$MGP_DIR/storescp11112.log" 2>&1 &
 
+  # Telnet: GNU inetutils telnetd, started per connection by socat (in place of inetd)
+  $X socat TCP-LISTEN:23,reuseaddr,fork EXEC:/usr/sbin/telnetd,nofork >"$MGP_DIR/telnetd.log" 2>&1 &
+  # SMTP: exim (Debian's default configuration), listening on the namespace's addresses
+  $X exim4 -bd -oX '0.0.0.0.25' -oP "$MGP_DIR/exim.pid" || mgp_log "exim failed"
+  # LDAP: OpenLDAP slapd with the package's configuration (anonymous bind allowed, as by default)
+  $X slapd -h "ldap://0.0.0.0:389/" -u openldap -g openldap || mgp_log "slapd failed"
+  # VNC: TigerVNC's Xvnc — 5900 without authentication (a device's remote-maintenance screen left open), 5901 with
+  # user/password (VeNCrypt Plain). Its blacklist would turn away a scanner's repeated short connections: lifted.
+  rm -f /tmp/.X57-lock /tmp/.X58-lock /tmp/.X11-unix/X57 /tmp/.X11-unix/X58
+  $X Xvnc :57 -rfbport 5900 -SecurityTypes None -BlacklistThreshold 1000000 -interface 0.0.0.0 -nolisten tcp \
+    >"$MGP_DIR/xvnc.log" 2>&1 &
+  $X Xvnc :58 -rfbport 5901 -SecurityTypes Plain -PlainUsers nobody -BlacklistThreshold 1000000 -interface 0.0.0.0 \
+    -nolisten tcp >"$MGP_DIR/xvnc58.log" 2>&1 &
+
   # Protocol emulators for what Debian does not ship
-  $X /usr/bin/python3 "$MGP_LISTENERS" 0.0.0.0 >"$MGP_DIR/emulators.log" 2>&1 &
+  $X /usr/bin/python3 "$MGP_LISTENERS" 0.0.0.0 mssql oracle mongodb mongodb-auth elasticsearch docker hl7 \
+    >"$MGP_DIR/emulators.log" 2>&1 &
 
   # mgp-tfw: a filtering firewall
   ip netns exec mgp-tfw nft -f - <<'NFT'
@@ -223,7 +244,7 @@ table inet mgp {
 NFT
 
   local ok=0
-  for p in 22 21 2121 6379 6380 11211 3306 5432 445 139 3389 80 443 8443 4443 104 11112 1433 1521 27017 27018 9200 2375 5900 389 23 25 2575; do
+  for p in 22 21 2121 6379 6380 11211 3306 5432 445 139 3389 80 443 8443 4443 104 11112 1433 1521 27017 27018 9200 2375 5900 5901 389 23 25 2575; do
     mgp_wait mgp-tsrv 10.200.1.2 "$p" 30 || ok=1
   done
   mgp_wait mgp-tfw 10.200.2.2 8080 || ok=1

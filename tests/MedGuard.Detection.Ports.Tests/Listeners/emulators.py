@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Small protocol emulators for services Debian 12 does not ship (or cannot run in a test namespace):
-MSSQL (TDS pre-login), Oracle TNS, MongoDB (OP_MSG, with and without auth), Elasticsearch, Docker API, VNC,
-LDAP, Telnet, SMTP, HL7 MLLP. Each answers the first request with protocol-correct bytes, like the real server's
-first reply; the scanner's probes are tested against these and against the real Debian services.
+MSSQL (TDS pre-login), Oracle TNS, MongoDB (OP_MSG, with and without auth), Elasticsearch, Docker API, HL7 MLLP.
+Each answers the first request with protocol-correct bytes, like the real server's first reply; the scanner's
+probes are tested against these and against the real Debian services (tests/setup.d/netns.sh).
 
-Usage: emulators.py BIND_ADDRESS [name=port ...]   (default ports below). Runs until killed.
+Usage: emulators.py BIND_ADDRESS [name[=port] ...]   (no names: all, on the default ports below). Runs until killed.
 Also: emulators.py --plain BIND_ADDRESS PORT... : bare listeners that accept and close (benchmarks)."""
 import socket, struct, sys, threading
 
@@ -81,21 +81,6 @@ def docker(req):
         body = b'{"message":"page not found"}'
     return ('200 OK' if b'/version' in req else '404 Not Found'), 'Api-Version: 1.41\r\nContent-Type: application/json\r\nServer: Docker/20.10.24 (linux)\r\n', body
 
-def vnc(c):
-    c.sendall(b'RFB 003.008\n'); recv_some(c); c.sendall(b'\x01\x02')
-
-def ldap(c):
-    req = recv_some(c)
-    if len(req) > 5 and req[5] == 0x60:
-        # BindResponse, messageID 1, resultCode success (anonymous bind allowed)
-        c.sendall(bytes.fromhex('300c02010161070a010004000400'))
-
-def telnet(c):
-    c.sendall(b'\xff\xfd\x18\xff\xfd\x20\xff\xfd\x23\xff\xfd\x27'); recv_some(c, timeout=1)
-
-def smtp(c):
-    c.sendall(b'220 mail.hospital.test ESMTP Postfix (Debian/GNU)\r\n'); recv_some(c, timeout=2)
-
 def hl7(c):
     req = recv_some(c)
     if req.startswith(b'\x0b'):
@@ -104,8 +89,7 @@ def hl7(c):
 
 HANDLERS = {
     'mssql': (1433, mssql), 'oracle': (1521, oracle), 'mongodb': (27017, mongo(False)), 'mongodb-auth': (27018, mongo(True)),
-    'elasticsearch': (9200, http(elastic)), 'docker': (2375, http(docker)), 'vnc': (5900, vnc), 'ldap': (389, ldap),
-    'telnet': (23, telnet), 'smtp': (25, smtp), 'hl7': (2575, hl7),
+    'elasticsearch': (9200, http(elastic)), 'docker': (2375, http(docker)), 'hl7': (2575, hl7),
 }
 
 def serve(address, port, handler):
@@ -130,9 +114,10 @@ def main():
             serve(address, int(p), lambda c: None)
     else:
         address = sys.argv[1]
-        chosen = dict(HANDLERS)
+        chosen = dict(HANDLERS) if len(sys.argv) == 2 else {}
         for arg in sys.argv[2:]:
-            name, port = arg.split('='); chosen[name] = (int(port), HANDLERS[name][1])
+            name, _, port = arg.partition('=')
+            chosen[name] = (int(port) if port else HANDLERS[name][0], HANDLERS[name][1])
         for name, (port, handler) in chosen.items():
             serve(address, port, handler)
     print('ready', flush=True)
