@@ -120,6 +120,13 @@ public static class TlsHelloProbe
             }
 
             var type = header[0];
+            if (type is < 20 or > 23)
+            {
+                // Not a TLS record at all (a banner, an HTTP answer…): no other version will do better.
+                return serverVersion is { } v0 ? TlsHelloResult.Accepted(v0, cipher, chain)
+                    : TlsHelloResult.Refused($"不是 TLS 记录（首字节 0x{type:x2}）", notTls: true);
+            }
+
             var length = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(3));
             if (length > MaxRecord || (total += length + 5) > MaxFlight)
             {
@@ -250,10 +257,13 @@ public static class TlsHelloProbe
 /// <summary>What a server answered to <see cref="TlsHelloProbe"/>: the version it chose and its certificate chain (DER).</summary>
 public sealed record TlsHelloResult(bool Succeeded, ushort Version, ushort CipherSuite, IReadOnlyList<byte[]> Chain, string Reason)
 {
+    /// <summary>The peer answered with bytes that are no TLS record at all (a banner, HTTP…): no other version will do.</summary>
+    public bool NotTls { get; init; }
+
     public static TlsHelloResult Accepted(ushort version, ushort cipher, IReadOnlyList<byte[]> chain) =>
         new(version != 0, version, cipher, chain, version != 0 ? "" : "没有 ServerHello");
 
-    public static TlsHelloResult Refused(string reason) => new(false, 0, 0, [], reason);
+    public static TlsHelloResult Refused(string reason, bool notTls = false) => new(false, 0, 0, [], reason) { NotTls = notTls };
 
     public static string VersionName(ushort version) => version switch
     {

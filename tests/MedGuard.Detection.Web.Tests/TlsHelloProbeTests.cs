@@ -57,6 +57,7 @@ public class TlsHelloProbeTests
         var result = await TlsHelloProbe.ReadFirstFlightAsync(new MemoryStream(bytes), CancellationToken.None);
         Assert.False(result.Succeeded);
         Assert.NotEmpty(result.Reason);
+        Assert.Equal(kind == "not tls", result.NotTls);
     }
 
     private static byte[] ServerHello(ushort version, ushort cipher) =>

@@ -231,6 +231,11 @@ public sealed class ServiceIdentifier(ProbeCatalog catalog)
         {
             var hello = await TlsHelloProbe.SendAsync(target.Address.ToString(), port, version, TimeSpan.FromSeconds(4), cancellationToken, target.HostName)
                 .ConfigureAwait(false);
+            if (hello.NotTls)
+            {
+                return null; // a plain-text service answered: the handshake failed because it is not TLS
+            }
+
             if (!hello.Succeeded || hello.Chain.Count == 0)
             {
                 continue;
