@@ -52,7 +52,8 @@ public static class TlsHelloProbe
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
         {
-            return TlsHelloResult.Refused(ex is OperationCanceledException ? "超时" : ex.Message);
+            // No answer at all (refused, reset before any record, silent): another version will not get one either.
+            return TlsHelloResult.Refused(ex is OperationCanceledException ? "超时" : ex.Message) with { NoAnswer = true };
         }
     }
 
@@ -259,6 +260,12 @@ public sealed record TlsHelloResult(bool Succeeded, ushort Version, ushort Ciphe
 {
     /// <summary>The peer answered with bytes that are no TLS record at all (a banner, HTTP…): no other version will do.</summary>
     public bool NotTls { get; init; }
+
+    /// <summary>No connection, or no answer before the timeout.</summary>
+    public bool NoAnswer { get; init; }
+
+    /// <summary>Trying another protocol version on this port is pointless.</summary>
+    public bool Hopeless => NotTls || NoAnswer;
 
     public static TlsHelloResult Accepted(ushort version, ushort cipher, IReadOnlyList<byte[]> chain) =>
         new(version != 0, version, cipher, chain, version != 0 ? "" : "没有 ServerHello");

@@ -76,6 +76,17 @@ public sealed class TlsScanTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task APlainHttpPortGivesNoTlsFindingsAndFewHandshakes()
+    {
+        // https:// pointed at a plain-HTTP listener: the answer is no TLS record, so no other version is tried.
+        await using var portal = await PortalApp.StartAsync(PortalMode.Vulnerable);
+        var url = new Uri($"https://127.0.0.1:{portal.BaseUrl.Port}/");
+        var inspector = new TlsInspector(AuthorizedScope.ForOrigin(url), TimeSpan.FromSeconds(5));
+        Assert.Empty(await inspector.InspectAsync(url, CancellationToken.None));
+        Assert.Equal(3, inspector.Handshakes); // the library's handshake, one own hello for the certificate, one for TLS 1.0
+    }
+
+    [Fact]
     public void WeakKeysAreRecognised()
     {
         using var weak = System.Security.Cryptography.RSA.Create(1024);

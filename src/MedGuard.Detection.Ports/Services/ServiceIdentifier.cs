@@ -231,9 +231,9 @@ public sealed class ServiceIdentifier(ProbeCatalog catalog)
         {
             var hello = await TlsHelloProbe.SendAsync(target.Address.ToString(), port, version, TimeSpan.FromSeconds(4), cancellationToken, target.HostName)
                 .ConfigureAwait(false);
-            if (hello.NotTls)
+            if (hello.Hopeless)
             {
-                return null; // a plain-text service answered: the handshake failed because it is not TLS
+                return null; // a plain-text service, or no answer: another version will not do better
             }
 
             if (!hello.Succeeded || hello.Chain.Count == 0)

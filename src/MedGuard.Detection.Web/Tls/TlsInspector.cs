@@ -79,6 +79,11 @@ public sealed class TlsInspector(AuthorizedScope scope, TimeSpan timeout, X509Ce
             Handshakes++;
             var name = TlsHelloResult.VersionName(version);
             var legacy = await TlsHelloProbe.SendAsync(url.Host, url.Port, version, timeout, cancellationToken).ConfigureAwait(false);
+            if (legacy.Hopeless)
+            {
+                break; // not TLS, or not answering: the other old version will not be offered either
+            }
+
             if (legacy.Succeeded && legacy.Version == version)
             {
                 findings.Add(Finding(url, "tls-legacy-protocol", $"服务器仍支持过时的 {name}", Severity.Medium, "CWE-327",
@@ -194,6 +199,11 @@ public sealed class TlsInspector(AuthorizedScope scope, TimeSpan timeout, X509Ce
         {
             Handshakes++;
             var hello = await TlsHelloProbe.SendAsync(url.Host, url.Port, version, timeout, cancellationToken).ConfigureAwait(false);
+            if (hello.Hopeless)
+            {
+                return null;
+            }
+
             if (!hello.Succeeded || hello.Chain.Count == 0)
             {
                 continue;
