@@ -11,7 +11,7 @@ internal static partial class LinuxSocketCalls
     public const uint EpollIn = 0x001, EpollOut = 0x004, EpollErr = 0x008, EpollHup = 0x010, EpollEdgeTriggered = 1u << 31;
     public const int SolSocket = 1, SoError = 4, SoLinger = 13;
     public const int EInProgress = 115, EConnRefused = 111, EConnReset = 104, ETimedOut = 110, EConnAborted = 103, EAlready = 114, EIsConn = 106;
-    public const int EMFile = 24, ENFile = 23, ENoBufs = 105, EAddrNotAvail = 99, EAgain = 11, EAddrInUse = 98, EIntr = 4;
+    public const int EMFile = 24, ENFile = 23, ENoBufs = 105, EAddrNotAvail = 99, EAgain = 11, EAddrInUse = 98;
 
     public static ConnectOutcome Classify(int errno) => errno switch
     {
@@ -36,13 +36,6 @@ internal static partial class LinuxSocketCalls
         }
 
         return bytes;
-    }
-
-    /// <summary>The port of a sockaddr built by <see cref="SockAddr"/>, rewritten in place.</summary>
-    public static void SetPort(byte[] sockaddr, int port)
-    {
-        sockaddr[2] = (byte)(port >> 8);
-        sockaddr[3] = (byte)port;
     }
 
     /// <summary>Closes with a reset (SO_LINGER 0): no TIME_WAIT on either side. Only open ports need this.</summary>

@@ -181,11 +181,9 @@ public sealed class SqlInjectionCheck(TimeSpan? shortestDelay = null) : IActiveC
     }
 
     /// <summary>A delay payload for one database dialect; Oracle's DBMS_PIPE wait takes whole seconds only.</summary>
-    private sealed record DelayTemplate(Func<double, string> Payload, bool WholeSeconds = false)
+    private sealed record DelayTemplate(Func<double, string> Render, bool WholeSeconds = false)
     {
         public double Effective(double seconds) => WholeSeconds ? Math.Ceiling(seconds) : seconds;
-
-        public string Render(double seconds) => Payload(seconds);
     }
 
     private static string Seconds(double seconds) => seconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
