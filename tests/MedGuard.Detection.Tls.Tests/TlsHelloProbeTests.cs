@@ -1,6 +1,4 @@
-using MedGuard.Detection.Tls;
-
-namespace MedGuard.Detection.Web.Tests;
+namespace MedGuard.Detection.Tls.Tests;
 
 /// <summary>The raw ClientHello and the bounded parser of a server's first flight, on crafted and hostile bytes.</summary>
 public class TlsHelloProbeTests
