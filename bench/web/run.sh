@@ -29,7 +29,9 @@ inns() { ip netns exec "$NS" "$@"; }
 
 start_portal() { # $1 = name; sets URL, PORTAL_PID
   : > "$OUT/$1.requests"
-  inns dotnet "$OUT/portal/MedGuard.TestTargets.HospitalPortal.dll" --request-log "$OUT/$1.requests" > "$OUT/$1.portal.out" 2>&1 &
+  # Started directly (not through the inns function): $! must be the portal itself, or stop_portal kills a subshell.
+  ip netns exec "$NS" dotnet "$OUT/portal/MedGuard.TestTargets.HospitalPortal.dll" --request-log "$OUT/$1.requests" \
+    > "$OUT/$1.portal.out" 2>&1 &
   PORTAL_PID=$!
   for _ in $(seq 1 100); do [ -s "$OUT/$1.portal.out" ] && break; sleep 0.1; done
   URL=$(head -n 1 "$OUT/$1.portal.out")
