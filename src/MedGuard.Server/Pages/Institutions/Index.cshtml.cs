@@ -1,12 +1,11 @@
 using MedGuard.Domain.Institutions;
 using MedGuard.Storage;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedGuard.Server.Pages.Institutions;
 
-public sealed class IndexModel(MedGuardDbContext db) : PageModel
+public sealed class IndexModel(MedGuardDbContext db) : PagedListPageModel
 {
     public sealed record Row(Guid Id, string Name, HospitalTier Tier, string Region, bool Direct, int Systems, int Graded, int Filed);
 
@@ -16,16 +15,10 @@ public sealed class IndexModel(MedGuardDbContext db) : PageModel
     [BindProperty(SupportsGet = true)]
     public HospitalTier? Tier { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "p")]
-    public int PageNumber { get; set; } = 1;
-
-    public int Total { get; private set; }
-
     public IReadOnlyList<Row> Rows { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
-        PageNumber = Math.Max(1, PageNumber);
         var query = db.Institutions.AsQueryable();
         if (!string.IsNullOrWhiteSpace(Q))
         {
@@ -37,9 +30,8 @@ public sealed class IndexModel(MedGuardDbContext db) : PageModel
             query = query.Where(i => i.Tier == tier);
         }
 
-        Total = await query.CountAsync();
-        Rows = await query.OrderByDescending(i => i.DirectlyAffiliated).ThenBy(i => i.Tier).ThenBy(i => i.Name)
-            .Skip((PageNumber - 1) * 50).Take(50)
+        var page = await PageOfAsync(query, q => q.OrderByDescending(i => i.DirectlyAffiliated).ThenBy(i => i.Tier).ThenBy(i => i.Name));
+        Rows = await page
             .Select(i => new Row(i.Id, i.Name, i.Tier, i.Region, i.DirectlyAffiliated, i.Systems.Count,
                 i.Systems.Count(s => s.Grading != null), i.Systems.Count(s => s.Filing != null)))
             .ToListAsync();

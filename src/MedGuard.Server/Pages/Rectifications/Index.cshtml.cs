@@ -2,12 +2,11 @@ using MedGuard.Domain.Assessment;
 using MedGuard.Server.Lifecycle;
 using MedGuard.Storage;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedGuard.Server.Pages.Rectifications;
 
-public sealed class IndexModel(MedGuardDbContext db, LifecycleService lifecycle) : PageModel
+public sealed class IndexModel(MedGuardDbContext db, LifecycleService lifecycle) : PagedListPageModel
 {
     public sealed record Row(Guid Id, string Title, string System, string Institution, string? Risk, string? Owner, DateOnly? DueOn, RectificationStatus Status, bool Overdue);
 
@@ -17,18 +16,12 @@ public sealed class IndexModel(MedGuardDbContext db, LifecycleService lifecycle)
     [BindProperty(SupportsGet = true, Name = "overdue")]
     public bool OnlyOverdue { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "p")]
-    public int PageNumber { get; set; } = 1;
-
-    public int Total { get; private set; }
-
     public int Overdue { get; private set; }
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
-        PageNumber = Math.Max(1, PageNumber);
         var today = lifecycle.Today;
         var open = new[] { RectificationStatus.Open, RectificationStatus.InProgress };
         var query = db.Rectifications.AsQueryable();
@@ -43,8 +36,8 @@ public sealed class IndexModel(MedGuardDbContext db, LifecycleService lifecycle)
             query = query.Where(r => open.Contains(r.Status) && r.DueOn < today);
         }
 
-        Total = await query.CountAsync();
-        var rows = await query.OrderBy(r => r.DueOn).Skip((PageNumber - 1) * 50).Take(50)
+        var page = await PageOfAsync(query, q => q.OrderBy(r => r.DueOn));
+        var rows = await page
             .Join(db.Systems, r => r.SystemId, s => s.Id, (r, s) => new { r, SystemName = s.Name, InstitutionName = s.Institution!.Name })
             .ToListAsync();
         Rows = rows.Select(x => new Row(x.r.Id, x.r.Title, x.SystemName, x.InstitutionName, x.r.Risk, x.r.Owner, x.r.DueOn, x.r.Status,

@@ -1,12 +1,11 @@
 using MedGuard.Domain.Systems;
 using MedGuard.Storage;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedGuard.Server.Pages.Systems;
 
-public sealed class IndexModel(MedGuardDbContext db) : PageModel
+public sealed class IndexModel(MedGuardDbContext db) : PagedListPageModel
 {
     public sealed record Row(Guid Id, string Name, string Institution, BusinessKind Business, int? Level, bool Filed, string? Certificate, string? LastAssessment);
 
@@ -16,16 +15,10 @@ public sealed class IndexModel(MedGuardDbContext db) : PageModel
     [BindProperty(SupportsGet = true)]
     public string? State { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "p")]
-    public int PageNumber { get; set; } = 1;
-
-    public int Total { get; private set; }
-
     public IReadOnlyList<Row> Rows { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
-        PageNumber = Math.Max(1, PageNumber);
         var query = db.Systems.AsQueryable();
         if (!string.IsNullOrWhiteSpace(Q))
         {
@@ -41,9 +34,8 @@ public sealed class IndexModel(MedGuardDbContext db) : PageModel
             "assessed" => query.Where(s => s.Assessments.Any(a => a.Conclusion != null)),
             _ => query,
         };
-        Total = await query.CountAsync();
-        var rows = await query.OrderBy(s => s.Institution!.Name).ThenBy(s => s.Name)
-            .Skip((PageNumber - 1) * 50).Take(50)
+        var page = await PageOfAsync(query, q => q.OrderBy(s => s.Institution!.Name).ThenBy(s => s.Name));
+        var rows = await page
             .Select(s => new
             {
                 s.Id,
