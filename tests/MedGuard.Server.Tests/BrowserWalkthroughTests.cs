@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using MedGuard.Server.Demo;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -41,7 +42,7 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         await page.FillAsync("#Password", hospital.Password);
         await Shot("01-login");
         await page.ClickAsync("#login-submit");
-        await page.WaitForURLAsync("**/account/totp**");
+        await Navigation.ArriveAsync(page, "/account/totp", "#Code");
         await page.FillAsync("#Code", await TotpCodes.FreshAsync(hospital.TotpSecret!));
         await Shot("02-totp");
         await page.ClickAsync("#totp-submit");
@@ -62,7 +63,7 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         await page.WaitForFunctionAsync("() => document.querySelector('#preview-level')?.textContent === '第3级'");
         await Shot("04-grading-wizard");
         await page.ClickAsync("#grade-submit");
-        await page.WaitForURLAsync(systemUrl);
+        await Navigation.ArriveAsync(page, new Uri(systemUrl).AbsolutePath, "#system-message");
         Assert.Contains("定级完成：第3级（S3A1）", await page.TextContentAsync("#system-message"), StringComparison.Ordinal);
         Assert.Contains("第三级", await page.TextContentAsync("#grading-state"), StringComparison.Ordinal);
 
@@ -82,7 +83,7 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         Assert.Contains("11010199-E2E-0001", await page.TextContentAsync("#filing-state"), StringComparison.Ordinal);
         await Shot("05-filed");
         await page.ClickAsync("button:has-text('退出')");
-        await page.WaitForURLAsync("**/account/login");
+        await Navigation.ArriveAsync(page, "/account/login", "#UserName");
 
         // 4. The assessor assigned to this HIS logs in and enters the assessment item by item.
         var assessor = platform.Credentials["assessor"];
@@ -94,7 +95,7 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         await page.WaitForSelectorAsync("#current-user");
         await page.GotoAsync(systemUrl);
         await page.ClickAsync("#assess-start");
-        await page.WaitForURLAsync("**/assessments/**");
+        await Navigation.ArriveAsync(page, "/assessments/", "#entered-count");
         Assert.Equal("0", (await page.TextContentAsync("#entered-count"))?.Trim());
         await page.SelectOptionAsync("#result-L3-CES1-01", "不符合");
         await page.SelectOptionAsync("#risk-L3-CES1-01", "中");
@@ -159,7 +160,7 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         await page.FillAsync("#UserName", haidian.UserName);
         await page.FillAsync("#Password", haidian.Password);
         await page.ClickAsync("#login-submit");
-        await page.WaitForURLAsync("**/account/enrol**");
+        await Navigation.ArriveAsync(page, "/account/enrol", "#totp-qr");
         var qr = await page.GetAttributeAsync("#totp-qr", "src");
         Assert.StartsWith("data:image/png;base64,", qr, StringComparison.Ordinal);
         var secret = (await page.TextContentAsync("#totp-secret"))!.Trim();
@@ -172,6 +173,22 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         await page.ClickAsync("#enrol-submit");
         await page.WaitForSelectorAsync("#current-user");
         Assert.Contains("海淀区", await page.TextContentAsync("#current-user"), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>
+/// Waits for a page reached by a redirect: polls the URL, then waits for an element of the new page. Not
+/// <c>WaitForURLAsync</c>: when the URL already matches it waits for the <c>load</c> event by subscribing after checking,
+/// and can miss it (playwright-dotnet #3364: a CI run here hung 30 s on /account/totp with the page loaded).
+/// </summary>
+internal static class Navigation
+{
+    public static async Task ArriveAsync(IPage page, string path, string selector)
+    {
+        // A path ending in '/' is a prefix; any other is the whole path (/systems/5 is neither /systems/55 nor /systems/5/grade).
+        var boundary = path.EndsWith('/') ? "" : "(?:[?#]|$)";
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("^https?://[^/]+" + Regex.Escape(path) + boundary), new() { Timeout = 30_000 });
+        await page.WaitForSelectorAsync(selector);
     }
 }
 
