@@ -47,6 +47,8 @@ public sealed class TemplateTests
     [InlineData("id: x\ntitle: t\nseverity: 高\nmatchers: [{type: status, status: [200]}]\nrequests: [{path: 'http://other.invalid/'}]\n", "不能指向其他主机")]
     [InlineData("id: x\ntitle: t\nseverity: 高\nmatcherz: []\n", "第 4 行")]
     [InlineData("id: x\ntitle: t\nseverity: 高\nmatchers: [{type: color}]\nrequests: [{path: /}]\n", "matcher 类型")]
+    [InlineData("id: x\ntitle: t\nseverity: 高\nrequests: [{path: /}]\nmatchers: [{type: word, words: [root]}]\nexamples:\n  positive: [{body: admin}]\n  negative: [{body: none}]\n", "第 1 个 positive 示例不满足")]
+    [InlineData("id: x\ntitle: t\nseverity: 高\nrequests: [{path: /}]\nmatchers: [{type: word, words: [root]}]\nexamples:\n  positive: [{body: root}]\n  negative: [{body: none}, {body: 'root:x:0:0'}]\n", "第 2 个 negative 示例满足")]
     public void InvalidTemplatesAreRejectedWithFileAndReason(string yaml, string expected)
     {
         var ex = Assert.Throws<InvalidDataException>(() => TemplateLoader.Parse(yaml, "user/x.yaml"));

@@ -8,7 +8,8 @@ namespace MedGuard.Detection.Web.Templates;
 
 /// <summary>
 /// Reads check templates from YAML (bundled resources or a user folder) and validates them at load, with errors that
-/// name the file and line: unknown fields, bad severities, regexes that do not compile, missing examples.
+/// name the file and line: unknown fields, bad severities, regexes that do not compile, missing examples, and examples
+/// that the template's own matchers get wrong.
 /// </summary>
 public static class TemplateLoader
 {
@@ -159,7 +160,7 @@ public static class TemplateLoader
             throw Error("examples:", "需要至少一个 positive 和一个 negative 示例");
         }
 
-        return new CheckTemplate
+        var template = new CheckTemplate
         {
             Id = d.Id,
             Title = d.Title,
@@ -180,6 +181,26 @@ public static class TemplateLoader
             PositiveExamples = positive,
             NegativeExamples = negative,
         };
+
+        // The examples are the template's own test: one that disagrees with the matchers means the template would miss
+        // (positive) or cry wolf (negative), so it is refused here rather than run wrong.
+        foreach (var (example, i) in positive.Select((e, i) => (e, i + 1)))
+        {
+            if (!template.Matches(example))
+            {
+                throw Error("positive:", $"第 {i} 个 positive 示例不满足匹配规则（模板会漏报）");
+            }
+        }
+
+        foreach (var (example, i) in negative.Select((e, i) => (e, i + 1)))
+        {
+            if (template.Matches(example))
+            {
+                throw Error("negative:", $"第 {i} 个 negative 示例满足了匹配规则（模板会误报）");
+            }
+        }
+
+        return template;
     }
 
     private static Matcher BuildMatcher(MatcherDto m, Func<string?, string, InvalidDataException> error)
