@@ -55,13 +55,17 @@ for name in ("sqlmap-links.csv", "sqlmap-forms.csv"):
 
 # Site-wide checks (headers, cookies) are reported once per host, on whichever page showed them first.
 SITE_WIDE = {"missing-csp", "missing-x-frame-options", "missing-x-content-type-options", "cookie-without-httponly", "http-put-enabled"}
-# Not reported on a plain-http site by design: HSTS and the Secure flag only mean something over https (RFC 6797 8.1),
-# and X-XSS-Protection is deprecated (current browsers ignore it; OWASP advises not to set it).
-BY_DESIGN = {"missing-hsts", "cookie-without-secure", "http-headers"}
+# On a plain-http site, HSTS and the Secure flag only mean something over https (RFC 6797 8.1); what wapiti points at
+# there is that the site has no TLS, which MedGuard reports as cleartext-password-form (the login crosses in clear).
+NO_TLS = {"missing-hsts", "cookie-without-secure"}
+# Not reported by design: X-XSS-Protection is deprecated (current browsers ignore it; OWASP advises not to set it).
+BY_DESIGN = {"http-headers"}
 
 def covered(kind, path, param):
     if kind in BY_DESIGN:
         return None
+    if kind in NO_TLS and any(k == "cleartext-password-form" for k, _, _, _ in mg_findings):
+        return "as cleartext-password-form: the site has no https"
     return any(k == kind and (p == path or not path or kind in SITE_WIDE) and (not param or q == param) for k, p, q, _ in mg_findings)
 
 print("| tool | wall time (s) | requests (server log) | findings | high-severity injection findings |")
@@ -77,7 +81,8 @@ for name, fs in (("wapiti", wap_findings), ("sqlmap", sq_findings)):
     print(f"## {name} findings and whether MedGuard has them")
     for k, p, q, extra in sorted(set(fs)):
         c = covered(k, p, q)
-        print(f"- [{'x' if c else '-' if c is None else ' '}] {k} {p} {q} ({extra}){' — not reported on plain http by design' if c is None else ''}")
+        note = " — not reported by design (deprecated header)" if c is None else f" — {c}" if isinstance(c, str) else ""
+        print(f"- [{'x' if c else '-' if c is None else ' '}] {k} {p} {q} ({extra}){note}")
     print()
 print("## MedGuard findings")
 for k, p, q, t in mg_findings:

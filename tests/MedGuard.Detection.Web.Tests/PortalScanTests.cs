@@ -45,6 +45,7 @@ public sealed class PortalScanTests(PortalScanFixture portals, ITestOutputHelper
     [InlineData("cookie-without-httponly", "")]
     [InlineData("cors-permissive", "/")]
     [InlineData("pii-exposure", "/His/PatientList")]
+    [InlineData("cleartext-password-form", "")]
     public void TemplateCheckFindsTheFlawOnlyOnTheVulnerableTwin(string ruleId, string path)
     {
         var hits = portals.VulnerableReport.Findings.Where(f => f.RuleId == ruleId).ToList();
