@@ -77,7 +77,7 @@ public sealed class PortalScanTests(PortalScanFixture portals, ITestOutputHelper
     [Fact]
     public void TimeBasedInjectionIsConfirmedWithShortDelaysOnASteadyEndpoint()
     {
-        // Loopback timing noise is far below the 0.5 s floor, so the probes sleep 0.5 s, then 0 and 1 s to confirm.
+        // Loopback timing noise is far below the 0.5 s floor, so the probes sleep 0.5 s, then 0, 1 s and 0 again to confirm.
         var sqli = portals.VulnerableReport.Findings.Single(f => f.RuleId == "sqli" && f.Technique == "time");
         var timing = sqli.Finding.Evidence["timing"];
         output.WriteLine(timing);

@@ -53,6 +53,16 @@ public static class PortalApp
 
     public static async Task<RunningPortal> StartAsync(PortalMode mode, int port = 0, string? requestLog = null, bool https = false)
     {
+        // sleep() blocks a pool thread for its whole delay (SQLite functions are synchronous). In tests the portal shares
+        // its process with the scanner and with the other twin; a starved pool then delays their unrelated requests by
+        // about the same amounts, which a time-based check on the hardened twin took for its own payload (a CI run:
+        // 0.5 s, 0, 1 s on a parameterised endpoint). With threads to spare a sleeping query delays only itself.
+        ThreadPool.GetMinThreads(out var workers, out var completions);
+        if (workers < 64)
+        {
+            ThreadPool.SetMinThreads(64, completions);
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         var (certificate, root) = https ? PortalCertificates.Create(mode) : (null, null);
