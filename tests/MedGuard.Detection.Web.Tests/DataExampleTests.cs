@@ -54,10 +54,39 @@ public sealed class DataExampleTests
         Assert.Equal([PersonalDataKind.ResidentId, PersonalDataKind.BankCard, PersonalDataKind.Mobile, PersonalDataKind.Name], kinds);
     }
 
+    [Theory]
+    [InlineData("卡号：4111 1111 1111 1111。", "卡号：4111 11** **** 1111。")]
+    [InlineData("卡号 6212-2622-0102-3557-228 已绑定", "卡号 6212-26**-****-***7-228 已绑定")]
+    [InlineData("Amex 3782 822463 10005", "Amex 3782 82**** *0005")]
+    public void GroupedCardNumbersAreFoundAndMaskedWithTheirSeparators(string text, string masked)
+    {
+        Assert.Equal(masked, PersonalDataScanner.Mask(text));
+        Assert.Equal(PersonalDataKind.BankCard, Assert.Single(PersonalDataScanner.Find(text)).Kind);
+    }
+
     [Fact]
     public void OrdinaryNumbersAreNotPersonalData()
     {
         Assert.Empty(PersonalDataScanner.Find("订单号 20240101123456789 统计 1234567890123456 电话 010-12345678 门诊量 12000000000"));
+        // Grouped like a card but failing Luhn, or a longer run of groups (a serial or a phone list), is not a card.
+        Assert.Empty(PersonalDataScanner.Find("序列号 4111 1111 1111 1112；批次 4111-1111-1111-1111-1111-1111"));
+    }
+
+    [Fact]
+    public void AFindingsLocationIsMaskedLikeItsEvidence()
+    {
+        var url = new Uri("http://127.0.0.1:1/his/patients/11010519491231002X/record");
+        var exchange = new MedGuard.Detection.Web.Http.HttpExchange
+        {
+            Request = MedGuard.Detection.Web.Http.ScanRequest.Get(url),
+            RawRequest = "GET /his/patients/11010519491231002X/record HTTP/1.1\n",
+            Status = 200,
+            Body = "ok",
+        };
+        var f = MedGuard.Detection.Web.Scanning.WebFinding.From("x", "x", MedGuard.Domain.Findings.Severity.Low, exchange);
+        Assert.Equal("http://127.0.0.1:1/his/patients/110105**********2X/record", f.Url);
+        Assert.Equal(f.Url, f.Finding.Target);
+        Assert.All(f.Finding.Locations.Concat(f.Finding.Evidence.Values), v => Assert.DoesNotContain("11010519491231002X", v, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -36,10 +36,16 @@ public sealed class LoginAndCrawlTests
                 bearer: "{{token}}"
             """, "login.yaml");
         using var pipeline = new SafeHttpPipeline(AuthorizedScope.ForOrigin(s.BaseUrl));
+        var seen = new System.Collections.Concurrent.ConcurrentBag<HttpExchange>();
+        pipeline.Exchanged += seen.Add;
         await recipe.RunAsync(pipeline, s.BaseUrl, CancellationToken.None);
         var me = await pipeline.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "api/me")));
         Assert.Equal(200, me.Status);
-        Assert.Contains("Authorization: Bearer jwt-abc", me.RawRequest, StringComparison.Ordinal);
+
+        // The token rode on the request; evidence shows how (a bearer header), not the token itself — not in the
+        // request that used it, nor in the login response that handed it out.
+        Assert.Contains("Authorization: Bearer [已隐去]", me.RawRequest, StringComparison.Ordinal);
+        Assert.All(seen, e => Assert.DoesNotContain("jwt-abc", e.RawRequest + e.RawResponse, StringComparison.Ordinal));
     }
 
     [Theory]

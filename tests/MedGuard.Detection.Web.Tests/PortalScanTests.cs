@@ -119,6 +119,25 @@ public sealed class PortalScanTests(PortalScanFixture portals, ITestOutputHelper
     }
 
     [Fact]
+    public void TheScannersOwnCredentialsNeverReachEvidence()
+    {
+        // The login recipe's password (also URL-encoded, as the form sent it) and the session cookie the portal issued.
+        var findings = portals.VulnerableReport.Findings.Concat(portals.HardenedReport.Findings).ToList();
+        Assert.Contains(findings, f => f.Request.Contains("Cookie: ", StringComparison.Ordinal));
+        foreach (var f in findings)
+        {
+            foreach (var value in f.Finding.Evidence.Values)
+            {
+                Assert.DoesNotContain("Medguard#2024", value, StringComparison.Ordinal);
+                Assert.DoesNotContain("Medguard%232024", value, StringComparison.Ordinal);
+                // Every cookie value sent, and the value of every cookie set, is hidden; names and attributes stay.
+                Assert.DoesNotMatch(@"(?m)^Cookie: .*=(?!\[已隐去\](;|\r?$))", value);
+                Assert.DoesNotMatch(@"(?m)^Set-Cookie: [^=;]+=(?!\[已隐去\])", value);
+            }
+        }
+    }
+
+    [Fact]
     public void CrawlerFoundFormsScriptsJsonAndPathParameters()
     {
         var r = portals.VulnerableReport;

@@ -44,6 +44,7 @@ public sealed class SafeHttpPipelineTests
             c.Response.Headers.Append("Set-Cookie", "sid=s3cr3t; path=/");
             return "set";
         });
+        app.MapGet("/sid", (HttpContext c) => c.Request.Cookies["sid"] == "s3cr3t" ? Results.Text("yours") : Results.StatusCode(401));
         app.MapMethods("/put", ["PUT"], () => "put");
     });
 
@@ -170,13 +171,36 @@ public sealed class SafeHttpPipelineTests
     }
 
     [Fact]
-    public async Task CookiesAreKeptAndShownInTheRawRequest()
+    public async Task CookiesAreKeptAndShownInTheRawRequestWithoutTheirValues()
     {
         await using var s = await Server();
         using var p = Pipeline(s);
-        await p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "cookie")));
-        var next = await p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "ok")));
-        Assert.Contains("Cookie: sid=s3cr3t", next.RawRequest, StringComparison.Ordinal);
-        Assert.StartsWith("GET /ok HTTP/1.1\nHost: 127.0.0.1:", next.RawRequest, StringComparison.Ordinal);
+        var set = await p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "cookie")));
+        var next = await p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "sid")));
+
+        // The server got the cookie; the evidence names it and its attributes, never its value.
+        Assert.Equal("yours", next.Body);
+        Assert.Contains("Cookie: sid=[已隐去]", next.RawRequest, StringComparison.Ordinal);
+        Assert.StartsWith("GET /sid HTTP/1.1\nHost: 127.0.0.1:", next.RawRequest, StringComparison.Ordinal);
+        Assert.Contains("Set-Cookie: sid=[已隐去]; path=/", set.RawResponse, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", next.RawRequest + set.RawResponse, StringComparison.Ordinal);
+        Assert.Equal("sid=s3cr3t; path=/", set.Header("Set-Cookie")); // matchers still see the real header
+    }
+
+    [Theory]
+    [InlineData("Authorization", "Bearer eyJhbGciOi.x.y", "Bearer [已隐去]")]
+    [InlineData("Authorization", "Basic ZG9jdG9yOnB3", "Basic [已隐去]")]
+    [InlineData("Authorization", "token=abc", "[已隐去]")]
+    [InlineData("Cookie", "a=1; ASP.NET_SessionId=xyz", "a=[已隐去]; ASP.NET_SessionId=[已隐去]")]
+    public void CredentialHeadersKeepTheirShapeButNotTheirValues(string name, string value, string shown) =>
+        Assert.Equal(shown, CredentialRedaction.RequestHeader(name, value));
+
+    [Fact]
+    public void SecretsAreRemovedInEveryEncodingTheyTravelIn()
+    {
+        string[] secrets = ["Medguard#2024", "ab"];
+        var text = "UserName=doctor&Password=Medguard%232024 {\"p\":\"Medguard#2024\"} ab";
+        var shown = CredentialRedaction.Secrets(text, secrets.Where(CredentialRedaction.IsWorthKeeping).ToList());
+        Assert.Equal("UserName=doctor&Password=[已隐去] {\"p\":\"[已隐去]\"} ab", shown);
     }
 }

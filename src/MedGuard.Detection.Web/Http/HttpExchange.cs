@@ -10,8 +10,14 @@ public sealed class HttpExchange
 
     public required ScanRequest Request { get; init; }
 
-    /// <summary>The request exactly as sent, with the Host and Cookie headers the pipeline added.</summary>
+    /// <summary>
+    /// The request as sent, with the Host and Cookie headers the pipeline added — credentials shown as
+    /// <see cref="CredentialRedaction.Mark"/> (cookie values, Authorization, the login's secrets).
+    /// </summary>
     public required string RawRequest { get; init; }
+
+    /// <summary>The scan's secrets, kept out of <see cref="RawResponse"/> (also those learnt after this exchange).</summary>
+    internal ScanSecrets? Secrets { get; init; }
 
     /// <summary>HTTP status, or 0 when the request failed (timeout, refused, reset).</summary>
     public int Status { get; init; }
@@ -55,7 +61,10 @@ public sealed class HttpExchange
         || ContentType.Contains("xml", StringComparison.OrdinalIgnoreCase)
         || ContentType.Contains("javascript", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The response as the seed shows it: status line, headers, blank line, body (cut for evidence).</summary>
+    /// <summary>
+    /// The response as the seed shows it: status line, headers, blank line, body (cut for evidence); cookie values the
+    /// server set and the scan's secrets are shown as <see cref="CredentialRedaction.Mark"/>.
+    /// </summary>
     public string RawResponse
     {
         get
@@ -68,7 +77,7 @@ public sealed class HttpExchange
             var sb = new StringBuilder().Append("HTTP/1.1 ").Append(Status).Append(' ').Append(Reason).Append('\n');
             foreach (var (k, v) in Headers)
             {
-                sb.Append(k).Append(": ").Append(v).Append('\n');
+                sb.Append(k).Append(": ").Append(CredentialRedaction.HeaderValue(k, v)).Append('\n');
             }
 
             sb.Append('\n');
@@ -85,7 +94,7 @@ public sealed class HttpExchange
                 }
             }
 
-            return sb.ToString();
+            return Secrets?.RemoveFrom(sb.ToString()) ?? sb.ToString();
         }
     }
 }

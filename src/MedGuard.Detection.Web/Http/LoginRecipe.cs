@@ -10,7 +10,7 @@ namespace MedGuard.Detection.Web.Http;
 /// A login as a short list of HTTP steps (登录流程): fetch a page, extract a CSRF token, post a form or JSON, keep the
 /// cookie (the pipeline's jar does) or a bearer token. Values extracted earlier are used as <c>{{name}}</c>.
 /// </summary>
-public sealed class LoginRecipe
+public sealed partial class LoginRecipe
 {
     private LoginRecipe(IReadOnlyList<LoginStep> steps) => Steps = steps;
 
@@ -93,6 +93,15 @@ public sealed class LoginRecipe
         {
             var url = new Uri(origin, Fill(step.Path));
             ScanRequest request;
+            IEnumerable<KeyValuePair<string, string>> none = [];
+            foreach (var (key, value) in (step.Form ?? none).Concat(step.Json ?? none).Concat(step.Headers ?? none))
+            {
+                if (SecretField().IsMatch(key))
+                {
+                    pipeline.Secrets.Add(Fill(value));
+                }
+            }
+
             if (step.Form is not null)
             {
                 var body = string.Join('&', step.Form.Select(kv => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(Fill(kv.Value))}"));
@@ -139,10 +148,16 @@ public sealed class LoginRecipe
 
             if (step.Bearer is not null)
             {
-                pipeline.SetSessionHeader("Authorization", "Bearer " + Fill(step.Bearer));
+                var token = Fill(step.Bearer);
+                pipeline.Secrets.Add(token);
+                pipeline.SetSessionHeader("Authorization", "Bearer " + token);
             }
         }
     }
+
+    /// <summary>Fields and headers whose value is a credential: kept out of evidence (<see cref="CredentialRedaction"/>).</summary>
+    [GeneratedRegex(@"(?i)pass|pwd|secret|token|api[-_]?key|auth|口令|密码")]
+    private static partial Regex SecretField();
 
     private sealed class Dto
     {

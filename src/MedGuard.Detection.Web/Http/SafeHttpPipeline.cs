@@ -71,6 +71,12 @@ public sealed class SafeHttpPipeline : IDisposable
         }
     }
 
+    /// <summary>
+    /// Values never to appear in evidence (the login recipe's password, a token it obtained): requests still carry them,
+    /// the recorded raw request and response show <see cref="CredentialRedaction.Mark"/> instead.
+    /// </summary>
+    public ScanSecrets Secrets { get; } = new();
+
     public bool IsHostSkipped(Uri url) => _hosts.TryGetValue(HostKey(url), out var s) && s.Skipped;
 
     public int RequestsTo(Uri url) => _hosts.TryGetValue(HostKey(url), out var s) ? s.Sent : 0;
@@ -109,6 +115,7 @@ public sealed class SafeHttpPipeline : IDisposable
     {
         Request = e.Request,
         RawRequest = e.RawRequest,
+        Secrets = e.Secrets,
         Status = e.Status,
         Reason = e.Reason,
         Headers = e.Headers,
@@ -190,6 +197,9 @@ public sealed class SafeHttpPipeline : IDisposable
             .Append(request.Method).Append(' ').Append(request.Url.PathAndQuery).Append(" HTTP/1.1\n")
             .Append("Host: ").Append(request.Url.IsDefaultPort ? request.Url.Host : $"{request.Url.Host}:{request.Url.Port}").Append('\n');
 
+        // Headers a login set for the session carry its token, whatever their name.
+        var redactAlways = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
         void AddHeader(string name, string value)
         {
             if (!message.Headers.TryAddWithoutValidation(name, value))
@@ -198,7 +208,8 @@ public sealed class SafeHttpPipeline : IDisposable
                 message.Content.Headers.TryAddWithoutValidation(name, value);
             }
 
-            raw.Append(name).Append(": ").Append(value).Append('\n');
+            var shown = redactAlways.Contains(name) ? CredentialRedaction.RequestHeader(name, value) : CredentialRedaction.HeaderValue(name, value);
+            raw.Append(name).Append(": ").Append(shown).Append('\n');
         }
 
         var hasUserAgent = request.Headers.Any(h => h.Key.Equals("User-Agent", StringComparison.OrdinalIgnoreCase));
@@ -212,6 +223,8 @@ public sealed class SafeHttpPipeline : IDisposable
         {
             session = [.. _sessionHeaders];
         }
+
+        redactAlways.UnionWith(session.Select(h => h.Key));
 
         foreach (var (k, v) in session.Where(s => !request.Headers.Any(h => h.Key.Equals(s.Key, StringComparison.OrdinalIgnoreCase))))
         {
@@ -248,7 +261,7 @@ public sealed class SafeHttpPipeline : IDisposable
             raw.Append(request.Body);
         }
 
-        var rawRequest = raw.ToString();
+        var rawRequest = Secrets.RemoveFrom(raw.ToString());
         var watch = Stopwatch.StartNew();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Options.Timeout);
@@ -271,6 +284,9 @@ public sealed class SafeHttpPipeline : IDisposable
                 try
                 {
                     Cookies.SetCookies(request.Url, setCookie.Value);
+
+                    // A session the site hands us is a credential wherever it shows up again (a TRACE echo, a debug page).
+                    Secrets.Add(CredentialRedaction.CookieValue(setCookie.Value));
                 }
                 catch (CookieException)
                 {
@@ -286,6 +302,7 @@ public sealed class SafeHttpPipeline : IDisposable
             {
                 Request = request,
                 RawRequest = rawRequest,
+                Secrets = Secrets,
                 Status = (int)response.StatusCode,
                 Reason = response.ReasonPhrase ?? "",
                 Headers = headers,

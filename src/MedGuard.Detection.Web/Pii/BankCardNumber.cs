@@ -51,4 +51,28 @@ public static class BankCardNumber
 
     /// <summary>First 6 (issuer) and last 4 kept, as bank statements print them: 622202******1234.</summary>
     public static string Mask(string card) => card[..6] + new string('*', card.Length - 10) + card[^4..];
+
+    /// <summary>The same mask on a grouped number, separators kept: 6222 02** **** 1234.</summary>
+    public static string MaskKeepingSeparators(string grouped)
+    {
+        var total = grouped.Count(char.IsAsciiDigit);
+        var chars = grouped.ToCharArray();
+        var digit = 0;
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (!char.IsAsciiDigit(chars[i]))
+            {
+                continue;
+            }
+
+            if (digit >= 6 && digit < total - 4)
+            {
+                chars[i] = '*';
+            }
+
+            digit++;
+        }
+
+        return new string(chars);
+    }
 }

@@ -84,6 +84,21 @@ public static partial class PersonalDataScanner
             }
         }
 
+        // Card numbers as printed on receipts and forms, in groups: 6222 0212 3456 7890 128, 6222-0212-….
+        foreach (Match m in GroupedDigits().Matches(span))
+        {
+            var digits = string.Concat(m.Value.Where(char.IsAsciiDigit));
+            if (!BankCardNumber.IsValid(digits))
+            {
+                continue;
+            }
+
+            var mask = BankCardNumber.MaskKeepingSeparators(m.Value);
+            hits?.Add(new PersonalDataHit(PersonalDataKind.BankCard, mask));
+            Replace(masked, m.Index, mask);
+            sensitiveAt.Add((m.Index, m.Length));
+        }
+
         // Names only count near an ID or card: alone, a surname-led word is too often ordinary text.
         var seen = new HashSet<int>();
         foreach (var (index, length) in sensitiveAt)
@@ -121,6 +136,11 @@ public static partial class PersonalDataScanner
 
     [GeneratedRegex(@"(?<![0-9A-Za-z])\d{11,19}[Xx]?(?![0-9A-Za-z])")]
     private static partial Regex DigitRun();
+
+    // 4-4-4-4 with an optional tail of up to 3 (19-digit UnionPay), or Amex's 4-6-5; one separator kind throughout; not
+    // part of a longer run of groups (a serial number, a list of phone numbers).
+    [GeneratedRegex(@"(?<![0-9A-Za-z])(?<![0-9][ \-])(?:\d{4}(?<s>[ \-])\d{4}\k<s>\d{4}\k<s>\d{4}(?:\k<s>\d{1,3})?|\d{4}(?<t>[ \-])\d{6}\k<t>\d{5})(?![0-9A-Za-z])(?![ \-][0-9])")]
+    private static partial Regex GroupedDigits();
 
     [GeneratedRegex("^1[3-9][0-9]{9}$")]
     private static partial Regex MobilePattern();

@@ -32,7 +32,8 @@ public sealed record WebFinding(Finding Finding, string Url, string Method, stri
         IReadOnlyDictionary<string, string>? extra = null,
         string? url = null)
     {
-        var target = url ?? proof.Request.Url.GetLeftPart(UriPartial.Path);
+        // A path may carry an ID or card number itself (/patients/110101…/card): the location is masked like evidence.
+        var target = PersonalDataScanner.Mask(url ?? proof.Request.Url.GetLeftPart(UriPartial.Path));
         var evidence = new Dictionary<string, string>
         {
             ["request"] = PersonalDataScanner.Mask(proof.RawRequest),

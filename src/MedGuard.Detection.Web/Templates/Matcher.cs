@@ -1,3 +1,4 @@
+using MedGuard.Detection.Web.Http;
 using System.Text.RegularExpressions;
 
 namespace MedGuard.Detection.Web.Templates;
@@ -103,7 +104,7 @@ public sealed record Extractor
         {
             foreach (var v in r.HeaderValues(HeaderName))
             {
-                yield return $"{HeaderName}: {v}";
+                yield return $"{HeaderName}: {CredentialRedaction.HeaderValue(HeaderName, v)}";
             }
 
             yield break;
