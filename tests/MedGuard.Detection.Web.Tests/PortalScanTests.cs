@@ -30,6 +30,7 @@ public sealed class PortalScanTests(PortalScanFixture portals, ITestOutputHelper
     [Theory]
     [InlineData("server-version-leak", "")]
     [InlineData("error-page-disclosure", "/Department/Detail")]
+    [InlineData("database-error-disclosure", "/Report/Export")]
     [InlineData("directory-listing", "/uploads/")]
     [InlineData("backup-files", "/web.config.bak")]
     [InlineData("exposed-vcs", "/.git/HEAD")]

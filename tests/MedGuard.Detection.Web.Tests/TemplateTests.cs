@@ -32,7 +32,7 @@ public sealed class TemplateTests
     public void BundleCoversTheIssuesList()
     {
         var ids = TemplateLoader.LoadBundled().Select(t => t.Id).ToHashSet();
-        foreach (var id in new[] { "server-version-leak", "error-page-disclosure", "directory-listing", "exposed-vcs", "exposed-env", "backup-files",
+        foreach (var id in new[] { "server-version-leak", "error-page-disclosure", "database-error-disclosure", "directory-listing", "exposed-vcs", "exposed-env", "backup-files",
                      "phpinfo", "admin-console", "default-page", "http-put-enabled", "http-trace-enabled", "missing-csp", "missing-x-frame-options",
                      "missing-x-content-type-options", "missing-hsts", "cookie-without-httponly", "cookie-without-secure", "cors-permissive" })
         {

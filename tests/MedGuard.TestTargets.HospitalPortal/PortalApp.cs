@@ -292,6 +292,27 @@ public static class PortalApp
             return Html(PortalPages.Layout("科室介绍", $"<h1>科室 {n}</h1><p>心血管内科</p>"));
         });
 
+        // A report whose table is long gone: the vulnerable twin prints the bare database error (no stack trace), the
+        // hardened one a generic message. The year is parsed, so the error is there before any payload: no injection.
+        app.MapGet("/Report/Export", (string? year) =>
+        {
+            var y = int.TryParse(year, out var parsed) ? parsed : 2019;
+            using var c = db.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = $"SELECT * FROM report_{y}";
+            try
+            {
+                using var reader = cmd.ExecuteReader();
+                return Html(PortalPages.Layout("年度统计报表", "<p>报表已生成。</p>"));
+            }
+            catch (SqliteException ex)
+            {
+                return vulnerable
+                    ? Results.Text(ex.Message, "text/plain; charset=utf-8", statusCode: 500)
+                    : Html(PortalPages.Layout("年度统计报表", "<p>报表生成失败，请联系信息科。</p>"), 500);
+            }
+        });
+
         app.MapGet("/Search", (string? q) =>
         {
             q ??= "";

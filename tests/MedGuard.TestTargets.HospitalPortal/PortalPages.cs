@@ -30,6 +30,7 @@ internal static class PortalPages
           <li><a href="/Download?file=guide.txt">就诊指南下载</a></li>
           <li><a href="/Go?url=/News/Detail?id=2">健康资讯</a></li>
           <li><a href="/uploads/">资料下载</a></li>
+          <li><a href="/Report/Export?year=2019">年度统计报表</a></li>
           <li><a href="/His/PatientList">HIS 患者列表</a></li>
           <li><a href="/app">掌上医院</a></li>
         </ul>

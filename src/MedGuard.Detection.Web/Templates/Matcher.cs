@@ -1,5 +1,5 @@
-using MedGuard.Detection.Web.Http;
 using System.Text.RegularExpressions;
+using MedGuard.Detection.Web.Http;
 
 namespace MedGuard.Detection.Web.Templates;
 
