@@ -31,7 +31,7 @@ internal sealed class WebScanCommands : ICommandModule
         var maxPages = new Option<int>("--max-pages") { Description = "最多爬取页面数", DefaultValueFactory = _ => 200 };
         var noActive = new Option<bool>("--passive-only") { Description = "只做爬取与模板检测，不发送注入类探测" };
         var trustRoot = new Option<string?>("--trust-root") { Description = "TLS 检查时信任的根证书（PEM/DER，如医院自建 CA），代替系统证书库" };
-        var unsafeMode = new Option<bool>("--unsafe") { Description = "关闭安全模式，允许 PUT/DELETE 等方法（仅用于测试环境）" };
+        var unsafeMode = new Option<bool>("--unsafe") { Description = "关闭安全模式：允许 PUT/DELETE 等方法，并向预约、缴费、提交等写操作接口发送检测载荷（仅用于测试环境）" };
         var command = new Command("web", "网站检测：爬取、模板检测、SQL 注入等主动检测、个人信息泄露")
         {
             scope, url, login, templates, format, rate, globalRate, budget, maxPages, noActive, unsafeMode, trustRoot,
@@ -137,6 +137,15 @@ internal sealed class WebScanCommands : ICommandModule
                 }
             }
 
+            // The JSON keeps its agreed shape, so what the scan could not cover is said on stderr (SARIF carries it too).
+            if (fmt != "table")
+            {
+                foreach (var limitation in report.Limitations)
+                {
+                    error.WriteLine($"检测未完成：{limitation}");
+                }
+            }
+
             return 0;
         });
         return command;
@@ -163,5 +172,9 @@ internal sealed class WebScanCommands : ICommandModule
         console.Write(table);
         output.WriteLine($"目标 {report.Target}：爬取 {report.PagesCrawled} 个页面，发现 {report.EndpointsFound} 个接口，检测 {report.ParametersTested} 个参数，发送 {report.Requests} 个请求，用时 {report.Duration.TotalSeconds:0.0} 秒");
         output.WriteLine(report.Summary);
+        foreach (var limitation in report.Limitations)
+        {
+            output.WriteLine($"检测未完成：{limitation}");
+        }
     }
 }

@@ -79,6 +79,16 @@ public sealed class SafeHttpPipeline : IDisposable
 
     public bool IsHostSkipped(Uri url) => _hosts.TryGetValue(HostKey(url), out var s) && s.Skipped;
 
+    /// <summary>
+    /// Why the scan saw less than it was asked to (a host skipped after repeated failures, a request budget used up):
+    /// a report that looks complete but is not would tell a hospital it is safe.
+    /// </summary>
+    public IReadOnlyList<string> Limitations() =>
+    [
+        .. _hosts.Where(h => h.Value.Skipped).Select(h => $"主机 {h.Key} 连续 {Options.MaxConsecutiveFailures} 次无响应，其后的检测已跳过"),
+        .. _hosts.Where(h => h.Value.OverBudget).Select(h => $"主机 {h.Key} 的请求预算（{Options.RequestBudgetPerHost} 个）已用完，其后的检测未进行"),
+    ];
+
     public int RequestsTo(Uri url) => _hosts.TryGetValue(HostKey(url), out var s) ? s.Sent : 0;
 
     /// <summary>Sends a request; with <paramref name="followRedirects"/>, in-scope redirects are followed (GET).</summary>
@@ -150,6 +160,7 @@ public sealed class SafeHttpPipeline : IDisposable
         if (Interlocked.Increment(ref host.SentField) > Options.RequestBudgetPerHost)
         {
             Interlocked.Decrement(ref host.SentField);
+            host.OverBudget = true;
             throw new RequestBudgetExhaustedException(key, Options.RequestBudgetPerHost);
         }
 
@@ -371,6 +382,7 @@ public sealed class SafeHttpPipeline : IDisposable
         public int SentField;
         public int ConsecutiveFailures;
         public volatile bool Skipped;
+        public volatile bool OverBudget;
 
         public int Sent => Volatile.Read(ref SentField);
     }

@@ -100,6 +100,25 @@ public static class WebScanSarif
             }
 
             w.WriteEndArray();
+
+            // SARIF's own place for "the tool did not see everything": one notification per limitation.
+            w.WriteStartArray("invocations");
+            w.WriteStartObject();
+            w.WriteBoolean("executionSuccessful", true);
+            w.WriteStartArray("toolExecutionNotifications");
+            foreach (var limitation in report.Limitations)
+            {
+                w.WriteStartObject();
+                w.WriteString("level", "warning");
+                w.WriteStartObject("message");
+                w.WriteString("text", limitation);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndArray();
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteEndObject();

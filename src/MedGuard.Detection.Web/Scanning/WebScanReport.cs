@@ -12,6 +12,11 @@ public sealed record WebScanReport(
     int EndpointsFound,
     int ParametersTested)
 {
+    /// <summary>What the scan could not cover, and why; empty when it ran to the end (未完成的检测).</summary>
+    public IReadOnlyList<string> Limitations { get; init; } = [];
+
+    public bool Complete => Limitations.Count == 0;
+
     public int Count(Severity severity) => Findings.Count(f => f.Severity == severity);
 
     /// <summary>Distinct kinds of vulnerability (rule ids), as the seed counts "18 kinds".</summary>

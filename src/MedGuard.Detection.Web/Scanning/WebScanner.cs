@@ -83,10 +83,13 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
         _options.Progress?.Invoke($"运行检测模板（{templates.Templates.Count} 个）");
         var templateTask = templates.RunRequestsAsync(target, soft404, cancellationToken);
         var parameters = 0;
+        List<string> writesSpared = [];
         Task activeTask = Task.CompletedTask;
         if (_options.ActiveChecks)
         {
-            var probes = crawl.Endpoints
+            var probed = crawl.Endpoints.Where(e => !_options.Http.SafeMode || !StateChangingEndpoint.IsLikely(e)).ToList();
+            writesSpared = [.. crawl.Endpoints.Except(probed).Select(e => $"{e.Method} {e.Url.AbsolutePath}").Distinct(StringComparer.Ordinal)];
+            var probes = probed
                 .SelectMany(e => e.Parameters.Where(p => !IsSessionToken(p.Name)).Select(p => (Endpoint: e, Parameter: p)))
                 .ToList();
             parameters = probes.Count;
@@ -107,7 +110,21 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
             .ThenBy(f => f.Url, StringComparer.Ordinal)
             .ThenBy(f => f.Parameter, StringComparer.Ordinal)
             .ToList();
-        return new WebScanReport(target.AbsoluteUri, pipeline.RequestsSent, watch.Elapsed, ordered, crawl.Pages.Count, crawl.Endpoints.Count, parameters);
+        var limitations = pipeline.Limitations().ToList();
+        if (crawl.Pages.Count >= _options.Crawl.MaxPages)
+        {
+            limitations.Add($"爬取达到页面上限（{_options.Crawl.MaxPages} 个），其余页面未检测");
+        }
+
+        if (writesSpared.Count > 0)
+        {
+            limitations.Add($"安全模式：{writesSpared.Count} 个写操作接口未发送检测载荷（{string.Join("、", writesSpared.Take(5))}{(writesSpared.Count > 5 ? " …" : "")}），需在测试环境或维护窗口内用 --unsafe 检测");
+        }
+
+        return new WebScanReport(target.AbsoluteUri, pipeline.RequestsSent, watch.Elapsed, ordered, crawl.Pages.Count, crawl.Endpoints.Count, parameters)
+        {
+            Limitations = limitations,
+        };
     }
 
     private async Task RunActiveChecksAsync(SafeHttpPipeline pipeline, List<(Endpoint Endpoint, EndpointParameter Parameter)> probes, Action<WebFinding> add, CancellationToken cancellationToken)
