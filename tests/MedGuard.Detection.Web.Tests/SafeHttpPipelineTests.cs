@@ -171,6 +171,28 @@ public sealed class SafeHttpPipelineTests
     }
 
     [Fact]
+    public async Task GlobalRateAndConcurrencySpanHosts()
+    {
+        // Two sites (two host:port keys), each allowed more than the global limits: the global ones must bind.
+        await using var a = await Server();
+        await using var b = await Server();
+        var scope = new AuthorizedScope(AuthorizedScope.ForOrigin(a.BaseUrl).Entries.Concat(AuthorizedScope.ForOrigin(b.BaseUrl).Entries));
+        Uri Next(int i, string path) => new(i % 2 == 0 ? a.BaseUrl : b.BaseUrl, path);
+
+        using (var p = new SafeHttpPipeline(scope, new HttpPipelineOptions { GlobalRatePerSecond = 20, PerHostRatePerSecond = 1000 }))
+        {
+            var watch = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, 21).Select(i => p.SendAsync(ScanRequest.Get(Next(i, "ok")))));
+            Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(900), $"21 requests over two hosts at 20/s overall took {watch.Elapsed}");
+        }
+
+        _maxInFlight = 0;
+        using var c = new SafeHttpPipeline(scope, new HttpPipelineOptions { GlobalConcurrency = 2, PerHostConcurrency = 4, GlobalRatePerSecond = 0, PerHostRatePerSecond = 0 });
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => c.SendAsync(ScanRequest.Get(Next(i, "count")))));
+        Assert.InRange(_maxInFlight, 1, 2);
+    }
+
+    [Fact]
     public async Task CookiesAreKeptAndShownInTheRawRequestWithoutTheirValues()
     {
         await using var s = await Server();
