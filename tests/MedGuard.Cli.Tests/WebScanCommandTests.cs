@@ -70,6 +70,52 @@ public sealed class WebScanCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public void UserTemplatesRunBesideTheBundledOnesAndABrokenOneIsRefusedByName()
+    {
+        var dir = Directory.CreateTempSubdirectory("mg-templates-");
+        try
+        {
+            // A hospital's own check: its HIS login page must not advertise the vendor's build (a size matcher too).
+            File.WriteAllText(Path.Combine(dir.FullName, "his-build-banner.yaml"), """
+                id: his-build-banner
+                title: 登录页显示 HIS 厂商版本号
+                severity: 低
+                cwe: CWE-200
+                standardRefs: ["8.1.4.4 a)", "L3-CES1-17"]
+                requests:
+                  - path: /Account/Login
+                matchersCondition: and
+                matchers:
+                  - type: word
+                    words: ["医生工作站登录"]
+                  - type: size
+                    min: 10
+                examples:
+                  positive:
+                    - body: "<h1>医生工作站登录</h1>"
+                  negative:
+                    - body: "<h1>欢迎</h1>"
+                """);
+            var run = CliRun.Of("scan", "web", "--scope", _scope, "--url", _portal.BaseUrl.AbsoluteUri, "--passive-only", "--templates", dir.FullName, "--format", "json", "--rate", "200");
+            Assert.True(run.ExitCode == 0, run.Error);
+            using var doc = JsonDocument.Parse(run.Output);
+            var findings = doc.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("ruleId").GetString()).ToList();
+            Assert.Contains("his-build-banner", findings);
+            Assert.Contains("backup-files", findings); // the bundled ones still run
+
+            File.WriteAllText(Path.Combine(dir.FullName, "broken.yaml"), "id: broken\ntitle: t\nseverity: 严重\nrequests: [{path: /}]\nmatchers: [{type: status, status: [200]}]\n");
+            var refused = CliRun.Of("scan", "web", "--scope", _scope, "--url", _portal.BaseUrl.AbsoluteUri, "--passive-only", "--templates", dir.FullName);
+            Assert.NotEqual(0, refused.ExitCode);
+            Assert.Contains("broken.yaml", refused.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void TargetOutsideTheScopeIsRefusedWithOneClearLine()
     {
         var run = CliRun.Of("scan", "web", "--scope", _scope, "--url", $"http://127.0.0.1:{_portal.BaseUrl.Port + 1}/");
