@@ -69,7 +69,7 @@ public class ScannerTests
     {
         var scanner = new ConnectScanner(TestNetwork.Scope, Fast with { Engine = engine, PerHostConcurrency = 256 });
         var result = Assert.Single(await scanner.ScanAsync([new ScanTarget(TestNetwork.Server)], PortSet.Parse("-")));
-        int[] expected = [21, 22, 23, 25, 80, 104, 139, 389, 443, 445, 1433, 1521, 2121, 2375, 2575, 3306, 3389, 5432, 5900, 6379, 6380, 8443, 9200, 11112, 11211, 27017, 27018];
+        int[] expected = [21, 22, 23, 25, 80, 104, 139, 389, 443, 445, 1433, 1521, 2121, 2375, 2575, 3306, 3307, 3389, 5432, 5900, 6379, 6380, 8443, 9200, 11112, 11211, 27017, 27018];
         foreach (var port in expected)
         {
             Assert.Contains(port, result.OpenPorts.Select(p => p.Port));

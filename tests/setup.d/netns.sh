@@ -96,16 +96,27 @@ CONF
   # memcached
   $X memcached -u nobody -p 11211 -U 0 -l 0.0.0.0 -d -P "$MGP_DIR/memcached.pid"
 
-  # MariaDB
-  mariadb-install-db --user=root --datadir="$MGP_DIR/mysql" --auth-root-authentication-method=normal \
-    --skip-test-db >"$MGP_DIR/mariadb-install.log" 2>&1 || mgp_log "mariadb-install-db failed"
-  $X mariadbd --user=root --datadir="$MGP_DIR/mysql" --socket="$MGP_DIR/mysql.sock" --port=3306 --bind-address=0.0.0.0 \
-    --pid-file="$MGP_DIR/mysql.pid" --skip-name-resolve --skip-log-bin --innodb-buffer-pool-size=16M >"$MGP_DIR/mariadb.log" 2>&1 &
+  # MariaDB: 3306 keeps root local-only (root over TCP is refused), 3307 lets 'root'@'%' in without a password
+  # (the no-password case). Both small: 16 MB buffer pool each.
+  local db
+  for db in 3306 3307; do
+    mariadb-install-db --user=root --datadir="$MGP_DIR/mysql-$db" --auth-root-authentication-method=normal \
+      --skip-test-db >"$MGP_DIR/mariadb-install-$db.log" 2>&1 || mgp_log "mariadb-install-db $db failed"
+    $X mariadbd --user=root --datadir="$MGP_DIR/mysql-$db" --socket="$MGP_DIR/mysql-$db.sock" --port=$db \
+      --bind-address=0.0.0.0 --pid-file="$MGP_DIR/mysql-$db.pid" --skip-name-resolve --skip-log-bin \
+      --innodb-buffer-pool-size=16M >"$MGP_DIR/mariadb-$db.log" 2>&1 &
+  done
 
-  # A network account, so the server greets remote clients with its handshake (root is local-only by default).
+  # Accounts over the unix socket once up: on 3306 a network account, so the server greets remote clients with its
+  # handshake; on 3307 a remote root without a password.
   if mgp_wait mgp-tsrv 10.200.1.2 3306 30; then
-    $X mariadb --socket="$MGP_DIR/mysql.sock" -uroot -e "CREATE USER IF NOT EXISTS 'his'@'%' IDENTIFIED BY 'medguard-test'" \
-      || mgp_log "mariadb user failed"
+    $X mariadb --socket="$MGP_DIR/mysql-3306.sock" -uroot -e "CREATE USER IF NOT EXISTS 'his'@'%' IDENTIFIED BY 'medguard-test'" \
+      || mgp_log "mariadb 3306 user failed"
+  fi
+  if mgp_wait mgp-tsrv 10.200.1.2 3307 30; then
+    $X mariadb --socket="$MGP_DIR/mysql-3307.sock" -uroot \
+      -e "CREATE USER IF NOT EXISTS 'root'@'%'; GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION" \
+      || mgp_log "mariadb 3307 user failed"
   fi
 
   # PostgreSQL 15, trust authentication from anywhere (the no-password case)
@@ -245,7 +256,7 @@ table inet mgp {
 NFT
 
   local ok=0
-  for p in 22 21 2121 6379 6380 11211 3306 5432 445 139 3389 80 443 8443 4443 104 11112 1433 1521 27017 27018 9200 2375 5900 5901 389 23 25 2575; do
+  for p in 22 21 2121 6379 6380 11211 3306 3307 5432 445 139 3389 80 443 8443 4443 104 11112 1433 1521 27017 27018 9200 2375 5900 5901 389 23 25 2575; do
     mgp_wait mgp-tsrv 10.200.1.2 "$p" 30 || ok=1
   done
   mgp_wait mgp-tfw 10.200.2.2 8080 || ok=1
