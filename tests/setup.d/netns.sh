@@ -4,6 +4,7 @@
 # Debian does not ship: MSSQL, Oracle, MongoDB, Elasticsearch, Docker API, HL7) inside them, and exports their
 # addresses. Tests scan only these addresses. Everything is undone by TEARDOWN.
 #   mgp-tsrv  10.200.1.2  fd00:c8:1::2  real services + emulators
+#             10.200.1.3  silent listeners counting concurrent connections (per-host concurrency test only)
 #   mgp-tfw   10.200.2.2  nftables: drops everything but 8080 (open), 81 (closed, RST) and 82 (ICMP prohibited)
 #   mgp-tnil  10.200.3.2  nothing listens: every port closed
 #   mgp-tdead 10.200.4.2  answers ~40 SYNs, then drops everything (a host that stops answering)
@@ -229,6 +230,11 @@ CONF
   $X /usr/bin/python3 "$MGP_LISTENERS" 0.0.0.0 mssql oracle mongodb mongodb-auth elasticsearch docker hl7 \
     >"$MGP_DIR/emulators.log" 2>&1 &
 
+  # A second address of mgp-tsrv that only the per-host concurrency test scans (no other test's sweep can disturb its
+  # count): listeners that accept and say nothing and count the connections open at once; the count on 7100.
+  ip -n mgp-tsrv addr add 10.200.1.3/24 dev mgp-tn1
+  $X /usr/bin/python3 "$MGP_LISTENERS" --hold 10.200.1.3 7100 $(seq 7101 7108) >"$MGP_DIR/hold.log" 2>&1 &
+
   # mgp-tfw: a filtering firewall
   ip netns exec mgp-tfw nft -f - <<'NFT'
 table inet mgp {
@@ -259,6 +265,7 @@ NFT
   for p in 22 21 2121 6379 6380 11211 3306 3307 5432 445 139 3389 80 443 8443 4443 104 11112 1433 1521 27017 27018 9200 2375 5900 5901 389 23 25 2575; do
     mgp_wait mgp-tsrv 10.200.1.2 "$p" 30 || ok=1
   done
+  mgp_wait mgp-tsrv 10.200.1.3 7100 || ok=1
   mgp_wait mgp-tfw 10.200.2.2 8080 || ok=1
   return $ok
 }
@@ -267,7 +274,7 @@ TEARDOWN+=("mgp_down")
 TEARDOWN+=("rm -rf $MGP_DIR")
 if mgp_up; then
   export MEDGUARD_PORTS_SRV=10.200.1.2 MEDGUARD_PORTS_SRV6=fd00:c8:1::2 MEDGUARD_PORTS_FW=10.200.2.2 \
-    MEDGUARD_PORTS_NIL=10.200.3.2 MEDGUARD_PORTS_DEAD=10.200.4.2
+    MEDGUARD_PORTS_NIL=10.200.3.2 MEDGUARD_PORTS_DEAD=10.200.4.2 MEDGUARD_PORTS_HOLD=10.200.1.3
   mgp_log "port-scan test network up"
 else
   mgp_log "port-scan test network incomplete (see $MGP_DIR/*.log); port tests will fail"
