@@ -20,6 +20,7 @@ public class ProbeCatalogTests
 
         Assert.Contains(catalog.Checks, c => c.Id == "ftp_anonymous");
         Assert.Contains(catalog.Checks, c => c.Id == "redis_no_auth");
+        Assert.Contains(catalog.Checks, c => c.Id == "mysql_no_auth" && c.Flag == "no_auth" && c.Conversation == "mysql_empty_root_password");
     }
 
     [Fact]
@@ -38,6 +39,9 @@ public class ProbeCatalogTests
     [InlineData("probes:\n  - id: a\n    matches:\n      - service: s\n        pattern: x\n        extract: magic\n", "extract")]
     [InlineData("probes:\n  - id: a\n    matches: []\n", "matches")]
     [InlineData("probes:\n  - id: a\n    send: \"中\"\n    matches:\n      - service: s\n        pattern: x\n", "单字节")]
+    [InlineData("checks:\n  - id: c\n    service: s\n    flag: f\n    conversation: telnet_guess\n", "conversation")]
+    [InlineData("checks:\n  - id: c\n    service: s\n    flag: f\n", "step")]
+    [InlineData("checks:\n  - id: c\n    service: s\n    flag: f\n    conversation: mysql_empty_root_password\n    steps:\n      - send: x\n", "只能有其一")]
     public void BadProbeDataIsRejected(string yaml, string expected)
     {
         var ex = Assert.Throws<InvalidDataException>(() => ProbeCatalog.Parse(yaml, "probes.yaml"));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MedGuard.Detection.Ports.PortSets;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;
+using MedGuard.Detection.Ports.Services;
 
 namespace MedGuard.Detection.Ports.Tests;
 
@@ -69,7 +70,7 @@ public class ScannerTests
     {
         var scanner = new ConnectScanner(TestNetwork.Scope, Fast with { Engine = engine, PerHostConcurrency = 256 });
         var result = Assert.Single(await scanner.ScanAsync([new ScanTarget(TestNetwork.Server)], PortSet.Parse("-")));
-        int[] expected = [21, 22, 23, 25, 80, 104, 139, 389, 443, 445, 1433, 1521, 2121, 2375, 2575, 3306, 3389, 5432, 5900, 6379, 6380, 8443, 9200, 11112, 11211, 27017, 27018];
+        int[] expected = [21, 22, 23, 25, 80, 104, 139, 389, 443, 445, 1433, 1521, 2121, 2375, 2575, 3306, 3307, 3389, 5432, 5900, 6379, 6380, 8443, 9200, 11112, 11211, 27017, 27018];
         foreach (var port in expected)
         {
             Assert.Contains(port, result.OpenPorts.Select(p => p.Port));
@@ -135,6 +136,30 @@ public class ScannerTests
         Assert.True(result.ClosedCount > 0, "it answered at first");
         // Given up long before 3000 ports × 2 attempts × 300 ms / 8 in flight (≈ 225 s).
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
+    }
+
+    [Theory]
+    [InlineData(ConnectEngine.Epoll)]
+    [InlineData(ConnectEngine.Sockets)]
+    public async Task PerHostConcurrencyCapHoldsOnTheWire(ConnectEngine engine)
+    {
+        // 10.200.1.3 (mgp-tsrv, scanned by no other test): eight listeners that accept and never answer, counting the
+        // connections open at once. Identification waits for a banner on each, so every probe connection stays open
+        // for its whole wait: more in flight than the cap would show there. Probe concurrency is set above the cap on
+        // purpose — the cap bounds everything sent to one host, sweep and identification alike.
+        const int cap = 3;
+        var silentBanner = ProbeCatalog.Parse(
+            "probes:\n  - id: banner\n    fallback: true\n    send: \"\"\n    wait_ms: 1000\n    matches:\n      - service: none\n        pattern: '^never'\n",
+            "test-probes");
+        var options = Fast with { Engine = engine, IdentifyServices = true, PerHostConcurrency = cap, PerHostProbeConcurrency = 8 };
+        await TestNetwork.HeldConnectionsAsync(); // a fresh count
+        var scanner = new ConnectScanner(TestNetwork.Scope, options, new ServiceIdentifier(silentBanner));
+        var result = Assert.Single(await scanner.ScanAsync([new ScanTarget(TestNetwork.Holder)], PortSet.Parse("7101-7108")));
+        var (max, accepted) = await TestNetwork.HeldConnectionsAsync();
+
+        Assert.Equal(Enumerable.Range(7101, 8), result.OpenPorts.Select(p => p.Port));
+        Assert.True(accepted >= 8, $"only {accepted} connections reached the listeners"); // at least the 8 probe connections
+        Assert.InRange(max, 1, cap);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using MedGuard.Detection.Ports.Policy;
 using MedGuard.Detection.Ports.Reporting;
 using MedGuard.Detection.Ports.Scope;
 using MedGuard.Detection.Ports.Services;
+using MedGuard.Domain.Findings;
 
 namespace MedGuard.Detection.Ports.Tests;
 
@@ -33,6 +34,7 @@ public class ServiceIdentificationTests
     [InlineData(6380, "redis", "Redis", "redis-ping", null)]
     [InlineData(11211, "memcached", "memcached", "memcached-version", "no_auth")]
     [InlineData(3306, "mysql", "MariaDB", "banner", null)]
+    [InlineData(3307, "mysql", "MariaDB", "banner", "no_auth")]
     [InlineData(5432, "postgresql", "PostgreSQL", "postgres-startup", "no_auth")]
     [InlineData(445, "smb", "SMB", "smb2-negotiate", null)]
     [InlineData(3389, "rdp", "RDP", "rdp-x224", null)]
@@ -95,6 +97,28 @@ public class ServiceIdentificationTests
         var validFindings = HighRiskPortPolicy.Default.Evaluate(PortObservation.From("10.200.1.2", 443, valid, DateTimeOffset.UtcNow)).ToList();
         Assert.DoesNotContain(validFindings, f => f.Locations.Contains("policy:tls_certificate_expired"));
         Assert.Contains(validFindings, f => f.Locations.Contains("policy:tls_certificate_self_signed"));
+    }
+
+    [Fact]
+    public async Task MariaDbThatLetsRootInWithoutAPasswordIsAHighFinding()
+    {
+        // 3307: 'root'@'%' has no password — the one login as root with the empty password gets in.
+        var open = await Identify(3307);
+        Assert.Equal("MariaDB", open.Product);
+        Assert.Contains("no_auth", open.Flags);
+        Assert.Contains("root 空口令即可登录", open.Info);
+        var finding = Assert.Single(HighRiskPortPolicy.Default.Evaluate(PortObservation.From("10.200.1.2", 3307, open, DateTimeOffset.UtcNow)),
+            f => f.Locations.Contains("policy:unauthenticated_data_service"));
+        Assert.Equal(Severity.High, finding.Severity);
+        Assert.Equal("unauthenticated_service", finding.RuleId);
+
+        // 3306: root is local-only, so root over TCP is refused (ERR 1045): the port is still exposed, but not open.
+        var guarded = await Identify(3306);
+        Assert.Equal("MariaDB", guarded.Product);
+        Assert.DoesNotContain("no_auth", guarded.Flags);
+        var findings = HighRiskPortPolicy.Default.Evaluate(PortObservation.From("10.200.1.2", 3306, guarded, DateTimeOffset.UtcNow)).ToList();
+        Assert.DoesNotContain(findings, f => f.Locations.Contains("policy:unauthenticated_data_service"));
+        Assert.Contains(findings, f => f.Locations.Contains("policy:database_exposed"));
     }
 
     [Fact]

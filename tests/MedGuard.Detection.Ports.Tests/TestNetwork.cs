@@ -19,6 +19,26 @@ internal static class TestNetwork
 
     public static IPAddress Dead => Address("MEDGUARD_PORTS_DEAD");
 
+    /// <summary>mgp-tsrv's second address: silent listeners on 7101–7108 counting connections open at once.</summary>
+    public static IPAddress Holder => Address("MEDGUARD_PORTS_HOLD");
+
+    /// <summary>
+    /// The most connections the silent listeners on <see cref="Holder"/> had open at once, and how many they accepted,
+    /// since the last call (each call starts a new count).
+    /// </summary>
+    public static async Task<(int Max, int Accepted)> HeldConnectionsAsync()
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await client.ConnectAsync(Holder, 7100, timeout.Token);
+        using var reader = new StreamReader(client.GetStream());
+        var line = await reader.ReadLineAsync(timeout.Token) ?? "";
+        var m = System.Text.RegularExpressions.Regex.Match(line, @"^max=(\d+) open=\d+ accepted=(\d+)$");
+        Assert.True(m.Success, $"unexpected answer from the hold listener: '{line}'");
+        return (int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>The test scope: exactly our namespaces, nothing else.</summary>
     public static AuthorizedScope Scope => AuthorizedScope.Parse("10.200.1.0/24\n10.200.2.0/24\n10.200.3.0/24\n10.200.4.0/24\nfd00:c8:1::/120\n", "test-scope");
 

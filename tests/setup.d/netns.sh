@@ -4,6 +4,7 @@
 # Debian does not ship: MSSQL, Oracle, MongoDB, Elasticsearch, Docker API, HL7) inside them, and exports their
 # addresses. Tests scan only these addresses. Everything is undone by TEARDOWN.
 #   mgp-tsrv  10.200.1.2  fd00:c8:1::2  real services + emulators
+#             10.200.1.3  silent listeners counting concurrent connections (per-host concurrency test only)
 #   mgp-tfw   10.200.2.2  nftables: drops everything but 8080 (open), 81 (closed, RST) and 82 (ICMP prohibited)
 #   mgp-tnil  10.200.3.2  nothing listens: every port closed
 #   mgp-tdead 10.200.4.2  answers ~40 SYNs, then drops everything (a host that stops answering)
@@ -37,7 +38,8 @@ mgp_ns() { # name index
   ip -n "$ns" link set lo up
   ip -n "$ns" addr add "10.200.$i.2/24" dev "mgp-tn$i"
   ip -n "$ns" link set "mgp-tn$i" up
-  ip -n "$ns" route add default via "10.200.$i.1"
+  # No default route: the tests only talk host <-> namespace on the shared /24, and the daemons inside must not
+  # reach past this host.
 }
 
 mgp_wait() { # ns address port [seconds]
@@ -95,16 +97,27 @@ CONF
   # memcached
   $X memcached -u nobody -p 11211 -U 0 -l 0.0.0.0 -d -P "$MGP_DIR/memcached.pid"
 
-  # MariaDB
-  mariadb-install-db --user=root --datadir="$MGP_DIR/mysql" --auth-root-authentication-method=normal \
-    --skip-test-db >"$MGP_DIR/mariadb-install.log" 2>&1 || mgp_log "mariadb-install-db failed"
-  $X mariadbd --user=root --datadir="$MGP_DIR/mysql" --socket="$MGP_DIR/mysql.sock" --port=3306 --bind-address=0.0.0.0 \
-    --pid-file="$MGP_DIR/mysql.pid" --skip-name-resolve --skip-log-bin --innodb-buffer-pool-size=16M >"$MGP_DIR/mariadb.log" 2>&1 &
+  # MariaDB: 3306 keeps root local-only (root over TCP is refused), 3307 lets 'root'@'%' in without a password
+  # (the no-password case). Both small: 16 MB buffer pool each.
+  local db
+  for db in 3306 3307; do
+    mariadb-install-db --user=root --datadir="$MGP_DIR/mysql-$db" --auth-root-authentication-method=normal \
+      --skip-test-db >"$MGP_DIR/mariadb-install-$db.log" 2>&1 || mgp_log "mariadb-install-db $db failed"
+    $X mariadbd --user=root --datadir="$MGP_DIR/mysql-$db" --socket="$MGP_DIR/mysql-$db.sock" --port=$db \
+      --bind-address=0.0.0.0 --pid-file="$MGP_DIR/mysql-$db.pid" --skip-name-resolve --skip-log-bin \
+      --innodb-buffer-pool-size=16M >"$MGP_DIR/mariadb-$db.log" 2>&1 &
+  done
 
-  # A network account, so the server greets remote clients with its handshake (root is local-only by default).
+  # Accounts over the unix socket once up: on 3306 a network account, so the server greets remote clients with its
+  # handshake; on 3307 a remote root without a password.
   if mgp_wait mgp-tsrv 10.200.1.2 3306 30; then
-    $X mariadb --socket="$MGP_DIR/mysql.sock" -uroot -e "CREATE USER IF NOT EXISTS 'his'@'%' IDENTIFIED BY 'medguard-test'" \
-      || mgp_log "mariadb user failed"
+    $X mariadb --socket="$MGP_DIR/mysql-3306.sock" -uroot -e "CREATE USER IF NOT EXISTS 'his'@'%' IDENTIFIED BY 'medguard-test'" \
+      || mgp_log "mariadb 3306 user failed"
+  fi
+  if mgp_wait mgp-tsrv 10.200.1.2 3307 30; then
+    $X mariadb --socket="$MGP_DIR/mysql-3307.sock" -uroot \
+      -e "CREATE USER IF NOT EXISTS 'root'@'%'; GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION" \
+      || mgp_log "mariadb 3307 user failed"
   fi
 
   # PostgreSQL 15, trust authentication from anywhere (the no-password case)
@@ -217,6 +230,11 @@ CONF
   $X /usr/bin/python3 "$MGP_LISTENERS" 0.0.0.0 mssql oracle mongodb mongodb-auth elasticsearch docker hl7 \
     >"$MGP_DIR/emulators.log" 2>&1 &
 
+  # A second address of mgp-tsrv that only the per-host concurrency test scans (no other test's sweep can disturb its
+  # count): listeners that accept and say nothing and count the connections open at once; the count on 7100.
+  ip -n mgp-tsrv addr add 10.200.1.3/24 dev mgp-tn1
+  $X /usr/bin/python3 "$MGP_LISTENERS" --hold 10.200.1.3 7100 $(seq 7101 7108) >"$MGP_DIR/hold.log" 2>&1 &
+
   # mgp-tfw: a filtering firewall
   ip netns exec mgp-tfw nft -f - <<'NFT'
 table inet mgp {
@@ -244,9 +262,10 @@ table inet mgp {
 NFT
 
   local ok=0
-  for p in 22 21 2121 6379 6380 11211 3306 5432 445 139 3389 80 443 8443 4443 104 11112 1433 1521 27017 27018 9200 2375 5900 5901 389 23 25 2575; do
+  for p in 22 21 2121 6379 6380 11211 3306 3307 5432 445 139 3389 80 443 8443 4443 104 11112 1433 1521 27017 27018 9200 2375 5900 5901 389 23 25 2575; do
     mgp_wait mgp-tsrv 10.200.1.2 "$p" 30 || ok=1
   done
+  mgp_wait mgp-tsrv 10.200.1.3 7100 || ok=1
   mgp_wait mgp-tfw 10.200.2.2 8080 || ok=1
   return $ok
 }
@@ -255,7 +274,7 @@ TEARDOWN+=("mgp_down")
 TEARDOWN+=("rm -rf $MGP_DIR")
 if mgp_up; then
   export MEDGUARD_PORTS_SRV=10.200.1.2 MEDGUARD_PORTS_SRV6=fd00:c8:1::2 MEDGUARD_PORTS_FW=10.200.2.2 \
-    MEDGUARD_PORTS_NIL=10.200.3.2 MEDGUARD_PORTS_DEAD=10.200.4.2
+    MEDGUARD_PORTS_NIL=10.200.3.2 MEDGUARD_PORTS_DEAD=10.200.4.2 MEDGUARD_PORTS_HOLD=10.200.1.3
   mgp_log "port-scan test network up"
 else
   mgp_log "port-scan test network incomplete (see $MGP_DIR/*.log); port tests will fail"

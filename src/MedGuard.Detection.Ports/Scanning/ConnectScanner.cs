@@ -71,7 +71,9 @@ public sealed class ConnectScanner
     private async Task IdentifyAsync(
         HostResult host, ConcurrencyLimiter global, RateLimiter globalRate, RateLimiter hostRate, CancellationToken cancellationToken)
     {
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.PerHostProbeConcurrency, CancellationToken = cancellationToken };
+        // The per-host cap bounds every connection to the host, probes included: a fragile server set to 1 gets 1.
+        var perHost = Math.Min(_options.PerHostProbeConcurrency, _options.PerHostConcurrency);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = perHost, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(host.OpenPorts, parallel, async (port, ct) =>
         {
             await global.WaitAsync(ct).ConfigureAwait(false);

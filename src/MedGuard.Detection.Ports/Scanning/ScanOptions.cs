@@ -9,7 +9,7 @@ public sealed record ScanOptions
     /// <summary>Connections in flight across all hosts (the adaptive limit never exceeds it).</summary>
     public int GlobalConcurrency { get; init; } = 512;
 
-    /// <summary>Connections in flight to one host. Small on purpose.</summary>
+    /// <summary>Connections in flight to one host, sweep and service probes alike. Small on purpose.</summary>
     public int PerHostConcurrency { get; init; } = 8;
 
     /// <summary>Connection attempts per second across all hosts; 0 = unlimited.</summary>
@@ -47,7 +47,7 @@ public sealed record ScanOptions
     /// </summary>
     public ConnectEngine Engine { get; init; } = ConnectEngine.Auto;
 
-    /// <summary>Service probes in flight to one host.</summary>
+    /// <summary>Service probes in flight to one host (never more than <see cref="PerHostConcurrency"/>).</summary>
     public int PerHostProbeConcurrency { get; init; } = 2;
 
     public void Validate()

@@ -15,6 +15,8 @@ public sealed class ProbeCatalog
 {
     internal static readonly string[] Extractors = ["http", "tls", "rdp", "tds", "smb", "dicom", "mysql", "hl7"];
 
+    internal static readonly string[] Conversations = [MySqlEmptyPasswordLogin.Name];
+
     private static readonly Lazy<ProbeCatalog> Embedded = new(() =>
     {
         using var stream = typeof(ProbeCatalog).Assembly.GetManifestResourceStream("MedGuard.Detection.Ports.Data.probes.yaml")
@@ -85,9 +87,15 @@ public sealed class ProbeCatalog
         foreach (var c in file.Checks ?? [])
         {
             var where = $"{source}: 检查 '{c.Id}'";
-            if (string.IsNullOrWhiteSpace(c.Id) || string.IsNullOrWhiteSpace(c.Service) || string.IsNullOrWhiteSpace(c.Flag) || c.Steps is not { Count: > 0 })
+            if (string.IsNullOrWhiteSpace(c.Id) || string.IsNullOrWhiteSpace(c.Service) || string.IsNullOrWhiteSpace(c.Flag)
+                || (c.Steps is not { Count: > 0 }) == (c.Conversation is null))
             {
-                throw new InvalidDataException($"{where}: 需要 id、service、flag 和至少一个 step");
+                throw new InvalidDataException($"{where}: 需要 id、service、flag，以及至少一个 step 或一个 conversation（二者只能有其一）");
+            }
+
+            if (c.Conversation is not null && !Conversations.Contains(c.Conversation))
+            {
+                throw new InvalidDataException($"{where}: 未知的 conversation '{c.Conversation}'（可用: {string.Join(", ", Conversations)}）");
             }
 
             checks.Add(new ServiceCheck
@@ -95,7 +103,9 @@ public sealed class ProbeCatalog
                 Id = c.Id,
                 Service = c.Service,
                 Flag = c.Flag,
-                Steps = c.Steps.Select(s => new CheckStep
+                Conversation = c.Conversation,
+                Info = c.Info,
+                Steps = (c.Steps ?? []).Select(s => new CheckStep
                 {
                     Send = s.Send is null && s.SendHex is null ? null : Bytes(s.Send, s.SendHex, where),
                     Expect = s.Expect is null ? null : Pattern(s.Expect, where),
@@ -231,6 +241,10 @@ public sealed class ProbeCatalog
         public string Service { get; set; } = "";
 
         public string Flag { get; set; } = "";
+
+        public string? Conversation { get; set; }
+
+        public string? Info { get; set; }
 
         public List<StepEntry>? Steps { get; set; }
     }

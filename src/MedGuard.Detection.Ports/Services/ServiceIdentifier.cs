@@ -84,7 +84,12 @@ public sealed class ServiceIdentifier(ProbeCatalog catalog)
             cancellationToken.ThrowIfCancellationRequested();
             if (passed)
             {
-                found = found with { Flags = found.Flags.Append(check.Flag).Distinct().ToArray(), Version = found.Version ?? version };
+                found = found with
+                {
+                    Flags = found.Flags.Append(check.Flag).Distinct().ToArray(),
+                    Version = found.Version ?? version,
+                    Info = check.Info is null || found.Info is null ? found.Info ?? check.Info : $"{found.Info}; {check.Info}",
+                };
             }
         }
 
@@ -288,6 +293,11 @@ public sealed class ServiceIdentifier(ProbeCatalog catalog)
         {
             using var socket = await ConnectAsync(target.Address, port, cancellationToken).ConfigureAwait(false);
             await using var stream = new NetworkStream(socket, ownsSocket: false);
+            if (check.Conversation == MySqlEmptyPasswordLogin.Name)
+            {
+                return await MySqlEmptyPasswordLogin.RunAsync(stream, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            }
+
             string? version = null;
             foreach (var step in check.Steps)
             {

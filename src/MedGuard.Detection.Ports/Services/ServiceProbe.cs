@@ -65,7 +65,11 @@ public sealed class ServiceMatch
     }
 }
 
-/// <summary>A follow-up conversation on an identified service; all steps must see their reply to set the flag.</summary>
+/// <summary>
+/// A follow-up conversation on an identified service; all steps must see their reply to set the flag. A conversation
+/// that needs real parsing (length-prefixed packets, a reply that decides the next message) is named instead of
+/// spelled out in steps and runs in code, as a decoder is named by <c>extract</c>.
+/// </summary>
 public sealed class ServiceCheck
 {
     public required string Id { get; init; }
@@ -74,7 +78,13 @@ public sealed class ServiceCheck
 
     public required string Flag { get; init; }
 
-    public required IReadOnlyList<CheckStep> Steps { get; init; }
+    public IReadOnlyList<CheckStep> Steps { get; init; } = [];
+
+    /// <summary>A conversation in code (e.g. <c>mysql_empty_root_password</c>) in place of <see cref="Steps"/>.</summary>
+    public string? Conversation { get; init; }
+
+    /// <summary>Added to the service's info when the check passes, so the report says what was shown.</summary>
+    public string? Info { get; init; }
 }
 
 public sealed class CheckStep

@@ -5,8 +5,11 @@ Each answers the first request with protocol-correct bytes, like the real server
 probes are tested against these and against the real Debian services (tests/setup.d/netns.sh).
 
 Usage: emulators.py BIND_ADDRESS [name[=port] ...]   (no names: all, on the default ports below). Runs until killed.
-Also: emulators.py --plain BIND_ADDRESS PORT... : bare listeners that accept and close (benchmarks)."""
-import socket, struct, sys, threading
+Also: emulators.py --plain BIND_ADDRESS PORT... : bare listeners that accept and close (benchmarks).
+      emulators.py --hold BIND_ADDRESS CONTROL_PORT PORT... : listeners that accept and say nothing, counting the
+      connections open at once over all PORTs; a connection to CONTROL_PORT gets "max=M open=N accepted=A" and resets
+      max (to the connections open now) and accepted (to 0). For the per-host concurrency test."""
+import selectors, socket, struct, sys, threading
 
 def bson(doc):
     out = b''
@@ -107,7 +110,73 @@ def serve(address, port, handler):
             threading.Thread(target=run, daemon=True).start()
     threading.Thread(target=loop, daemon=True).start()
 
+def alive(c):
+    """The kernel's view, not a thread's: a peer that closed or reset is gone even if nobody has read it yet."""
+    try:
+        return c.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) != b''
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+
+def hold(address, control_port, ports):
+    # One thread, one selector: counting happens in one place, and every connection still counted is checked with
+    # the kernel just before a new one is counted. A client that closes a connection before opening the next (as a
+    # concurrency cap requires) sends its FIN/RST before its SYN, so the old one is gone by the time the new one can
+    # be accepted (a full handshake later): the maximum cannot be inflated by our own late reads.
+    sel = selectors.DefaultSelector()
+    family = socket.AF_INET6 if ':' in address else socket.AF_INET
+    def listen(port, kind):
+        s = socket.socket(family, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((address, port)); s.listen(128); s.setblocking(False)
+        sel.register(s, selectors.EVENT_READ, kind)
+    listen(control_port, 'control')
+    for p in ports:
+        listen(p, 'listen')
+    print('ready', flush=True)
+    held, state = set(), {'max': 0, 'accepted': 0}
+    def drop(c):
+        if c in held:  # a purge may have dropped it earlier in the same batch of events
+            held.discard(c); sel.unregister(c); c.close()
+    def purge():
+        for c in [c for c in held if not alive(c)]:
+            drop(c)
+    while True:
+        for key, _ in sel.select():
+            s, kind = key.fileobj, key.data
+            if kind == 'conn':
+                if s not in held:
+                    continue
+                try:
+                    data = s.recv(4096)  # what a probe sends is read and ignored: we never answer
+                except OSError:
+                    data = b''
+                if not data:
+                    drop(s)
+                continue
+            try:
+                c, _ = s.accept()
+            except (BlockingIOError, InterruptedError):
+                continue
+            purge()
+            if kind == 'control':
+                c.sendall(b'max=%d open=%d accepted=%d\n' % (state['max'], len(held), state['accepted']))
+                c.close()
+                state['max'], state['accepted'] = len(held), 0
+                continue
+            state['accepted'] += 1
+            if not alive(c):
+                c.close()  # reset before we got to it (a sweep's connect-and-reset): never open at once with others
+                continue
+            c.setblocking(False)
+            sel.register(c, selectors.EVENT_READ, 'conn')
+            held.add(c)
+            state['max'] = max(state['max'], len(held))
+
 def main():
+    if sys.argv[1] == '--hold':
+        hold(sys.argv[2], int(sys.argv[3]), [int(p) for p in sys.argv[4:]])
     if sys.argv[1] == '--plain':
         address = sys.argv[2]
         for p in sys.argv[3:]:
