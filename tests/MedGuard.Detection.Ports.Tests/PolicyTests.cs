@@ -79,14 +79,20 @@ public class PolicyTests
         Assert.Empty(HighRiskPortPolicy.Default.Evaluate(ok));
     }
 
+    private const string Rule = "{\"id\": \"x\", \"rule_id\": \"high_risk_port\", \"title\": \"t\", \"why\": \"w\", ";
+
     [Theory]
-    [InlineData("rules:\n  - id: x\n    rule_id: high_risk_port\n    title: t\n    why: w\n    severity: 严重\n    refs: [\"GB/T 22239-2019 8.1.4.4 b)\"]\n    examples: { positive: [{port: 1}], negative: [{port: 2}] }\n", "severity")]
-    [InlineData("rules:\n  - id: x\n    rule_id: high_risk_port\n    title: t\n    why: w\n    severity: 高\n    refs: [\"GB/T 22239-2019 8.1.4.4 b)\"]\n    examples: { positive: [{port: 1}] }\n", "反例")]
-    [InlineData("rules:\n  - id: x\n    rule_id: high_risk_port\n    title: t\n    why: w\n    severity: 高\n    examples: { positive: [{port: 1}], negative: [{port: 2}] }\n", "refs")]
-    [InlineData("rules:\n  - id: x\n    rule_id: [oops\n", "p.yaml:")]
-    public void BadPolicyDataIsRejectedWithAReason(string yaml, string expected)
+    [InlineData(Rule + "\"severity\": \"严重\", \"refs\": [\"GB/T 22239-2019 8.1.4.4 b)\"], \"examples\": {\"positive\": [{\"port\": 1}], \"negative\": [{\"port\": 2}]}}", "severity")]
+    [InlineData(Rule + "\"severity\": \"高\", \"refs\": [\"GB/T 22239-2019 8.1.4.4 b)\"], \"examples\": {\"positive\": [{\"port\": 1}]}}", "反例")]
+    [InlineData(Rule + "\"severity\": \"高\", \"examples\": {\"positive\": [{\"port\": 1}], \"negative\": [{\"port\": 2}]}}", "refs")]
+    [InlineData(Rule + "\"severity\": \"高\", \"wehn\": {\"ports\": [1]}, \"refs\": [\"GB/T 22239-2019 8.1.4.4 b)\"], \"examples\": {\"positive\": [{\"port\": 1}], \"negative\": [{\"port\": 2}]}}", "wehn")]
+    [InlineData(Rule + "\"severity\": \"高\", \"when\": {\"ports\": [70000]}, \"refs\": [\"GB/T 22239-2019 8.1.4.4 b)\"], \"examples\": {\"positive\": [{\"port\": 1}], \"negative\": [{\"port\": 2}]}}", "无效端口 70000")]
+    [InlineData("{\"id\": \"x\", \"rule_id\": [oops", "p.json:3:")]
+    public void BadPolicyDataIsRejectedWithAReason(string rule, string expected)
     {
-        var ex = Assert.Throws<InvalidDataException>(() => HighRiskPortPolicy.Parse(yaml, "p.yaml"));
+        // One rule in an otherwise valid file, comments and all, as the shipped policy is written.
+        var json = "// a policy under test\n{\"rules\": [\n" + rule + "\n]}";
+        var ex = Assert.Throws<InvalidDataException>(() => HighRiskPortPolicy.Parse(json, "p.json"));
         Assert.Contains(expected, ex.Message);
     }
 }

@@ -1,24 +1,21 @@
-using System.Text;
+using System.Text.Json;
 using MedGuard.Domain.Findings;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace MedGuard.Detection.Ports.Policy;
 
 /// <summary>
 /// 高危端口策略: turns open ports and what the probes learned into findings, from rules kept as data (the embedded
-/// <c>Data/high-risk-ports.yaml</c> by default). Loading validates every rule and runs none of its examples; the
+/// <c>Data/high-risk-ports.json</c> by default). Loading validates every rule and runs none of its examples; the
 /// tests run them.
 /// </summary>
 public sealed class HighRiskPortPolicy
 {
     private static readonly Lazy<HighRiskPortPolicy> Embedded = new(() =>
     {
-        using var stream = typeof(HighRiskPortPolicy).Assembly.GetManifestResourceStream("MedGuard.Detection.Ports.Data.high-risk-ports.yaml")
-            ?? throw new InvalidDataException("缺少内嵌资源 high-risk-ports.yaml");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return Parse(reader.ReadToEnd(), "high-risk-ports.yaml");
+        using var stream = typeof(HighRiskPortPolicy).Assembly.GetManifestResourceStream("MedGuard.Detection.Ports.Data.high-risk-ports.json")
+            ?? throw new InvalidDataException("缺少内嵌资源 high-risk-ports.json");
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        return Parse(reader.ReadToEnd(), "high-risk-ports.json");
     });
 
     private HighRiskPortPolicy(string sourceVersion, IReadOnlyList<PolicyRule> rules)
@@ -91,17 +88,17 @@ public sealed class HighRiskPortPolicy
         }
     }
 
-    public static HighRiskPortPolicy Parse(string yaml, string source)
+    public static HighRiskPortPolicy Parse(string json, string source)
     {
         PolicyFile file;
         try
         {
-            file = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
-                .Deserialize<PolicyFile>(yaml) ?? throw new InvalidDataException($"{source}: 文件为空");
+            file = JsonSerializer.Deserialize(json, PolicyJsonContext.Default.PolicyFile) ?? throw new InvalidDataException($"{source}: 文件为空");
         }
-        catch (YamlException ex)
+        catch (JsonException ex)
         {
-            throw new InvalidDataException($"{source}:{ex.Start.Line}: YAML 格式错误: {ex.InnerException?.Message ?? ex.Message}", ex);
+            var line = ex.LineNumber is { } l ? $"{l + 1}" : "?";
+            throw new InvalidDataException($"{source}:{line}: JSON 格式错误（{ex.Path}）: {ex.Message}", ex);
         }
 
         var rules = new List<PolicyRule>();
@@ -172,59 +169,4 @@ public sealed class HighRiskPortPolicy
     // Rule examples are evaluated against the policy, never scanned: the address is a label from our test range.
     private static PortObservation Example(ExampleEntry e) =>
         new("10.200.0.2", e.Port, e.Service, (e.Flags ?? []).ToHashSet(StringComparer.Ordinal));
-
-    private sealed class PolicyFile
-    {
-        public string? SourceVersion { get; set; }
-
-        public List<RuleEntry>? Rules { get; set; }
-    }
-
-    private sealed class RuleEntry
-    {
-        public string Id { get; set; } = "";
-
-        public string RuleId { get; set; } = "";
-
-        public string Title { get; set; } = "";
-
-        public string? Severity { get; set; }
-
-        public string Why { get; set; } = "";
-
-        public WhenEntry? When { get; set; }
-
-        public List<string>? Refs { get; set; }
-
-        public List<string>? HighRiskCases { get; set; }
-
-        public string? Remediation { get; set; }
-
-        public ExamplesEntry? Examples { get; set; }
-    }
-
-    private sealed class WhenEntry
-    {
-        public List<int>? Ports { get; set; }
-
-        public List<string>? Services { get; set; }
-
-        public List<string>? Flags { get; set; }
-    }
-
-    private sealed class ExamplesEntry
-    {
-        public List<ExampleEntry>? Positive { get; set; }
-
-        public List<ExampleEntry>? Negative { get; set; }
-    }
-
-    private sealed class ExampleEntry
-    {
-        public int Port { get; set; }
-
-        public string? Service { get; set; }
-
-        public List<string>? Flags { get; set; }
-    }
 }

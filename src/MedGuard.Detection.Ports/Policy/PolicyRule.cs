@@ -2,7 +2,7 @@ using MedGuard.Domain.Findings;
 
 namespace MedGuard.Detection.Ports.Policy;
 
-/// <summary>One rule of the high-risk port policy (Data/high-risk-ports.yaml).</summary>
+/// <summary>One rule of the high-risk port policy (Data/high-risk-ports.json).</summary>
 public sealed record PolicyRule
 {
     public required string Id { get; init; }
