@@ -4,11 +4,12 @@
 #   (a) mgp-b1  10.200.11.2: a dozen listeners; full 65535-port sweep: `nmap -sT -p- -n -Pn` vs `medguard scan ports --ports -`
 #   (b) mgp-b2  10.200.20.2-17: 16 hosts behind a veth with 20 ms delay (tc netem); a firewall drops every port but
 #       a few; the 1000 ports of medguard's top1000 list, given to both tools as the same explicit list.
-# Usage: bench/ports/run.sh [rounds]        (default 3 rounds; each round runs both tools on both benchmarks)
+# Usage: bench/ports/run.sh [rounds]        (default 5 rounds; each round runs both tools on both benchmarks, back to back;
+#        the medians close the output: a shared 2-core VM moves single runs by ±30 %)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-ROUNDS=${1:-3}
+ROUNDS=${1:-5}
 WORK=$(mktemp -d /tmp/mgp-bench.XXXXXX)
 LISTENERS=$ROOT/tests/MedGuard.Detection.Ports.Tests/Listeners/emulators.py
 MEDGUARD=("$WORK/cli/medguard")
@@ -98,19 +99,31 @@ open_from_json() { python3 "$ROOT/bench/ports/open_ports.py" "$1"; }
 open_from_xml() { python3 "$ROOT/bench/ports/open_ports.py" "$1"; }
 now() { date +%s.%N; }
 
+# Every target must be routed through this script's own veth/TUN ends: were a namespace gone, packets for 10.200.x
+# would follow the default route off the machine. Checked before every pair, so a run stops rather than leaks.
+routes_are_ours() {
+  ip -o route get 10.200.11.2 | grep -q 'dev mgp-bh1 ' || { echo "10.200.11.2 is not routed via mgp-bh1: stopping" >&2; return 1; }
+  for i in $(seq 2 17); do
+    ip -o route get "10.200.20.$i" | grep -q 'dev mgp-bh2 ' || { echo "10.200.20.$i is not routed via mgp-bh2: stopping" >&2; return 1; }
+  done
+}
+
 run_pair() { # name nmap-args… -- medguard-args…
   local name=$1; shift
   local nmap_args=() mg_args=()
   while [ "$1" != "--" ]; do nmap_args+=("$1"); shift; done; shift
   mg_args=("$@")
+  routes_are_ours || exit 1
   local t0 t1 t2 t3
   t0=$(now); nmap "${nmap_args[@]}" -oX "$WORK/nmap.xml" >/dev/null; t1=$(now)
   t2=$(now); "${MEDGUARD[@]}" scan ports --scope "$WORK/scope.txt" "${mg_args[@]}" --format json --output "$WORK/mg.json" 2>/dev/null; t3=$(now)
   local nm mg same
   nm=$(open_from_xml "$WORK/nmap.xml"); mg=$(open_from_json "$WORK/mg.json")
   [ "$nm" = "$mg" ] && same=yes || same=NO
-  printf '%s\t%.2f\t%.2f\t%.2f\t%s\t%s\t%s\n' "$name" "$(echo "$t1 - $t0" | bc)" "$(echo "$t3 - $t2" | bc)" \
-    "$(echo "($t3 - $t2) / ($t1 - $t0)" | bc -l)" "$(wc -w <<<"$nm")" "$(wc -w <<<"$mg")" "$same"
+  local row
+  row=$(printf '%s\t%.2f\t%.2f\t%.2f\t%s\t%s\t%s' "$name" "$(echo "$t1 - $t0" | bc)" "$(echo "$t3 - $t2" | bc)" \
+    "$(echo "($t3 - $t2) / ($t1 - $t0)" | bc -l)" "$(wc -w <<<"$nm")" "$(wc -w <<<"$mg")" "$same")
+  echo "$row"; echo "$row" >> "$WORK/rows.tsv"
   if [ "$same" = NO ]; then echo "  nmap only: $(comm -23 <(tr ' ' '\n' <<<"$nm") <(tr ' ' '\n' <<<"$mg") | paste -sd' ')" >&2;
     echo "  medguard only: $(comm -13 <(tr ' ' '\n' <<<"$nm") <(tr ' ' '\n' <<<"$mg") | paste -sd' ')" >&2; fi
 }
@@ -130,5 +143,17 @@ for r in $(seq 1 "$ROUNDS"); do
     --targets 10.200.20.2-10.200.20.17 --ports top1000 --no-service --rate 0 --host-rate 0 --concurrency 2048 \
     --host-concurrency 128 --min-timeout 100
 done
+echo
+echo "medians over $ROUNDS rounds (benchmark, nmap s, medguard s, ratio of the medians, median of the ratios):"
+python3 - "$WORK/rows.tsv" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, nmap_s, mg_s, ratio, *_ = line.rstrip("\n").split("\t")
+    rows.setdefault(name.split("#")[0], []).append((float(nmap_s), float(mg_s), float(ratio)))
+for name, r in rows.items():
+    n, m = statistics.median(x[0] for x in r), statistics.median(x[1] for x in r)
+    print(f"{name}\t{n:.2f}\t{m:.2f}\t{m / n:.2f}\t{statistics.median(x[2] for x in r):.2f}")
+PY
 echo
 echo "load after: $(uptime)"

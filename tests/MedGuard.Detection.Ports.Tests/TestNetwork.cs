@@ -70,6 +70,24 @@ internal static class TestNetwork
         var address = IPAddress.Parse(value);
         // Belt and braces: never let a misconfigured variable point a test anywhere but our namespaces.
         Assert.True(Scope.Contains(address), $"{variable}={value} is outside the test namespaces");
+        Assert.True(RoutedThroughTestNetwork.GetOrAdd(value, RouteIsOurs),
+            $"{variable}={value} is not routed through the test network's veth (mgp-th*): the namespaces are gone, and a " +
+            "scan would leave the machine by its default route. Run ./test.sh.");
         return address;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> RoutedThroughTestNetwork = new();
+
+    /// <summary>
+    /// Whether the kernel sends packets for <paramref name="address"/> through one of netns.sh's veth ends: an address
+    /// in the test range with the namespaces torn down would otherwise follow the default route off the machine.
+    /// </summary>
+    private static bool RouteIsOurs(string address)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("ip", ["-o", "route", "get", address]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var route = process.StandardOutput.ReadToEnd();
+        process.WaitForExit(10_000);
+        return process.ExitCode == 0 && System.Text.RegularExpressions.Regex.IsMatch(route, @"\bdev mgp-th\d+\b");
     }
 }

@@ -14,14 +14,16 @@ internal sealed class ConnectDeadlines : IAsyncDisposable
 {
     private readonly ConcurrentQueue<Attempt> _queue = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly Lazy<Task> _loop;
 
-    public ConnectDeadlines() => _loop = Task.Run(LoopAsync);
+    // The loop starts with the first attempt: an epoll sweep never makes one, and then no 5 ms timer ticks beside it.
+    public ConnectDeadlines() => _loop = new Lazy<Task>(() => Task.Run(LoopAsync));
 
     public Attempt Start(Socket socket, TimeSpan timeout)
     {
         var attempt = new Attempt(socket, Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency));
         _queue.Enqueue(attempt);
+        _ = _loop.Value;
         return attempt;
     }
 
@@ -55,8 +57,12 @@ internal sealed class ConnectDeadlines : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
+        if (_loop.IsValueCreated)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await _loop.Value.ConfigureAwait(false);
+        }
+
         _stop.Dispose();
     }
 
