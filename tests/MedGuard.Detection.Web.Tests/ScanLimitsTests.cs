@@ -1,4 +1,3 @@
-using MedGuard.Detection.Web.Crawl;
 using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Scanning;
 using MedGuard.Detection.Web.Scope;
