@@ -115,8 +115,11 @@ run_pair() { # name nmap-args… -- medguard-args…
   mg_args=("$@")
   routes_are_ours || exit 1
   local t0 t1 t2 t3
-  t0=$(now); nmap "${nmap_args[@]}" -oX "$WORK/nmap.xml" >/dev/null; t1=$(now)
-  t2=$(now); "${MEDGUARD[@]}" scan ports --scope "$WORK/scope.txt" "${mg_args[@]}" --format json --output "$WORK/mg.json" 2>/dev/null; t3=$(now)
+  # Each tool starts on a settled machine (the kernel frees the previous run's 65535 sockets in the background for a
+  # moment after it exits), and the two take turns going first, so neither always inherits the other's leftovers.
+  run_nmap() { sleep 1; t0=$(now); nmap "${nmap_args[@]}" -oX "$WORK/nmap.xml" >/dev/null; t1=$(now); }
+  run_medguard() { sleep 1; t2=$(now); "${MEDGUARD[@]}" scan ports --scope "$WORK/scope.txt" "${mg_args[@]}" --format json --output "$WORK/mg.json" 2>/dev/null; t3=$(now); }
+  if (( ROUND % 2 )); then run_nmap; run_medguard; else run_medguard; run_nmap; fi
   local nm mg same
   nm=$(open_from_xml "$WORK/nmap.xml"); mg=$(open_from_json "$WORK/mg.json")
   [ "$nm" = "$mg" ] && same=yes || same=NO
@@ -135,6 +138,7 @@ echo "delay (b): $DELAY"
 echo
 printf 'benchmark\tnmap_s\tmedguard_s\tratio\tnmap_open\tmedguard_open\tsame_open_ports\n'
 for r in $(seq 1 "$ROUNDS"); do
+  ROUND=$r
   run_pair "a:full-sweep#$r" -sT -p- -n -Pn 10.200.11.2 -- \
     --targets 10.200.11.2 --ports - --no-service --rate 0 --host-rate 0 --concurrency 64 --host-concurrency 64
   run_pair "a:full-sweep(--engine sockets)#$r" -sT -p- -n -Pn 10.200.11.2 -- \
