@@ -42,6 +42,42 @@ public sealed class DetectionCommandTests : IDisposable
     }
 
     [Fact]
+    public void ScanPortsWritesTableAndNmapXmlAndTheXmlImportsBack()
+    {
+        // Two listeners of our own; only their ports are scanned.
+        using var first = new TcpListener(IPAddress.Loopback, 0);
+        using var second = new TcpListener(IPAddress.Loopback, 0);
+        first.Start();
+        second.Start();
+        int[] ports = [((IPEndPoint)first.LocalEndpoint).Port, ((IPEndPoint)second.LocalEndpoint).Port];
+        var spec = string.Join(',', ports.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var scope = Path.Combine(directory, "scope.txt");
+        File.WriteAllText(scope, "127.0.0.1\n");
+
+        var table = CliRun.Of("scan", "ports", "--scope", scope, "--targets", "127.0.0.1", "--ports", spec, "--no-service", "--format", "table");
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Contains("主机 127.0.0.1: 开放 2，关闭 0，过滤 0", table.Output, StringComparison.Ordinal);
+        Assert.All(ports, p => Assert.Contains($"{p}/tcp", table.Output, StringComparison.Ordinal));
+
+        var xml = Path.Combine(directory, "scan.xml");
+        var nmap = CliRun.Of("scan", "ports", "--scope", scope, "--targets", "127.0.0.1", "--ports", spec, "--no-service", "--format", "nmap-xml", "--output", xml);
+        Assert.True(nmap.ExitCode == 0, nmap.Error);
+        var root = System.Xml.Linq.XDocument.Load(xml).Root!;
+        Assert.Equal("nmaprun", root.Name.LocalName);
+        Assert.Equal(ports.Order(), root.Descendants("port").Select(p => (int)p.Attribute("portid")!).Order());
+
+        var imported = CliRun.Of("scan", "import-nmap", xml, "--format", "json");
+        Assert.True(imported.ExitCode == 0, imported.Error);
+        using var json = JsonDocument.Parse(imported.Output);
+        Assert.Equal(ports.Order(), json.RootElement.GetProperty("hosts")[0].GetProperty("ports").EnumerateArray().Select(p => p.GetProperty("port").GetInt32()).Order());
+        Assert.Equal(2, json.RootElement.GetProperty("summary").GetProperty("openPorts").GetInt32());
+
+        var missing = CliRun.Of("scan", "import-nmap", Path.Combine(directory, "none.xml"));
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("文件不存在", missing.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ApkAnalyzeReportsRealAppsAndKeepsGoingPastABadFile()
     {
         var bad = Path.Combine(directory, "broken.apk");
