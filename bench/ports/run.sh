@@ -50,48 +50,54 @@ ip addr add 10.200.11.1/24 dev mgp-bh1; ip link set mgp-bh1 up
 ip -n mgp-b1 link set lo up; ip -n mgp-b1 addr add 10.200.11.2/24 dev mgp-bn1; ip -n mgp-b1 link set mgp-bn1 up
 # shellcheck disable=SC2086
 ip netns exec mgp-b1 python3 "$LISTENERS" --plain 10.200.11.2 $A_PORTS >/dev/null 2>&1 &
+# Ready when the last of its ports answers (our own listener, in our own namespace).
+for _ in $(seq 50); do timeout 1 bash -c 'exec 3<>/dev/tcp/10.200.11.2/11112' 2>/dev/null && break; sleep 0.1; done
 
 # --- (b) 16 hosts, 20 ms away, firewalled ------------------------------------------------------------------------
 # The 20 ms one-way delay: tc netem where the kernel has it; otherwise (this VM) a user-space wire between two TUN
 # devices (bench/ports/delay_tun.py) — the same delay for both tools, noted in the output.
-ip netns add mgp-b2
-ip -n mgp-b2 link set lo up
-if ip link add mgp-bh2 type veth peer name mgp-bn2 && ip link set mgp-bn2 netns mgp-b2 \
-   && tc qdisc add dev mgp-bh2 root netem delay 20ms limit 100000 2>/dev/null; then
-  DELAY="tc netem 20ms on mgp-bh2"
-  ip addr add 10.200.20.1/24 dev mgp-bh2; ip link set mgp-bh2 up; ip -n mgp-b2 link set mgp-bn2 up
-  B_DEV=mgp-bn2
-else
-  ip link del mgp-bh2 2>/dev/null || true
-  ip tuntap add dev mgp-bh2 mode tun; ip tuntap add dev mgp-bt2 mode tun
-  python3 "$ROOT/bench/ports/delay_tun.py" mgp-bh2 mgp-bt2 20 > "$WORK/tun.log" 2>&1 &
-  echo $! > "$WORK/tun.pid"
-  for _ in $(seq 50); do grep -q ready "$WORK/tun.log" 2>/dev/null && break; sleep 0.1; done
-  ip link set mgp-bt2 netns mgp-b2
-  ip addr add 10.200.20.1/24 dev mgp-bh2; ip link set mgp-bh2 up; ip -n mgp-b2 link set mgp-bt2 up
-  DELAY="user-space TUN wire, 20 ms each way (no netem in this kernel)"
-  B_DEV=mgp-bt2
-fi
-B_OPEN=(22 80 443 3389 1433 3306 104 2575 445 5432 6379 8080)
-for i in $(seq 2 17); do
-  ip -n mgp-b2 addr add "10.200.20.$i/24" dev "$B_DEV"
-  # three listeners per host, rotating through the list
-  ports=""
-  for k in 0 1 2; do ports="$ports ${B_OPEN[$(( (i + k * 5) % ${#B_OPEN[@]} ))]}"; done
-  # shellcheck disable=SC2086
-  ip netns exec mgp-b2 python3 "$LISTENERS" --plain "10.200.20.$i" $ports >/dev/null 2>&1 &
-done
-ip netns exec mgp-b2 nft -f - <<NFT
-table inet mgp {
-  chain input {
-    type filter hook input priority 0; policy drop;
-    ct state established,related accept
-    iif lo accept
-    tcp dport { $(IFS=,; echo "${B_OPEN[*]}") } accept
+# Set up only after the (a) rounds: its 17 listener processes, the delay wire and the firewall stay out of (a)'s way.
+setup_b() {
+  ip netns add mgp-b2
+  ip -n mgp-b2 link set lo up
+  if ip link add mgp-bh2 type veth peer name mgp-bn2 && ip link set mgp-bn2 netns mgp-b2 \
+     && tc qdisc add dev mgp-bh2 root netem delay 20ms limit 100000 2>/dev/null; then
+    DELAY="tc netem 20ms on mgp-bh2"
+    ip addr add 10.200.20.1/24 dev mgp-bh2; ip link set mgp-bh2 up; ip -n mgp-b2 link set mgp-bn2 up
+    B_DEV=mgp-bn2
+  else
+    ip link del mgp-bh2 2>/dev/null || true
+    ip tuntap add dev mgp-bh2 mode tun; ip tuntap add dev mgp-bt2 mode tun
+    python3 "$ROOT/bench/ports/delay_tun.py" mgp-bh2 mgp-bt2 20 > "$WORK/tun.log" 2>&1 &
+    echo $! > "$WORK/tun.pid"
+    for _ in $(seq 50); do grep -q ready "$WORK/tun.log" 2>/dev/null && break; sleep 0.1; done
+    ip link set mgp-bt2 netns mgp-b2
+    ip addr add 10.200.20.1/24 dev mgp-bh2; ip link set mgp-bh2 up; ip -n mgp-b2 link set mgp-bt2 up
+    DELAY="user-space TUN wire, 20 ms each way (no netem in this kernel)"
+    B_DEV=mgp-bt2
+  fi
+  B_OPEN=(22 80 443 3389 1433 3306 104 2575 445 5432 6379 8080)
+  for i in $(seq 2 17); do
+    ip -n mgp-b2 addr add "10.200.20.$i/24" dev "$B_DEV"
+    # three listeners per host, rotating through the list
+    ports=""
+    for k in 0 1 2; do ports="$ports ${B_OPEN[$(( (i + k * 5) % ${#B_OPEN[@]} ))]}"; done
+    # shellcheck disable=SC2086
+    ip netns exec mgp-b2 python3 "$LISTENERS" --plain "10.200.20.$i" $ports >/dev/null 2>&1 &
+  done
+  ip netns exec mgp-b2 nft -f - <<NFT
+  table inet mgp {
+    chain input {
+      type filter hook input priority 0; policy drop;
+      ct state established,related accept
+      iif lo accept
+      tcp dport { $(IFS=,; echo "${B_OPEN[*]}") } accept
+    }
   }
-}
 NFT
-sleep 1
+  sleep 1
+}
+
 printf '10.200.11.0/24\n10.200.20.0/24\n' > "$WORK/scope.txt"
 TOP=$(grep -v '^#' "$ROOT/src/MedGuard.Detection.Ports/Data/top-ports.txt" | paste -sd, -)
 
@@ -101,11 +107,14 @@ now() { date +%s.%N; }
 
 # Every target must be routed through this script's own veth/TUN ends: were a namespace gone, packets for 10.200.x
 # would follow the default route off the machine. Checked before every pair, so a run stops rather than leaks.
-routes_are_ours() {
-  ip -o route get 10.200.11.2 | grep -q 'dev mgp-bh1 ' || { echo "10.200.11.2 is not routed via mgp-bh1: stopping" >&2; return 1; }
-  for i in $(seq 2 17); do
-    ip -o route get "10.200.20.$i" | grep -q 'dev mgp-bh2 ' || { echo "10.200.20.$i is not routed via mgp-bh2: stopping" >&2; return 1; }
-  done
+routes_are_ours() { # name
+  if [[ $1 == a:* ]]; then
+    ip -o route get 10.200.11.2 | grep -q 'dev mgp-bh1 ' || { echo "10.200.11.2 is not routed via mgp-bh1: stopping" >&2; return 1; }
+  else
+    for i in $(seq 2 17); do
+      ip -o route get "10.200.20.$i" | grep -q 'dev mgp-bh2 ' || { echo "10.200.20.$i is not routed via mgp-bh2: stopping" >&2; return 1; }
+    done
+  fi
 }
 
 run_pair() { # name nmap-args… -- medguard-args…
@@ -113,7 +122,7 @@ run_pair() { # name nmap-args… -- medguard-args…
   local nmap_args=() mg_args=()
   while [ "$1" != "--" ]; do nmap_args+=("$1"); shift; done; shift
   mg_args=("$@")
-  routes_are_ours || exit 1
+  routes_are_ours "$name" || exit 1
   local t0 t1 t2 t3
   # Each tool starts on a settled machine (the kernel frees the previous run's 65535 sockets in the background for a
   # moment after it exits), and the two take turns going first, so neither always inherits the other's leftovers.
@@ -134,7 +143,6 @@ run_pair() { # name nmap-args… -- medguard-args…
 echo "load before: $(uptime)"
 echo "nmap: $(nmap --version | head -1)"
 echo "medguard: $BUILD build, $(nproc) cores"
-echo "delay (b): $DELAY"
 echo
 printf 'benchmark\tnmap_s\tmedguard_s\tratio\tnmap_open\tmedguard_open\tsame_open_ports\n'
 for r in $(seq 1 "$ROUNDS"); do
@@ -143,6 +151,11 @@ for r in $(seq 1 "$ROUNDS"); do
     --targets 10.200.11.2 --ports - --no-service --rate 0 --host-rate 0 --concurrency 64 --host-concurrency 64
   run_pair "a:full-sweep(--engine sockets)#$r" -sT -p- -n -Pn 10.200.11.2 -- \
     --targets 10.200.11.2 --ports - --no-service --rate 0 --host-rate 0 --concurrency 1024 --host-concurrency 1024 --engine sockets
+done
+setup_b
+echo "delay (b): $DELAY"
+for r in $(seq 1 "$ROUNDS"); do
+  ROUND=$r
   run_pair "b:16hosts-top1000#$r" -sT -n -Pn -p "$TOP" 10.200.20.2-17 -- \
     --targets 10.200.20.2-10.200.20.17 --ports top1000 --no-service --rate 0 --host-rate 0 --concurrency 2048 \
     --host-concurrency 128 --min-timeout 100

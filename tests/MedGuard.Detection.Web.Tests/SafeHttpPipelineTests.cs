@@ -44,6 +44,11 @@ public sealed class SafeHttpPipelineTests
             c.Response.Headers.Append("Set-Cookie", "sid=s3cr3t; path=/");
             return "set";
         });
+        app.MapGet("/prefs", (HttpContext c) =>
+        {
+            c.Response.Headers.Append("Set-Cookie", "lang=zh-CN; path=/");
+            return Results.Content("<html lang=\"zh-CN\"><p>欢迎</p></html>", "text/html; charset=utf-8");
+        });
         app.MapGet("/sid", (HttpContext c) => c.Request.Cookies["sid"] == "s3cr3t" ? Results.Text("yours") : Results.StatusCode(401));
         app.MapMethods("/put", ["PUT"], () => "put");
     });
@@ -207,6 +212,12 @@ public sealed class SafeHttpPipelineTests
         Assert.Contains("Set-Cookie: sid=[已隐去]; path=/", set.RawResponse, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cr3t", next.RawRequest + set.RawResponse, StringComparison.Ordinal);
         Assert.Equal("sid=s3cr3t; path=/", set.Header("Set-Cookie")); // matchers still see the real header
+
+        // A preference cookie is hidden in the headers, but its value is not hunted down in bodies: lang="zh-CN" stays.
+        var prefs = await p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "prefs")));
+        var again = await p.SendAsync(ScanRequest.Get(new Uri(s.BaseUrl, "prefs")));
+        Assert.Contains("Set-Cookie: lang=[已隐去]; path=/", prefs.RawResponse, StringComparison.Ordinal);
+        Assert.Contains("<html lang=\"zh-CN\">", again.RawResponse, StringComparison.Ordinal);
     }
 
     [Theory]

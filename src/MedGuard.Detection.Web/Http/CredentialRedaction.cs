@@ -19,6 +19,9 @@ public static class CredentialRedaction
     /// <summary>Shortest value treated as a secret: shorter ones would blank out unrelated text.</summary>
     private const int MinSecretLength = 4;
 
+    /// <summary>Shortest cookie value taken for a session token (ASP.NET_SessionId has 24 characters, JSESSIONID 32).</summary>
+    public const int MinSessionTokenLength = 12;
+
     public static bool IsCredentialHeader(string name) =>
         CredentialHeaders.Any(h => h.Equals(name, StringComparison.OrdinalIgnoreCase));
 

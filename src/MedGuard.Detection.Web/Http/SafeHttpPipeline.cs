@@ -296,8 +296,12 @@ public sealed class SafeHttpPipeline : IDisposable
                 {
                     Cookies.SetCookies(request.Url, setCookie.Value);
 
-                    // A session the site hands us is a credential wherever it shows up again (a TRACE echo, a debug page).
-                    Secrets.Add(CredentialRedaction.CookieValue(setCookie.Value));
+                    // A session the site hands us is a credential wherever it shows up again (a TRACE echo, a debug page);
+                    // short values (lang=zh-CN, theme=dark) are preferences, and blanking them would garble the evidence.
+                    if (CredentialRedaction.CookieValue(setCookie.Value) is { Length: >= CredentialRedaction.MinSessionTokenLength } token)
+                    {
+                        Secrets.Add(token);
+                    }
                 }
                 catch (CookieException)
                 {
