@@ -153,7 +153,7 @@ public class ScannerTests
             "test-probes");
         var options = Fast with { Engine = engine, IdentifyServices = true, PerHostConcurrency = cap, PerHostProbeConcurrency = 8 };
         await TestNetwork.HeldConnectionsAsync(); // a fresh count
-        var scanner = new ConnectScanner(TestNetwork.Scope, options, new ServiceIdentifier(silentBanner));
+        var scanner = new ConnectScanner(TestNetwork.Scope, options, new ServiceIdentifier(silentBanner, TestNetwork.Scope));
         var result = Assert.Single(await scanner.ScanAsync([new ScanTarget(TestNetwork.Holder)], PortSet.Parse("7101-7108")));
         var (max, accepted) = await TestNetwork.HeldConnectionsAsync();
 

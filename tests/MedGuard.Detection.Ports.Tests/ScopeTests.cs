@@ -133,4 +133,19 @@ public class ScopeTests
         await Task.Delay(200);
         Assert.False(listener.Pending());
     }
+
+    [Fact]
+    public async Task ServiceIdentifierRefusesOutOfScopeTargetBeforeConnecting()
+    {
+        // The identifier is public: a caller that skips the scanner must meet the scope all the same.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var identifier = new MedGuard.Detection.Ports.Services.ServiceIdentifier(
+            MedGuard.Detection.Ports.Services.ProbeCatalog.Default, AuthorizedScope.Parse("10.200.1.0/24\n", "s"));
+        var ex = await Assert.ThrowsAsync<ScopeException>(() => identifier.IdentifyAsync(new ScanTarget(IPAddress.Loopback), port));
+        Assert.Contains("127.0.0.1", ex.Message);
+        await Task.Delay(200);
+        Assert.False(listener.Pending());
+    }
 }

@@ -14,7 +14,7 @@ namespace MedGuard.Detection.Ports.Tests;
 /// </summary>
 public class ServiceIdentificationTests
 {
-    private static readonly ServiceIdentifier Identifier = new(ProbeCatalog.Default);
+    private static readonly ServiceIdentifier Identifier = new(ProbeCatalog.Default, TestNetwork.Scope);
 
     private static async Task<ServiceInfo> Identify(int port)
     {

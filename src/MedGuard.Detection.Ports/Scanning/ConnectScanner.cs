@@ -20,7 +20,7 @@ public sealed class ConnectScanner
         _scope = scope;
         _options = options ?? new ScanOptions();
         _options.Validate();
-        _identifier = _options.IdentifyServices ? identifier ?? new ServiceIdentifier(ProbeCatalog.Default) : null;
+        _identifier = _options.IdentifyServices ? identifier ?? new ServiceIdentifier(ProbeCatalog.Default, scope) : null;
     }
 
     public ScanProgress Progress { get; } = new();

@@ -12,9 +12,10 @@ namespace MedGuard.Detection.Ports.Services;
 
 /// <summary>
 /// Runs the catalog's probes against one open port, first match wins, then the checks for the identified service.
-/// Each probe is a fresh connection; replies are capped at 16 KiB and every read has a deadline.
+/// Each probe is a fresh connection; replies are capped at 16 KiB and every read has a deadline. It holds the
+/// authorized scope itself: a library caller that skips the scanner still cannot probe outside it.
 /// </summary>
-public sealed class ServiceIdentifier(ProbeCatalog catalog)
+public sealed class ServiceIdentifier(ProbeCatalog catalog, AuthorizedScope scope)
 {
     private const int MaxReply = 16 * 1024;
 
@@ -29,6 +30,11 @@ public sealed class ServiceIdentifier(ProbeCatalog catalog)
     public async Task<ServiceInfo?> IdentifyAsync(
         ScanTarget target, int port, Func<CancellationToken, ValueTask>? pace = null, CancellationToken cancellationToken = default)
     {
+        if (!scope.Contains(target.Address))
+        {
+            throw new ScopeException($"目标 {target} 不在授权范围内，拒绝识别服务");
+        }
+
         var host = target.HostName ?? (target.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{target.Address}]" : target.Address.ToString());
         string? firstBanner = null;
         ServiceInfo? found = null;
