@@ -59,18 +59,39 @@ public sealed record ScanSummary(int Hosts, int HostsWithOpenPorts, int OpenPort
 
     public static ScanSummary Of(IReadOnlyList<HostResult> hosts, IReadOnlyList<Finding> findings)
     {
-        var highRiskTargets = findings.Where(f => f.RuleId == HighRiskPortPolicy.HighRiskPortRuleId)
-            .Select(f => f.Target[..f.Target.LastIndexOf(':')].Trim('[', ']')).ToHashSet(StringComparer.Ordinal);
-        var distribution = hosts.SelectMany(h => h.OpenPorts.Select(p => p.Port)).GroupBy(p => p)
-            .Select(g => (Port: g.Key, Hosts: g.Count())).OrderByDescending(x => x.Hosts).ThenBy(x => x.Port).ToArray();
-        return new ScanSummary(
-            hosts.Count,
-            hosts.Count(h => h.OpenPorts.Count > 0),
-            hosts.Sum(h => h.OpenPorts.Count),
-            distribution.Length,
-            hosts.Count(h => highRiskTargets.Contains(h.Target.Address.ToString())))
+        // Plain loops: this runs once per scan, right after the last packet, where LINQ over value tuples would first
+        // have to be JIT-compiled.
+        var highRiskTargets = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in findings)
         {
-            PortDistribution = distribution,
-        };
+            if (f.RuleId == HighRiskPortPolicy.HighRiskPortRuleId)
+            {
+                highRiskTargets.Add(f.Target[..f.Target.LastIndexOf(':')].Trim('[', ']'));
+            }
+        }
+
+        var hostsPerPort = new Dictionary<int, int>();
+        int withOpen = 0, open = 0, withHighRisk = 0;
+        foreach (var h in hosts)
+        {
+            withOpen += h.OpenPorts.Count > 0 ? 1 : 0;
+            open += h.OpenPorts.Count;
+            withHighRisk += highRiskTargets.Contains(h.Target.Address.ToString()) ? 1 : 0;
+            foreach (var p in h.OpenPorts)
+            {
+                hostsPerPort[p.Port] = hostsPerPort.GetValueOrDefault(p.Port) + 1;
+            }
+        }
+
+        var distribution = new (int Port, int Hosts)[hostsPerPort.Count];
+        var i = 0;
+        foreach (var (port, count) in hostsPerPort)
+        {
+            distribution[i++] = (port, count);
+        }
+
+        // Most common first, then by port.
+        Array.Sort(distribution, static (a, b) => a.Hosts != b.Hosts ? b.Hosts.CompareTo(a.Hosts) : a.Port.CompareTo(b.Port));
+        return new ScanSummary(hosts.Count, withOpen, open, distribution.Length, withHighRisk) { PortDistribution = distribution };
     }
 }

@@ -37,11 +37,47 @@ public sealed class AuthorizedScope
     /// <summary>Host names listed in the file (lower case); their addresses are in <see cref="Ranges"/>.</summary>
     public IReadOnlyCollection<string> HostNames => _names;
 
-    public UInt128 AddressCount => _ranges.Aggregate(UInt128.Zero, (sum, r) => sum + r.Count);
+    // Plain loops here and in Merge: every scan starts with these, and LINQ over a struct is JIT-compiled at start-up
+    // (ReadyToRun cannot precompile framework generics over our value types).
+    public UInt128 AddressCount
+    {
+        get
+        {
+            var sum = UInt128.Zero;
+            foreach (var r in _ranges)
+            {
+                sum += r.Count;
+            }
 
-    public bool Contains(IPAddress address) => _ranges.Any(r => r.Contains(address));
+            return sum;
+        }
+    }
 
-    public bool Contains(AddressRange range) => _ranges.Any(r => r.Contains(range));
+    public bool Contains(IPAddress address)
+    {
+        foreach (var r in _ranges)
+        {
+            if (r.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public bool Contains(AddressRange range)
+    {
+        foreach (var r in _ranges)
+        {
+            if (r.Contains(range))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public static AuthorizedScope Load(string path, ScopeLimits? limits = null, Func<string, IPAddress[]>? resolve = null)
     {
@@ -129,30 +165,19 @@ public sealed class AuthorizedScope
 
     private static List<AddressRange> Merge(List<AddressRange> ranges)
     {
-        var merged = new List<AddressRange>();
-        foreach (var group in ranges.GroupBy(r => r.Family))
+        // Sorted by family, then start: overlapping or adjacent blocks of one family become one.
+        var sorted = ranges.ToArray();
+        Array.Sort(sorted, static (a, b) => a.Family != b.Family ? ((int)a.Family).CompareTo((int)b.Family) : a.First.CompareTo(b.First));
+        var merged = new List<AddressRange>(sorted.Length);
+        foreach (var r in sorted)
         {
-            AddressRange? current = null;
-            foreach (var r in group.OrderBy(r => r.First))
+            if (merged.Count > 0 && merged[^1] is var c && c.Family == r.Family && (r.First <= c.Last || r.First == c.Last + 1))
             {
-                if (current is { } c && (r.First <= c.Last || r.First == c.Last + 1))
-                {
-                    current = c with { Last = r.Last > c.Last ? r.Last : c.Last };
-                }
-                else
-                {
-                    if (current is { } done)
-                    {
-                        merged.Add(done);
-                    }
-
-                    current = r;
-                }
+                merged[^1] = c with { Last = r.Last > c.Last ? r.Last : c.Last };
             }
-
-            if (current is { } last)
+            else
             {
-                merged.Add(last);
+                merged.Add(r);
             }
         }
 

@@ -74,7 +74,12 @@ public static class TargetResolver
             throw new ScopeException("没有给出扫描目标");
         }
 
-        var total = ranges.Aggregate(UInt128.Zero, (sum, r) => sum + r.Range.Count);
+        var total = UInt128.Zero;
+        foreach (var (range, _) in ranges)
+        {
+            total += range.Count;
+        }
+
         if (total > (UInt128)HardMaxTargets)
         {
             throw new ScopeException($"目标共 {total} 个地址，超过单次扫描的硬上限 {HardMaxTargets}");
