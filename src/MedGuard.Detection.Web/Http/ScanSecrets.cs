@@ -10,8 +10,6 @@ public sealed class ScanSecrets
     private volatile string[] _values = [];
     private readonly Lock _lock = new();
 
-    public IReadOnlyCollection<string> Values => _values;
-
     public void Add(string value)
     {
         if (!CredentialRedaction.IsWorthKeeping(value))
