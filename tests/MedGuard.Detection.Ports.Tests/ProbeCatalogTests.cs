@@ -34,17 +34,31 @@ public class ProbeCatalogTests
     }
 
     [Theory]
-    [InlineData("probes:\n  - id: a\n    send: x\n    matches:\n      - service: s\n        pattern: '(['\n", "正则无效")]
-    [InlineData("probes:\n  - id: a\n    send_hex: zz\n    matches:\n      - service: s\n        pattern: x\n", "十六进制")]
-    [InlineData("probes:\n  - id: a\n    matches:\n      - service: s\n        pattern: x\n        extract: magic\n", "extract")]
-    [InlineData("probes:\n  - id: a\n    matches: []\n", "matches")]
-    [InlineData("probes:\n  - id: a\n    send: \"中\"\n    matches:\n      - service: s\n        pattern: x\n", "单字节")]
-    [InlineData("checks:\n  - id: c\n    service: s\n    flag: f\n    conversation: telnet_guess\n", "conversation")]
-    [InlineData("checks:\n  - id: c\n    service: s\n    flag: f\n", "step")]
-    [InlineData("checks:\n  - id: c\n    service: s\n    flag: f\n    conversation: mysql_empty_root_password\n    steps:\n      - send: x\n", "只能有其一")]
-    public void BadProbeDataIsRejected(string yaml, string expected)
+    [InlineData("""{"probes": [{"id": "a", "send": "x", "matches": [{"service": "s", "pattern": "(["}]}]}""", "正则无效")]
+    [InlineData("""{"probes": [{"id": "a", "send_hex": "zz", "matches": [{"service": "s", "pattern": "x"}]}]}""", "十六进制")]
+    [InlineData("""{"probes": [{"id": "a", "matches": [{"service": "s", "pattern": "x", "extract": "magic"}]}]}""", "extract")]
+    [InlineData("""{"probes": [{"id": "a", "matches": []}]}""", "matches")]
+    [InlineData("""{"probes": [{"id": "a", "send": "中", "matches": [{"service": "s", "pattern": "x"}]}]}""", "单字节")]
+    [InlineData("""{"probes": [{"id": "a", "sendhex": "00", "matches": [{"service": "s", "pattern": "x"}]}]}""", "sendhex")]
+    [InlineData("""{"checks": [{"id": "c", "service": "s", "flag": "f", "conversation": "telnet_guess"}]}""", "conversation")]
+    [InlineData("""{"checks": [{"id": "c", "service": "s", "flag": "f"}]}""", "step")]
+    [InlineData("""{"checks": [{"id": "c", "service": "s", "flag": "f", "conversation": "mysql_empty_root_password", "steps": [{"send": "x"}]}]}""", "只能有其一")]
+    [InlineData("{\n  // a comment is fine\n  \"probes\": [\n    {\"id\": \"a\" \"send\": \"x\"}\n  ]\n}", "probes.json:4:")]
+    public void BadProbeDataIsRejected(string json, string expected)
     {
-        var ex = Assert.Throws<InvalidDataException>(() => ProbeCatalog.Parse(yaml, "probes.yaml"));
+        var ex = Assert.Throws<InvalidDataException>(() => ProbeCatalog.Parse(json, "probes.json"));
         Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public void CommentsAndTrailingCommasAreAllowed()
+    {
+        var catalog = ProbeCatalog.Parse(
+            "// why this probe\n{\"probes\": [{\"id\": \"a\", \"send_hex\": \"0d 0a\", \"ports\": [7], \"matches\": [{\"service\": \"echo\", \"pattern\": \"^\\\\r\\\\n\",},],},],}",
+            "probes.json");
+        var probe = Assert.Single(catalog.Probes);
+        Assert.Equal(new byte[] { 0x0d, 0x0a }, probe.Payload);
+        Assert.Matches(probe.Matches[0].Pattern, "\r\n");
+        Assert.DoesNotMatch(probe.Matches[0].Pattern, "rn");
     }
 }

@@ -149,7 +149,7 @@ public class ScannerTests
         // purpose — the cap bounds everything sent to one host, sweep and identification alike.
         const int cap = 3;
         var silentBanner = ProbeCatalog.Parse(
-            "probes:\n  - id: banner\n    fallback: true\n    send: \"\"\n    wait_ms: 1000\n    matches:\n      - service: none\n        pattern: '^never'\n",
+            """{"probes": [{"id": "banner", "fallback": true, "send": "", "wait_ms": 1000, "matches": [{"service": "none", "pattern": "^never"}]}]}""",
             "test-probes");
         var options = Fast with { Engine = engine, IdentifyServices = true, PerHostConcurrency = cap, PerHostProbeConcurrency = 8 };
         await TestNetwork.HeldConnectionsAsync(); // a fresh count

@@ -78,7 +78,7 @@ internal sealed class PortScanCommands : ICommandModule
                 throw new CliException(ex.Message);
             }
 
-            // The policy (YAML) loads while the sweep runs: the sweep mostly waits on the kernel.
+            // The policy loads while the sweep runs: the sweep mostly waits on the kernel.
             var policy = Task.Run(() => HighRiskPortPolicy.Default);
             var scanner = new ConnectScanner(authorized, options);
             var started = DateTimeOffset.UtcNow;

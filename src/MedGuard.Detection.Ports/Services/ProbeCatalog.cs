@@ -1,15 +1,14 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace MedGuard.Detection.Ports.Services;
 
 /// <summary>
-/// The service probes and checks, loaded from YAML (the embedded <c>Data/probes.yaml</c> by default) and validated:
-/// a bad pattern, a bad hex string or an unknown extractor is reported with file and line.
+/// The service probes and checks, loaded from JSON with comments (the embedded <c>Data/probes.json</c> by default) and
+/// validated: a bad pattern, a bad hex string or an unknown extractor is reported with the probe it is in, a syntax
+/// error or an unknown key with file and line.
 /// </summary>
 public sealed class ProbeCatalog
 {
@@ -19,10 +18,10 @@ public sealed class ProbeCatalog
 
     private static readonly Lazy<ProbeCatalog> Embedded = new(() =>
     {
-        using var stream = typeof(ProbeCatalog).Assembly.GetManifestResourceStream("MedGuard.Detection.Ports.Data.probes.yaml")
-            ?? throw new InvalidDataException("缺少内嵌资源 probes.yaml");
+        using var stream = typeof(ProbeCatalog).Assembly.GetManifestResourceStream("MedGuard.Detection.Ports.Data.probes.json")
+            ?? throw new InvalidDataException("缺少内嵌资源 probes.json");
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        return Parse(reader.ReadToEnd(), "probes.yaml");
+        return Parse(reader.ReadToEnd(), "probes.json");
     });
 
     private ProbeCatalog(IReadOnlyList<ServiceProbe> probes, IReadOnlyList<ServiceCheck> checks)
@@ -41,17 +40,16 @@ public sealed class ProbeCatalog
     public IEnumerable<ServiceProbe> For(int port) =>
         Probes.Where(p => p.Ports.Contains(port)).Concat(Probes.Where(p => p.Fallback && !p.Ports.Contains(port)));
 
-    public static ProbeCatalog Parse(string yaml, string source)
+    public static ProbeCatalog Parse(string json, string source)
     {
         ProbeFile file;
         try
         {
-            file = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
-                .Deserialize<ProbeFile>(yaml) ?? throw new InvalidDataException($"{source}: 文件为空");
+            file = JsonSerializer.Deserialize(json, ProbeJsonContext.Default.ProbeFile) ?? throw new InvalidDataException($"{source}: 文件为空");
         }
-        catch (YamlException ex)
+        catch (JsonException ex)
         {
-            throw new InvalidDataException($"{source}:{ex.Start.Line}: YAML 格式错误: {ex.InnerException?.Message ?? ex.Message}", ex);
+            throw new InvalidDataException($"{source}:{ex.LineNumber + 1}: JSON 格式错误: {ex.Message}", ex);
         }
 
         var probes = new List<ServiceProbe>();
@@ -117,7 +115,7 @@ public sealed class ProbeCatalog
         return new ProbeCatalog(probes, checks);
     }
 
-    private static ServiceMatch ToMatch(MatchFile m, string where)
+    private static ServiceMatch ToMatch(MatchEntry m, string where)
     {
         if (string.IsNullOrWhiteSpace(m.Service) || m.Pattern is null)
         {
@@ -185,79 +183,6 @@ public sealed class ProbeCatalog
         {
             throw new InvalidDataException($"{where}: 十六进制串无效");
         }
-    }
-
-    private sealed class ProbeFile
-    {
-        public List<ProbeEntry>? Probes { get; set; }
-
-        public List<CheckEntry>? Checks { get; set; }
-    }
-
-    private sealed class ProbeEntry
-    {
-        public string Id { get; set; } = "";
-
-        public string? Send { get; set; }
-
-        public string? SendHex { get; set; }
-
-        public string? GoodbyeHex { get; set; }
-
-        public bool Tls { get; set; }
-
-        public bool Fallback { get; set; }
-
-        public bool ReadUntilClose { get; set; }
-
-        public int? WaitMs { get; set; }
-
-        public List<int>? Ports { get; set; }
-
-        public List<MatchFile>? Matches { get; set; }
-    }
-
-    private sealed class MatchFile
-    {
-        public string Service { get; set; } = "";
-
-        public string? Pattern { get; set; }
-
-        public string? Product { get; set; }
-
-        public string? Version { get; set; }
-
-        public string? Info { get; set; }
-
-        public string? Extract { get; set; }
-
-        public List<string>? Flags { get; set; }
-    }
-
-    private sealed class CheckEntry
-    {
-        public string Id { get; set; } = "";
-
-        public string Service { get; set; } = "";
-
-        public string Flag { get; set; } = "";
-
-        public string? Conversation { get; set; }
-
-        public string? Info { get; set; }
-
-        public List<StepEntry>? Steps { get; set; }
-    }
-
-    private sealed class StepEntry
-    {
-        public string? Send { get; set; }
-
-        public string? SendHex { get; set; }
-
-        public string? Expect { get; set; }
-
-        public string? Version { get; set; }
     }
 
     internal static string Printable(ReadOnlySpan<byte> bytes, int max = 256)

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace MedGuard.Detection.Ports.Services;
 
-/// <summary>One probe from <c>probes.yaml</c>: bytes to send and the patterns its reply may match.</summary>
+/// <summary>One probe from <c>probes.json</c>: bytes to send and the patterns its reply may match.</summary>
 public sealed class ServiceProbe
 {
     public required string Id { get; init; }
