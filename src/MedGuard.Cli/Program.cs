@@ -13,30 +13,11 @@ public static class Program
     }
 
     /// <summary>Runs the command line with the given writers (the tests call this in-process).</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
-    {
-        var root = BuildRoot();
-        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
-        try
-        {
-            return root.Parse(args).Invoke(configuration);
-        }
-        catch (CliException ex)
-        {
-            error.WriteLine($"错误: {ex.Message}");
-            return ex.ExitCode;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidDataException)
-        {
-            // Bad input or an unreadable file: one clear line, never a stack trace.
-            error.WriteLine($"错误: {ex.Message}");
-            return 1;
-        }
-    }
+    public static int Run(string[] args, TextWriter output, TextWriter error) => CliInvocation.Invoke(BuildRoot(), args, output, error);
 
     internal static RootCommand BuildRoot()
     {
-        var root = new RootCommand("MedGuard 医盾 — 医疗机构网络安全等级保护与检测平台");
+        var root = new RootCommand(CliInvocation.Description);
         var modules = typeof(Program).Assembly.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ICommandModule).IsAssignableFrom(t))
             .OrderBy(t => t.Name, StringComparer.Ordinal);
