@@ -49,7 +49,8 @@ public sealed class ProbeCatalog
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{source}:{ex.LineNumber + 1}: JSON 格式错误: {ex.Message}", ex);
+            var line = ex.LineNumber is { } l ? $"{l + 1}" : "?";
+            throw new InvalidDataException($"{source}:{line}: JSON 格式错误: {ex.Message}", ex);
         }
 
         var probes = new List<ServiceProbe>();
