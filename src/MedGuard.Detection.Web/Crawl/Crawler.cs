@@ -115,7 +115,7 @@ public sealed partial class Crawler(SafeHttpPipeline pipeline, CrawlOptions? opt
                     foreach (var form in PageParser.Forms(exchange.Body, pageUrl))
                     {
                         var kind = form.Method == "POST" ? ParameterKind.Form : ParameterKind.Query;
-                        var ps = form.Fields.Select(f => new EndpointParameter(f.Key, kind, f.Value)).ToList();
+                        var ps = form.Fields.Select(f => new EndpointParameter(f.Key, kind, f.Value) { InputType = form.FieldTypes.GetValueOrDefault(f.Key) }).ToList();
                         if (form.Method == "POST")
                         {
                             ps.AddRange(form.Action.Query.Length > 1 ? QueryParameters(form.Action) : []);

@@ -13,7 +13,11 @@ public enum ParameterKind
 }
 
 /// <summary>A parameter an active check can tamper with. Path parameters are named <c>path[i]</c> by segment index.</summary>
-public sealed record EndpointParameter(string Name, ParameterKind Kind, string Value);
+public sealed record EndpointParameter(string Name, ParameterKind Kind, string Value)
+{
+    /// <summary>For a field of an HTML form, its input type (text, password, hidden…); null for the other kinds.</summary>
+    public string? InputType { get; init; }
+}
 
 /// <summary>A place the site accepts input: method, URL (without query) and its parameters of every kind.</summary>
 public sealed record Endpoint(string Method, Uri Url, IReadOnlyList<EndpointParameter> Parameters)

@@ -4,7 +4,11 @@ using System.Text.RegularExpressions;
 namespace MedGuard.Detection.Web.Crawl;
 
 /// <summary>A form as found in a page: action, method and its fields with their default values.</summary>
-public sealed record HtmlForm(Uri Action, string Method, IReadOnlyList<KeyValuePair<string, string>> Fields);
+public sealed record HtmlForm(Uri Action, string Method, IReadOnlyList<KeyValuePair<string, string>> Fields)
+{
+    /// <summary>Each field's input type as written (text, password, hidden, email…; text when absent).</summary>
+    public IReadOnlyDictionary<string, string> FieldTypes { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>A request named in a script: fetch / $.ajax / axios calls of single-page apps, with JSON body keys.</summary>
 public sealed record ScriptCall(Uri Url, string Method, IReadOnlyList<KeyValuePair<string, string>> JsonFields, IReadOnlyList<KeyValuePair<string, string>> FormFields);
@@ -52,6 +56,7 @@ public static partial class PageParser
             }
 
             var fields = new List<KeyValuePair<string, string>>();
+            var types = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (Match i in Safe(Field(), f.Groups["b"].Value))
             {
                 var a = i.Groups["a"].Value;
@@ -63,13 +68,13 @@ public static partial class PageParser
                 }
 
                 var value = Attr(a, "value") ?? (type is "checkbox" or "radio" ? "on" : "");
-                if (!fields.Any(x => x.Key == name))
+                if (types.TryAdd(name, type))
                 {
                     fields.Add(new(name, value));
                 }
             }
 
-            forms.Add(new HtmlForm(target, method, fields));
+            forms.Add(new HtmlForm(target, method, fields) { FieldTypes = types });
         }
 
         return forms;

@@ -87,8 +87,9 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
         Task activeTask = Task.CompletedTask;
         if (_options.ActiveChecks)
         {
-            var probed = crawl.Endpoints.Where(e => !_options.Http.SafeMode || !StateChangingEndpoint.IsLikely(e)).ToList();
-            writesSpared = [.. crawl.Endpoints.Except(probed).Select(e => $"{e.Method} {e.Url.AbsolutePath}").Distinct(StringComparer.Ordinal)];
+            var kept = crawl.Endpoints.Where(e => !_options.Http.SafeMode || !StateChangingEndpoint.IsLikely(e)).ToList();
+            writesSpared = [.. crawl.Endpoints.Except(kept).Select(e => $"{e.Method} {e.Url.AbsolutePath}").Distinct(StringComparer.Ordinal)];
+            var probed = _options.Http.SafeMode ? kept.ConvertAll(LoginForm.WithoutAccountNames) : kept;
             var probes = probed
                 .SelectMany(e => e.Parameters.Where(p => !IsSessionToken(p.Name)).Select(p => (Endpoint: e, Parameter: p)))
                 .ToList();
