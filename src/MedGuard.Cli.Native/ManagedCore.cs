@@ -10,11 +10,9 @@ namespace MedGuard.Cli.Native;
 /// </summary>
 internal static partial class ManagedCore
 {
-    public static string PathBesideFront => Path.Combine(AppContext.BaseDirectory, "core", OperatingSystem.IsWindows() ? "medguard.exe" : "medguard");
-
     public static int Run(string[] args)
     {
-        var core = PathBesideFront;
+        var core = Path.Combine(AppContext.BaseDirectory, "core", OperatingSystem.IsWindows() ? "medguard.exe" : "medguard");
         if (!File.Exists(core))
         {
             Console.Error.WriteLine($"错误: 找不到托管命令行 {core}（用 dotnet publish src/MedGuard.Cli.Native -c Release -r linux-x64 -o 目录 发布完整目录）");
