@@ -61,6 +61,10 @@ public abstract partial class MedGuardDbContext : DbContext
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+
+    public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         new TenantWriteGuard(this).Check();

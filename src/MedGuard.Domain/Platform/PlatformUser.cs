@@ -49,6 +49,14 @@ public sealed class PlatformUser
 
     public DateTime? LastLoginAt { get; set; }
 
+    /// <summary>The last TOTP time step accepted: a code is good once, across requests and server processes.</summary>
+    public long? LastTotpStep { get; set; }
+
+    /// <summary>Set by an administrator's forced reset: the next login must choose a new password first.</summary>
+    public bool MustChangePassword { get; set; }
+
+    public DateTime? PasswordChangedAt { get; set; }
+
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
 
     public bool Disabled { get; set; }

@@ -67,5 +67,9 @@ public abstract partial class MedGuardDbContext
             ScopeKind == TenantKind.System || u.Id == ScopeUserId);
 
         modelBuilder.Entity<AuditEntry>().HasQueryFilter(TenantFilter, e => ScopeKind == TenantKind.System);
+
+        // Sessions and old password hashes are the account service's (system scope); a tenant sees only its own sessions.
+        modelBuilder.Entity<UserSession>().HasQueryFilter(TenantFilter, s => ScopeKind == TenantKind.System || s.UserId == ScopeUserId);
+        modelBuilder.Entity<PasswordHistoryEntry>().HasQueryFilter(TenantFilter, h => ScopeKind == TenantKind.System);
     }
 }

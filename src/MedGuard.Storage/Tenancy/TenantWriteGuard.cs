@@ -24,6 +24,10 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
     [
         nameof(PlatformUser.Role), nameof(PlatformUser.Region), nameof(PlatformUser.InstitutionId), nameof(PlatformUser.AgencyId),
         nameof(PlatformUser.UserName), nameof(PlatformUser.NormalizedUserName), nameof(PlatformUser.Disabled), nameof(PlatformUser.Id),
+        // Credentials and lockout state change only through the account service (system scope), never a tenant's save.
+        nameof(PlatformUser.PasswordHash), nameof(PlatformUser.TotpSecretEncrypted), nameof(PlatformUser.TotpEnabled),
+        nameof(PlatformUser.FailedLoginCount), nameof(PlatformUser.LockoutUntil), nameof(PlatformUser.LastTotpStep),
+        nameof(PlatformUser.MustChangePassword),
     ];
 
     // What places a hospital in the regulator's statistics and reach is the regulator's to set, not the hospital's.
