@@ -68,12 +68,14 @@ public abstract partial class MedGuardDbContext : DbContext
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         new TenantWriteGuard(this).Check();
+        TextLengthGuard.Check(this);
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         await new TenantWriteGuard(this).CheckAsync(cancellationToken);
+        TextLengthGuard.Check(this);
         return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 

@@ -1,19 +1,23 @@
 using System.CommandLine;
 using MedGuard.Security.Audit;
+using MedGuard.Security.Protection;
 using MedGuard.Storage.Providers;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedGuard.Cli.Commands;
 
-/// <summary><c>medguard audit verify</c> — checks the platform's SM3-chained audit log and names the first broken link.</summary>
+/// <summary><c>medguard audit verify</c> — checks the platform's HMAC-SM3-chained audit log with the key and the head
+/// anchor kept outside the database, and names the first row that was changed.</summary>
 internal sealed class AuditCommands : ICommandModule
 {
     public void Register(RootCommand root)
     {
         var db = new Option<string?>("--db") { Description = "数据库：SQLite 文件路径或 PostgreSQL 连接串（默认 MEDGUARD_DB 或 ./data/medguard.db）" };
-        var anchor = new Option<string?>("--anchor") { Description = "库外的链头锚点文件（默认 ./data/keys/audit-head），用于发现末尾记录被删除" };
+        var keys = new Option<string?>("--keys") { Description = "平台密钥目录（默认 ./data/keys）：其中的 audit-chain.key 与 audit-head" };
+        var key = new Option<string?>("--key") { Description = "审计链 HMAC-SM3 密钥文件（默认 <密钥目录>/audit-chain.key）" };
+        var anchor = new Option<string?>("--anchor") { Description = "库外的链头锚点文件（默认 <密钥目录>/audit-head），用于发现末尾记录被删除" };
         var format = new Option<string>("--format") { Description = "text | json", DefaultValueFactory = _ => "text" };
-        var verify = new Command("verify", "校验审计日志的 SM3 哈希链：完整返回 0，发现篡改或删除返回 1") { db, anchor, format };
+        var verify = new Command("verify", "校验审计日志的 HMAC-SM3 链：完整返回 0，发现篡改、删除或锚点缺失返回 1，并指出第一条被改动的记录") { db, keys, key, anchor, format };
         verify.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -24,15 +28,19 @@ internal sealed class AuditCommands : ICommandModule
                 throw new CliException($"数据库文件不存在: {file}（先运行 ./medguard-server 启动平台）");
             }
 
-            var anchorPath = parse.GetValue(anchor) ?? Path.Combine("data", "keys", "audit-head");
-            if (parse.GetValue(anchor) is { } given && !File.Exists(given))
+            var directory = parse.GetValue(keys) ?? Path.Combine("data", "keys");
+            var keyPath = parse.GetValue(key) ?? Path.Combine(directory, "audit-chain.key");
+            var anchorPath = parse.GetValue(anchor) ?? Path.Combine(directory, "audit-head");
+            if (!File.Exists(keyPath))
             {
-                throw new CliException($"链头锚点文件不存在: {given}");
+                throw new CliException($"审计链密钥文件不存在: {keyPath}（用 --keys 指定平台的密钥目录，或 --key 指定密钥文件）");
             }
 
+            byte[] chainKey;
             AuditAnchor? head;
             try
             {
+                chainKey = FieldKeyFile.Read(keyPath, FieldKeyFile.AuditKeyBytes);
                 head = AuditAnchor.Read(anchorPath);
             }
             catch (InvalidDataException ex)
@@ -45,7 +53,7 @@ internal sealed class AuditCommands : ICommandModule
             {
                 try
                 {
-                    result = AuditChainVerifier.Verify(context.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).AsEnumerable().Select(e => e.ToRecord()), head);
+                    result = AuditChainVerifier.Verify(context.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).AsEnumerable().Select(e => e.ToRecord()), chainKey, head);
                 }
                 catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException or InvalidOperationException)
                 {
@@ -62,7 +70,7 @@ internal sealed class AuditCommands : ICommandModule
                 output.WriteLine(result.Summary);
                 if (head is null)
                 {
-                    output.WriteLine($"（未找到链头锚点 {anchorPath}，无法发现末尾记录被删除；可用 --anchor 指定）");
+                    output.WriteLine($"（未找到链头锚点 {anchorPath}；可用 --keys 或 --anchor 指定）");
                 }
             }
 

@@ -3,13 +3,17 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Org.BouncyCastle.Crypto.Digests;
+using Org.BouncyCastle.Crypto.Macs;
+using Org.BouncyCastle.Crypto.Parameters;
 
 namespace MedGuard.Security.Audit;
 
 /// <summary>
-/// The SM3 hash chain over audit entries: hash(n) = SM3(hash(n-1) ‖ canonical(entry n)). Editing any field of an
-/// entry, deleting it, or reordering entries breaks the link at that entry, which <see cref="AuditChainVerifier"/>
-/// reports. SM3 (GB/T 32905) rather than SHA-256 because 等保 and 密评 ask for 国密 algorithms.
+/// The keyed SM3 chain over audit entries: hash(n) = HMAC-SM3(key, hash(n-1) ‖ canonical(entry n)). Editing any
+/// field of an entry, deleting it, or reordering entries breaks the link at that entry, which
+/// <see cref="AuditChainVerifier"/> reports. The key lives in a file outside the database, so someone who can write
+/// the database but not read that file cannot recompute the hashes after an edit (a plain SM3 chain they could).
+/// SM3 (GB/T 32905) rather than SHA-256 because 等保 and 密评 ask for 国密 algorithms.
 /// </summary>
 public static class AuditChain
 {
@@ -24,22 +28,30 @@ public static class AuditChain
     }
 
     /// <summary>Seals <paramref name="draft"/> as the entry after one whose hash is <paramref name="previousHash"/>.</summary>
-    public static AuditRecord Seal(AuditRecord draft, long sequence, string previousHash)
+    public static AuditRecord Seal(AuditRecord draft, long sequence, string previousHash, byte[] key)
     {
         var record = draft with { Sequence = sequence, At = Normalize(draft.At), PreviousHash = previousHash, Hash = "" };
-        return record with { Hash = ComputeHash(record) };
+        return record with { Hash = ComputeHash(record, key) };
     }
 
-    /// <summary>SM3 over the previous hash and the canonical JSON of every field except the hash itself.</summary>
-    public static string ComputeHash(AuditRecord record)
+    /// <summary>HMAC-SM3 (GB/T 15852.2 construction over SM3) of the previous hash and the canonical JSON of every
+    /// field except the hash itself.</summary>
+    public static string ComputeHash(AuditRecord record, byte[] key)
     {
-        var digest = new SM3Digest();
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length < 16)
+        {
+            throw new ArgumentException("审计链密钥至少 128 位", nameof(key));
+        }
+
+        var mac = new HMac(new SM3Digest());
+        mac.Init(new KeyParameter(key));
         var previous = Encoding.ASCII.GetBytes(record.PreviousHash);
-        digest.BlockUpdate(previous, 0, previous.Length);
+        mac.BlockUpdate(previous, 0, previous.Length);
         var canonical = Canonical(record);
-        digest.BlockUpdate(canonical, 0, canonical.Length);
-        var output = new byte[digest.GetDigestSize()];
-        digest.DoFinal(output, 0);
+        mac.BlockUpdate(canonical, 0, canonical.Length);
+        var output = new byte[mac.GetMacSize()];
+        mac.DoFinal(output, 0);
         return Convert.ToHexStringLower(output);
     }
 

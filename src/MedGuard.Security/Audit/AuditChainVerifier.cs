@@ -6,21 +6,34 @@ public sealed record AuditVerification(bool Intact, long EntriesChecked, long? B
     /// <summary>One Chinese line for the CLI and the audit page.</summary>
     public string Summary => Intact
         ? $"审计日志链完整：已校验 {EntriesChecked} 条记录，末条哈希 {(string.IsNullOrEmpty(LastHash) ? "（无）" : LastHash)}"
-        : $"审计日志链已断裂：第 {BrokenAtSequence} 条记录 — {Problem}（此前 {EntriesChecked} 条完好）";
+        : BrokenAtSequence is null
+            ? $"审计日志链校验失败：{Problem}（{EntriesChecked} 条记录的链接本身完好）"
+            : $"审计日志链已断裂：第 {BrokenAtSequence} 条记录 — {Problem}（此前 {EntriesChecked} 条完好）";
 }
 
 /// <summary>Walks a chain in sequence order and reports the first entry whose link does not hold.</summary>
 public static class AuditChainVerifier
 {
+    /// <summary>The problem reported when a non-empty chain has no anchor file: the anchor is never re-created from
+    /// whatever head the database shows (that would bless a truncated chain).</summary>
+    public const string MissingAnchor = "库外的链头锚点文件缺失：无法确认末尾记录未被删除（锚点不会自动重建，请查明原因）";
+
     /// <param name="records">Entries in ascending <see cref="AuditRecord.Sequence"/> order (as the database returns them).</param>
-    /// <param name="anchor">The head recorded outside the database, when there is one: catches a cut-off tail.</param>
-    public static AuditVerification Verify(IEnumerable<AuditRecord> records, AuditAnchor? anchor = null)
+    /// <param name="key">The chain's HMAC-SM3 key, from its file outside the database.</param>
+    /// <param name="anchor">The head recorded outside the database: catches a cut-off tail.</param>
+    /// <param name="anchorRequired">When true, a missing anchor for a non-empty chain fails the verification.</param>
+    public static AuditVerification Verify(IEnumerable<AuditRecord> records, byte[] key, AuditAnchor? anchor, bool anchorRequired = true)
     {
         var list = records as IReadOnlyList<AuditRecord> ?? records.ToList();
-        var result = VerifyLinks(list);
-        if (!result.Intact || anchor is null)
+        var result = VerifyLinks(list, key);
+        if (!result.Intact)
         {
             return result;
+        }
+
+        if (anchor is null)
+        {
+            return anchorRequired && list.Count > 0 ? new(false, result.EntriesChecked, null, MissingAnchor, result.LastHash) : result;
         }
 
         return anchor.Check(list) is { } problem
@@ -28,7 +41,7 @@ public static class AuditChainVerifier
             : result;
     }
 
-    private static AuditVerification VerifyLinks(IEnumerable<AuditRecord> records)
+    private static AuditVerification VerifyLinks(IEnumerable<AuditRecord> records, byte[] key)
     {
         var previousHash = AuditChain.GenesisHash;
         long expectedSequence = 1;
@@ -48,10 +61,10 @@ public static class AuditChainVerifier
                 return new(false, checkedCount, record.Sequence, "前序哈希与上一条记录不一致（记录被删除、插入或替换）", previousHash);
             }
 
-            var hash = AuditChain.ComputeHash(record);
+            var hash = AuditChain.ComputeHash(record, key);
             if (!string.Equals(hash, record.Hash, StringComparison.Ordinal))
             {
-                return new(false, checkedCount, record.Sequence, "记录内容与其 SM3 哈希不符（记录被篡改）", previousHash);
+                return new(false, checkedCount, record.Sequence, "记录内容与其 HMAC-SM3 校验值不符（记录被篡改或被重新计算过哈希）", previousHash);
             }
 
             previousHash = record.Hash;

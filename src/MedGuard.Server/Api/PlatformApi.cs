@@ -28,8 +28,7 @@ public static class PlatformApi
     {
         var api = app.MapGroup("/api").AddEndpointFilter(GuardAsync).WithTags("MedGuard");
 
-        api.MapPost("/session", LoginAsync).AllowAnonymous().WithSummary("登录（口令 + 动态口令）");
-        api.MapDelete("/session", async (HttpContext http) => { await http.SignOutAsync(AuthSchemes.Session); return Results.NoContent(); }).WithSummary("退出");
+        api.MapSessionEndpoints();
         api.MapGet("/csrf", (HttpContext http, IAntiforgery antiforgery) => Results.Ok(new { token = antiforgery.GetAndStoreTokens(http).RequestToken })).WithSummary("获取防跨站请求伪造令牌");
         api.MapGet("/me", (HttpContext http, MedGuardDbContext db) =>
             Results.Ok(new MeResponse(http.User.UserId(), http.User.Identity!.Name!, http.User.FindFirst(ClaimNames.DisplayName)?.Value ?? "", http.User.Role().ToString()!, db.Scope.ToString())));
@@ -245,35 +244,6 @@ public static class PlatformApi
         }).RequireAuthorization(Policies.Admin).WithSummary("校验审计日志 SM3 链");
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest body, HttpContext http, AccountService accounts)
-    {
-        var from = http.Connection.RemoteIpAddress?.ToString();
-        var (outcome, user) = await accounts.CheckPasswordAsync(body.UserName, body.Password, from);
-        switch (outcome)
-        {
-            case PasswordOutcome.SignedIn:
-                break;
-            case PasswordOutcome.NeedsCode:
-                var (ok, locked, checkedUser) = await accounts.CheckCodeAsync(user!.Id, body.Code ?? "", from);
-                if (!ok)
-                {
-                    return Results.Problem(locked ? "账号已锁定" : "动态口令错误或已使用", statusCode: StatusCodes.Status401Unauthorized);
-                }
-
-                user = checkedUser;
-                break;
-            case PasswordOutcome.NeedsEnrolment:
-                return Results.Problem("须先在网页上绑定动态口令", statusCode: StatusCodes.Status403Forbidden);
-            case PasswordOutcome.Locked:
-                return Results.Problem("账号已锁定", statusCode: StatusCodes.Status423Locked);
-            default:
-                return Results.Problem("用户名或口令错误", statusCode: StatusCodes.Status401Unauthorized);
-        }
-
-        await http.SignInAsync(AuthSchemes.Session, ClaimNames.Principal(user!, AuthSchemes.Session));
-        return Results.Ok(new { user!.UserName, Role = user.Role.ToString() });
-    }
-
     /// <summary>Anti-forgery on every changing call, and domain errors as problem responses (never a stack trace).</summary>
     private static async ValueTask<object?> GuardAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -304,7 +274,7 @@ public static class PlatformApi
         {
             return Results.Problem("您的角色不能执行此操作", statusCode: StatusCodes.Status403Forbidden);
         }
-        catch (Exception ex) when (ex is LifecycleException or GradingException or FormatException or ArgumentException)
+        catch (Exception ex) when (ex is LifecycleException or GradingException or FormatException or ArgumentException or FieldTooLongException)
         {
             return Results.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest);
         }

@@ -1,4 +1,5 @@
 using MedGuard.Security.Audit;
+using MedGuard.Security.Protection;
 using MedGuard.Server.Hosting;
 using MedGuard.Storage;
 using MedGuard.Storage.Providers;
@@ -17,12 +18,14 @@ public sealed record AuditEvent(string Action, string? EntityType = null, string
 }
 
 /// <summary>
-/// Appends entries to the SM3-chained audit log. One writer at a time per process (the chain is a sequence); the
-/// unique index on the sequence turns a race with another process into a retry, never a fork.
+/// Appends entries to the HMAC-SM3-chained audit log (key and head anchor in files outside the database). One writer
+/// at a time per process (the chain is a sequence); the unique index on the sequence turns a race with another
+/// process into a retry, never a fork.
 /// </summary>
 public sealed class AuditTrail(DatabaseTarget database, PlatformOptions options, TimeProvider clock, ILogger<AuditTrail> logger)
 {
     private readonly SemaphoreSlim writer = new(1, 1);
+    private readonly Lazy<byte[]> key = new(() => FieldKeyFile.LoadOrCreate(options.AuditKeyPath, FieldKeyFile.AuditKeyBytes));
 
     public async Task RecordAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken = default)
     {
@@ -44,9 +47,15 @@ public sealed class AuditTrail(DatabaseTarget database, PlatformOptions options,
                     var sequence = last?.Sequence ?? 0;
                     var previous = last?.Hash ?? AuditChain.GenesisHash;
                     var anchor = AuditAnchor.Read(options.AuditAnchorPath);
-                    // The anchor advances only from a head that matches it: after a truncation it stays as evidence.
-                    var advance = anchor is null || (anchor.Sequence == sequence && anchor.Hash == previous);
-                    if (!advance)
+                    // The anchor advances only from a head that matches it: after a truncation it stays as evidence,
+                    // and a missing anchor of a non-empty chain stays missing (re-creating it from the database's head
+                    // would bless whatever was cut off).
+                    var advance = anchor is null ? sequence == 0 : anchor.Sequence == sequence && anchor.Hash == previous;
+                    if (!advance && anchor is null)
+                    {
+                        logger.LogCritical("审计日志链头锚点文件 {Path} 缺失，而库中已有 {Sequence} 条记录：不自动重建，请查明原因", options.AuditAnchorPath, sequence);
+                    }
+                    else if (!advance)
                     {
                         logger.LogCritical("审计日志链头（第 {Sequence} 条）与库外锚点（第 {Anchor} 条）不符：末尾记录可能被删除", sequence, anchor!.Sequence);
                     }
@@ -69,7 +78,8 @@ public sealed class AuditTrail(DatabaseTarget database, PlatformOptions options,
                                 Hash = "",
                             },
                             ++sequence,
-                            previous);
+                            previous,
+                            key.Value);
                         db.AuditEntries.Add(record.ToEntry());
                         previous = record.Hash;
                     }
@@ -106,7 +116,7 @@ public sealed class AuditTrail(DatabaseTarget database, PlatformOptions options,
             records.Add(entry.ToRecord());
         }
 
-        return AuditChainVerifier.Verify(records, AuditAnchor.Read(options.AuditAnchorPath));
+        return AuditChainVerifier.Verify(records, key.Value, AuditAnchor.Read(options.AuditAnchorPath));
     }
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];

@@ -57,14 +57,10 @@ public sealed class DemoLoader(DatabaseTarget database, PasswordHasher hasher, S
         {
             var password = NewPassword();
             user.PasswordHash = hasher.Hash(password);
-            string? secret = null;
-            // Every demo account but the second hospital's has TOTP enrolled: that one shows the password-only path.
-            if (user.UserName != "hospital2")
-            {
-                secret = TotpAuthenticator.NewSecret();
-                user.TotpSecretEncrypted = protector.ProtectBytes(Encoding.ASCII.GetBytes(secret), AccountService.TotpPurpose);
-                user.TotpEnabled = true;
-            }
+            // Every role needs 动态口令 (each sees findings): every demo account is enrolled, its secret printed.
+            var secret = TotpAuthenticator.NewSecret();
+            user.TotpSecretEncrypted = protector.ProtectBytes(Encoding.ASCII.GetBytes(secret), AccountService.TotpPurpose);
+            user.TotpEnabled = true;
 
             accounts.Add(new DemoAccount(user.UserName, user.DisplayName, Hosting.ClaimNames.RoleChinese(user.Role), password, secret));
         }

@@ -13,6 +13,17 @@ public static class ClaimNames
     public const string Institution = "institution";
     public const string Agency = "agency";
 
+    /// <summary>The server-side session (<c>UserSession.Id</c>) the cookie stands for.</summary>
+    public const string Session = "sid";
+
+    /// <summary>On the short-lived pending cookie: what the user must do before a session (<see cref="PendingEnrol"/>
+    /// or <see cref="PendingPassword"/>).</summary>
+    public const string Pending = "pending";
+
+    public const string PendingEnrol = "enrol";
+
+    public const string PendingPassword = "password";
+
     public static string RoleChinese(UserRole role) => role switch
     {
         UserRole.Admin => "系统管理员",
@@ -22,10 +33,12 @@ public static class ClaimNames
         _ => "未知",
     };
 
-    /// <summary>Administrators and regulator staff must use a second factor (等保 三级 8.1.4.1 d).</summary>
-    public static bool RequiresSecondFactor(UserRole role) => role is UserRole.Admin or UserRole.RegulatorStaff;
+    /// <summary>Every role sees findings (weaknesses of hospitals), so every role uses a second factor (等保 三级
+    /// 8.1.4.1 d).</summary>
+    public static bool RequiresSecondFactor(UserRole role) => Enum.IsDefined(role);
 
-    public static ClaimsPrincipal Principal(PlatformUser user, string scheme)
+    /// <summary>The claims of a session (<paramref name="session"/> is the server-side id) or of a pending step.</summary>
+    public static ClaimsPrincipal Principal(PlatformUser user, string scheme, string? session = null, string? pending = null)
     {
         var claims = new List<Claim>
         {
@@ -48,6 +61,16 @@ public static class ClaimNames
         if (user.AgencyId is { } agency)
         {
             claims.Add(new(Agency, agency.ToString()));
+        }
+
+        if (session is not null)
+        {
+            claims.Add(new(Session, session));
+        }
+
+        if (pending is not null)
+        {
+            claims.Add(new(Pending, pending));
         }
 
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));

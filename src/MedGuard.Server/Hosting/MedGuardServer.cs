@@ -4,11 +4,12 @@ using MedGuard.Server.Accounts;
 using MedGuard.Server.Api;
 using MedGuard.Server.Auditing;
 using MedGuard.Server.Demo;
+using MedGuard.Server.Pages;
 using MedGuard.Server.Tenancy;
 using MedGuard.Storage.Providers;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.FileProviders;
 
 namespace MedGuard.Server.Hosting;
@@ -26,20 +27,43 @@ public static class MedGuardServer
             ContentRootPath = Directory.GetCurrentDirectory(),
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 
         var options = builder.Configuration.GetSection(PlatformOptions.Section).Get<PlatformOptions>() ?? new PlatformOptions();
         configure?.Invoke(options);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = options.MaxUploadBytes; // larger: 413 with a Chinese page, not a 500
+        });
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(DatabaseTarget.Resolve(options.Database));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new Sm4FieldProtector(FieldKeyFile.LoadOrCreate(options.KeyFile)));
-        // The keys that protect session cookies live beside the SM4 key (outside the database), not in a home folder.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("MedGuard")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.KeyFile))!, "session-keys")));
+        // The keys that protect session cookies live beside the SM4 key (outside the database), encrypted with it.
+        builder.Services.AddMedGuardDataProtection(options.KeyDirectory, new Sm4FieldProtector(FieldKeyFile.LoadOrCreate(options.KeyFile)));
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            // A TLS-terminating proxy tells the scheme and the client address; only the configured proxies are believed
+            // (loopback by default), so a client cannot claim https or another address itself.
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            if (options.TrustedProxies.Count > 0)
+            {
+                forwarded.KnownProxies.Clear();
+                forwarded.KnownIPNetworks.Clear();
+                foreach (var proxy in options.TrustedProxies)
+                {
+                    if (System.Net.IPNetwork.TryParse(proxy, out var network))
+                    {
+                        forwarded.KnownIPNetworks.Add(network);
+                    }
+                    else
+                    {
+                        forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+                    }
+                }
+            }
+        });
         builder.Services.AddSingleton(new PasswordHasher());
         builder.Services.AddSingleton(new PasswordPolicy());
         builder.Services.AddSingleton(new LoginLockout());
@@ -58,7 +82,7 @@ public static class MedGuardServer
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
                 cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 cookie.ExpireTimeSpan = TimeSpan.FromMinutes(options.SessionTimeoutMinutes);
-                cookie.SlidingExpiration = true;
+                cookie.SlidingExpiration = true; // the absolute end is the server-side session's ExpiresAt
                 cookie.LoginPath = "/account/login";
                 cookie.AccessDeniedPath = "/error/403";
                 cookie.Events.OnValidatePrincipal = ValidateSessionAsync;
@@ -70,6 +94,7 @@ public static class MedGuardServer
                 cookie.Cookie.Name = "medguard.pending";
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 cookie.ExpireTimeSpan = TimeSpan.FromMinutes(5);
                 cookie.SlidingExpiration = false;
                 cookie.LoginPath = "/account/login";
@@ -92,7 +117,13 @@ public static class MedGuardServer
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();
-        app.UseExceptionHandler("/error");
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/error",
+            // A request the platform refuses (too large, a text over its column) is the client's error: 4xx, not 500.
+            StatusCodeSelector = ErrorModel.StatusOf,
+        });
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.Use((context, next) =>
         {
@@ -144,10 +175,11 @@ public static class MedGuardServer
 
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
-        // An account disabled, deleted or moved to another tenant since login loses its session at once.
+        // Every request: the server-side session must exist, be unrevoked (logout, forced reset) and within its idle
+        // and absolute lifetimes; an account disabled, deleted or moved to another tenant since login loses it too.
         var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountService>();
         var principal = context.Principal!;
-        var user = await accounts.FindActiveAsync(principal.UserId());
+        var user = await accounts.ValidateSessionAsync(principal.FindFirst(ClaimNames.Session)?.Value, principal.UserId());
         if (user is null || user.Role != principal.Role()
             || principal.FindFirst(ClaimNames.Region)?.Value != user.Region
             || principal.FindFirst(ClaimNames.Institution)?.Value != user.InstitutionId?.ToString()

@@ -15,7 +15,16 @@ public sealed class PlatformOptions
     /// <summary>The audit chain's head, kept outside the database (catches a cut-off tail); beside the key when empty.</summary>
     public string? AuditAnchorFile { get; set; }
 
-    public string AuditAnchorPath => AuditAnchorFile ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(KeyFile))!, "audit-head");
+    public string AuditAnchorPath => AuditAnchorFile ?? Path.Combine(KeyDirectory, "audit-head");
+
+    /// <summary>The HMAC-SM3 key of the audit chain, outside the database (so rewriting rows cannot re-seal them);
+    /// beside the SM4 key when empty; created 0600 on first start.</summary>
+    public string? AuditKeyFile { get; set; }
+
+    public string AuditKeyPath => AuditKeyFile ?? Path.Combine(KeyDirectory, "audit-chain.key");
+
+    /// <summary>The folder of the SM4 key: the audit anchor, the audit key and the session keys live beside it.</summary>
+    public string KeyDirectory => Path.GetDirectoryName(Path.GetFullPath(KeyFile))!;
 
     /// <summary>Load the demo province into an empty database on start.</summary>
     public bool LoadDemo { get; set; } = true;
@@ -25,6 +34,18 @@ public sealed class PlatformOptions
 
     /// <summary>登录连接超时: an idle session ends after this many minutes.</summary>
     public int SessionTimeoutMinutes { get; set; } = 15;
+
+    /// <summary>A session ends this many minutes after login however active it is (default 8 hours).</summary>
+    public int SessionAbsoluteMinutes { get; set; } = 8 * 60;
+
+    /// <summary>
+    /// Addresses of TLS-terminating reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (then
+    /// cookies are Secure and HSTS is sent for https). Empty: loopback only.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>Largest request body accepted (workbook uploads); larger ones answer 413.</summary>
+    public long MaxUploadBytes { get; set; } = 20 * 1024 * 1024;
 
     /// <summary>The day the demo province is anchored to (tests pin it); today when null.</summary>
     public DateOnly? DemoToday { get; set; }

@@ -41,6 +41,11 @@ public static class MedGuardContextFactory
     /// </summary>
     public static IReadOnlyList<string> Migrate(DatabaseTarget target)
     {
+        if (target.Provider == DatabaseProvider.Sqlite && target.FilePath is { } file)
+        {
+            CreateOwnerOnly(file);
+        }
+
         using var context = Create(target);
         var pending = context.Database.GetPendingMigrations().ToList();
         context.Database.Migrate();
@@ -52,6 +57,34 @@ public static class MedGuardContextFactory
         }
 
         return pending;
+    }
+
+    /// <summary>
+    /// Creates an empty SQLite file readable by its owner only (0600, like the key files), before SQLite would create
+    /// it with the process umask (often world-readable). SQLite gives its -wal and -shm files the same mode.
+    /// </summary>
+    public static void CreateOwnerOnly(string file)
+    {
+        if (File.Exists(file))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using var _ = new FileStream(file, options);
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            // Created by another process in the meantime: theirs stands.
+        }
     }
 
     internal static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>

@@ -1,6 +1,9 @@
 using MedGuard.Domain.Platform;
 using MedGuard.Security.Passwords;
+using MedGuard.Server.Accounts;
+using MedGuard.Server.Auditing;
 using MedGuard.Server.Hosting;
+using MedGuard.Server.Tenancy;
 using MedGuard.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace MedGuard.Server.Pages.Admin;
 
 [Authorize(Policy = Policies.Admin)]
-public sealed class UsersModel(MedGuardDbContext db, PasswordHasher hasher, PasswordPolicy policy) : PageModel
+public sealed class UsersModel(MedGuardDbContext db, PasswordHasher hasher, PasswordPolicy policy, AccountService accounts) : PageModel
 {
     public sealed class NewUserInput
     {
@@ -126,6 +129,19 @@ public sealed class UsersModel(MedGuardDbContext db, PasswordHasher hasher, Pass
         u.TotpSecretEncrypted = null;
         return $"已重置 {u.UserName} 的动态口令，下次登录时重新绑定";
     });
+
+    /// <summary>强制重置口令: every session of the user ends now; the next login must set a new password.</summary>
+    public async Task<IActionResult> OnPostForceResetAsync(Guid userId)
+    {
+        var user = await accounts.ForcePasswordResetAsync(userId, new AuditEvent("password-reset-forced").From(HttpContext));
+        if (user is null)
+        {
+            return NotFound();
+        }
+
+        TempData["message"] = $"已要求 {user.UserName} 重置口令：其登录已全部结束，下次登录时须设置新口令";
+        return RedirectToPage();
+    }
 
     private async Task<IActionResult> ChangeAsync(Guid userId, Func<PlatformUser, string> change)
     {
