@@ -4,6 +4,8 @@ namespace MedGuard.Security.Tests;
 
 public class AuditChainTests
 {
+    internal static readonly byte[] Key = Convert.FromHexString("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+
     private static List<AuditRecord> Chain(int count)
     {
         var records = new List<AuditRecord>();
@@ -24,7 +26,7 @@ public class AuditChainTests
                 PreviousHash = "",
                 Hash = "",
             };
-            var record = AuditChain.Seal(draft, i, previous);
+            var record = AuditChain.Seal(draft, i, previous, AuditChainTests.Key);
             records.Add(record);
             previous = record.Hash;
         }
@@ -35,7 +37,7 @@ public class AuditChainTests
     [Fact]
     public void IntactChainVerifies()
     {
-        var result = AuditChainVerifier.Verify(Chain(10));
+        var result = AuditChainVerifier.Verify(Chain(10), Key, null, anchorRequired: false);
         Assert.True(result.Intact);
         Assert.Equal(10, result.EntriesChecked);
         Assert.Contains("完整", result.Summary, StringComparison.Ordinal);
@@ -57,7 +59,7 @@ public class AuditChainTests
     {
         var records = Chain(10);
         records[4] = records[4] with { Detail = "定级为第二级" };
-        var result = AuditChainVerifier.Verify(records);
+        var result = AuditChainVerifier.Verify(records, Key, null, anchorRequired: false);
         Assert.False(result.Intact);
         Assert.Equal(5, result.BrokenAtSequence);
         Assert.Contains("篡改", result.Problem, StringComparison.Ordinal);
@@ -68,7 +70,7 @@ public class AuditChainTests
     {
         var records = Chain(10);
         records.RemoveAt(6);
-        var result = AuditChainVerifier.Verify(records);
+        var result = AuditChainVerifier.Verify(records, Key, null, anchorRequired: false);
         Assert.False(result.Intact);
         Assert.Equal(7, result.BrokenAtSequence);
     }
@@ -79,9 +81,57 @@ public class AuditChainTests
         // An attacker who recomputes the edited entry's own hash still breaks the link to the entry after it.
         var records = Chain(10);
         var edited = records[2] with { UserName = "attacker" };
-        records[2] = edited with { Hash = AuditChain.ComputeHash(edited) };
-        var result = AuditChainVerifier.Verify(records);
+        records[2] = edited with { Hash = AuditChain.ComputeHash(edited, Key) };
+        var result = AuditChainVerifier.Verify(records, Key, null, anchorRequired: false);
         Assert.Equal(4, result.BrokenAtSequence);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void EditWithEveryFollowingHashRecomputedIsFoundAtTheEditedRow(bool withTheOldScheme)
+    {
+        // An insider with the database but not the key file edits row 4 and re-seals it and every row after it,
+        // with plain SM3 (the scheme before the chain was keyed) or with an HMAC under a key of their own.
+        var records = Chain(10);
+        var forgedKey = new byte[32];
+        var previous = records[2].Hash;
+        for (var i = 3; i < records.Count; i++)
+        {
+            var draft = i == 3 ? records[i] with { Detail = "定级为第二级" } : records[i];
+            var record = draft with { PreviousHash = previous, Hash = "" };
+            record = record with { Hash = withTheOldScheme ? PlainSm3(record) : AuditChain.ComputeHash(record, forgedKey) };
+            records[i] = record;
+            previous = record.Hash;
+        }
+
+        var result = AuditChainVerifier.Verify(records, Key, new AuditAnchor(10, previous));
+        Assert.False(result.Intact);
+        Assert.Equal(4, result.BrokenAtSequence);
+        Assert.Contains("第 4 条记录", result.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingAnchorOfANonEmptyChainFailsVerification()
+    {
+        var result = AuditChainVerifier.Verify(Chain(3), Key, anchor: null);
+        Assert.False(result.Intact);
+        Assert.Equal(AuditChainVerifier.MissingAnchor, result.Problem);
+        Assert.Contains("锚点文件缺失", result.Summary, StringComparison.Ordinal);
+        Assert.True(AuditChainVerifier.Verify([], Key, anchor: null).Intact); // a fresh platform has neither
+    }
+
+    /// <summary>The unkeyed chain as it was: SM3(previous ‖ canonical).</summary>
+    private static string PlainSm3(AuditRecord record)
+    {
+        var digest = new Org.BouncyCastle.Crypto.Digests.SM3Digest();
+        var previous = System.Text.Encoding.ASCII.GetBytes(record.PreviousHash);
+        digest.BlockUpdate(previous, 0, previous.Length);
+        var canonical = AuditChain.Canonical(record);
+        digest.BlockUpdate(canonical, 0, canonical.Length);
+        var output = new byte[32];
+        digest.DoFinal(output, 0);
+        return Convert.ToHexStringLower(output);
     }
 
     [Fact]
@@ -102,7 +152,7 @@ public class AuditAnchorTests
         for (var i = 1; i <= count; i++)
         {
             var draft = new AuditRecord { Sequence = 0, At = DateTime.UtcNow, Action = "login", PreviousHash = "", Hash = "" };
-            records.Add(AuditChain.Seal(draft, i, previous));
+            records.Add(AuditChain.Seal(draft, i, previous, AuditChainTests.Key));
             previous = records[^1].Hash;
         }
 
@@ -114,10 +164,10 @@ public class AuditAnchorTests
     {
         var records = Chain(6);
         var anchor = new AuditAnchor(6, records[^1].Hash);
-        Assert.True(AuditChainVerifier.Verify(records, anchor).Intact);
+        Assert.True(AuditChainVerifier.Verify(records, AuditChainTests.Key, anchor).Intact);
         var cut = records.Take(4).ToList();
-        Assert.True(AuditChainVerifier.Verify(cut).Intact); // the chain alone cannot tell
-        var result = AuditChainVerifier.Verify(cut, anchor);
+        Assert.True(AuditChainVerifier.Verify(cut, AuditChainTests.Key, null, anchorRequired: false).Intact); // the chain alone cannot tell
+        var result = AuditChainVerifier.Verify(cut, AuditChainTests.Key, anchor);
         Assert.False(result.Intact);
         Assert.Equal(5, result.BrokenAtSequence);
         Assert.Contains("末尾第 5–6 条记录已被删除", result.Problem, StringComparison.Ordinal);
@@ -129,8 +179,8 @@ public class AuditAnchorTests
         var records = Chain(6);
         var anchor = new AuditAnchor(6, records[^1].Hash);
         var rewritten = records.Take(5).ToList();
-        rewritten.Add(AuditChain.Seal(new AuditRecord { Sequence = 0, At = DateTime.UtcNow, Action = "logout", PreviousHash = "", Hash = "" }, 6, rewritten[^1].Hash));
-        Assert.False(AuditChainVerifier.Verify(rewritten, anchor).Intact);
+        rewritten.Add(AuditChain.Seal(new AuditRecord { Sequence = 0, At = DateTime.UtcNow, Action = "logout", PreviousHash = "", Hash = "" }, 6, rewritten[^1].Hash, AuditChainTests.Key));
+        Assert.False(AuditChainVerifier.Verify(rewritten, AuditChainTests.Key, anchor).Intact);
     }
 
     [Fact]

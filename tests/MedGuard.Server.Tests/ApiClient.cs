@@ -10,9 +10,12 @@ internal sealed class ApiClient : IDisposable
     private readonly HttpClient http;
     private string? csrf;
 
-    private ApiClient(HttpClient http, string userName)
+    private readonly CookieContainer? cookies;
+
+    private ApiClient(HttpClient http, string userName, CookieContainer? cookies = null)
     {
         this.http = http;
+        this.cookies = cookies;
         UserName = userName;
     }
 
@@ -22,7 +25,7 @@ internal sealed class ApiClient : IDisposable
     {
         var account = platform.Credentials[userName];
         var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true, AllowAutoRedirect = false };
-        var client = new ApiClient(new HttpClient(handler) { BaseAddress = platform.BaseAddress }, userName);
+        var client = new ApiClient(new HttpClient(handler) { BaseAddress = platform.BaseAddress }, userName, handler.CookieContainer);
         var code = account.TotpSecret is null ? null : await TotpCodes.FreshAsync(account.TotpSecret);
         var response = await client.http.PostAsJsonAsync("/api/session", new { userName, password = account.Password, code });
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{userName} 登录失败: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -65,6 +68,9 @@ internal sealed class ApiClient : IDisposable
         using var response = await http.GetAsync("/api/csrf");
         return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString() : null;
     }
+
+    /// <summary>The value of one of this session's cookies (to replay it from elsewhere).</summary>
+    public string? Cookie(string name) => cookies?.GetCookies(http.BaseAddress!)[name]?.Value;
 
     public void Dispose() => http.Dispose();
 }

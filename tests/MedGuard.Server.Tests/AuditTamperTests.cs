@@ -1,4 +1,5 @@
 using System.Net;
+using MedGuard.Security.Audit;
 using MedGuard.Storage.Providers;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,7 +33,7 @@ public sealed class AuditTamperTests
             Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == "login" && e.UserName == "admin"));
         }
 
-        var (code, text) = Cli("audit", "verify", "--db", platform.Database);
+        var (code, text) = Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory);
         Assert.Equal(0, code);
         Assert.Contains("审计日志链完整", text, StringComparison.Ordinal);
         Assert.True((await admin.GetJsonAsync("/api/audit/verify")).GetProperty("intact").GetBoolean());
@@ -45,7 +46,7 @@ public sealed class AuditTamperTests
             await db.AuditEntries.Where(e => e.Sequence == 3).ExecuteUpdateAsync(s => s.SetProperty(e => e.Detail, "（已被篡改）"));
         }
 
-        (code, text) = Cli("audit", "verify", "--db", platform.Database);
+        (code, text) = Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory);
         Assert.Equal(1, code);
         Assert.Contains("第 3 条记录", text, StringComparison.Ordinal);
         var verdict = await admin.GetJsonAsync("/api/audit/verify");
@@ -58,7 +59,7 @@ public sealed class AuditTamperTests
             await db.AuditEntries.Where(e => e.Sequence == 3).ExecuteUpdateAsync(s => s.SetProperty(e => e.Detail, original));
         }
 
-        Assert.Equal(0, Cli("audit", "verify", "--db", platform.Database, "--anchor", platform.AnchorFile).Code);
+        Assert.Equal(0, Cli("audit", "verify", "--db", platform.Database, "--key", platform.AuditKeyFile, "--anchor", platform.AnchorFile).Code);
 
         // Cutting off the last entry leaves a chain that still links; the head kept outside the database shows it.
         long last;
@@ -68,8 +69,7 @@ public sealed class AuditTamperTests
             await db.AuditEntries.Where(e => e.Sequence == last).ExecuteDeleteAsync();
         }
 
-        Assert.Equal(0, Cli("audit", "verify", "--db", platform.Database).Code); // without the anchor: undetectable
-        (code, text) = Cli("audit", "verify", "--db", platform.Database, "--anchor", platform.AnchorFile);
+        (code, text) = Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory);
         Assert.Equal(1, code);
         Assert.Contains($"末尾第 {last}–{last} 条记录已被删除", text, StringComparison.Ordinal);
         Assert.False((await admin.GetJsonAsync("/api/audit/verify")).GetProperty("intact").GetBoolean());
@@ -80,9 +80,86 @@ public sealed class AuditTamperTests
             await db.AuditEntries.Where(e => e.Sequence == 5).ExecuteDeleteAsync();
         }
 
-        (code, text) = Cli("audit", "verify", "--db", platform.Database, "--format", "json");
+        (code, text) = Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory, "--format", "json");
         Assert.Equal(1, code);
         Assert.Contains("\"brokenAtSequence\": 5", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task AnEditResealedWithPlainSm3IsFoundAtTheEditedRowAndAMissingAnchorIsAnAlarm(DatabaseKind kind)
+    {
+        await using var platform = await PlatformFixture.StartAsync(kind);
+        using var admin = await ApiClient.LoginAsync(platform, "admin");
+        using var hospital = await ApiClient.LoginAsync(platform, "hospital");
+        await hospital.GetJsonAsync("/api/institutions");
+        Assert.Equal(0, Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory).Code);
+
+        // An insider with the database (not the key files) edits row 2 and re-seals it and every row after it with
+        // plain SM3 over the same canonical form, so every link and every hash is self-consistent.
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            var entries = await db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
+            Assert.True(entries.Count >= 3);
+            var previous = entries[0].Hash;
+            foreach (var entry in entries.Skip(1))
+            {
+                var record = entry.ToRecord() with { PreviousHash = previous, Hash = "" };
+                if (entry.Sequence == 2)
+                {
+                    record = record with { Detail = "（已被篡改）" };
+                }
+
+                var hash = PlainSm3(record);
+                var sequence = entry.Sequence;
+                await db.AuditEntries.Where(e => e.Sequence == sequence).ExecuteUpdateAsync(s => s
+                    .SetProperty(e => e.Detail, record.Detail).SetProperty(e => e.PreviousHash, record.PreviousHash).SetProperty(e => e.Hash, hash));
+                previous = hash;
+            }
+        }
+
+        var (code, text) = Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory);
+        Assert.Equal(1, code);
+        Assert.Contains("第 2 条记录", text, StringComparison.Ordinal);
+        var verdict = await admin.GetJsonAsync("/api/audit/verify");
+        Assert.Equal(2, verdict.GetProperty("brokenAtSequence").GetInt64());
+
+        // The anchor outside the database is deleted: an alarm, and the platform does not re-create it from the head.
+        File.Delete(platform.AnchorFile);
+        (code, text) = Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory);
+        Assert.Equal(1, code);
+        Assert.Contains("第 2 条记录", text, StringComparison.Ordinal); // the edit is still the first thing named
+        using var again = await ApiClient.LoginAsync(platform, "assessor"); // more entries are written
+        Assert.False(File.Exists(platform.AnchorFile));
+    }
+
+    [Fact]
+    public async Task AMissingAnchorFailsVerificationAndIsNotRecreated()
+    {
+        await using var platform = await PlatformFixture.StartAsync(DatabaseKind.Sqlite);
+        using var admin = await ApiClient.LoginAsync(platform, "admin");
+        Assert.True(File.Exists(platform.AnchorFile));
+        File.Delete(platform.AnchorFile);
+        using var hospital = await ApiClient.LoginAsync(platform, "hospital"); // the writer goes on, the anchor stays missing
+        Assert.False(File.Exists(platform.AnchorFile));
+        var (code, text) = Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory);
+        Assert.Equal(1, code);
+        Assert.Contains("锚点文件缺失", text, StringComparison.Ordinal);
+        var verdict = await admin.GetJsonAsync("/api/audit/verify");
+        Assert.False(verdict.GetProperty("intact").GetBoolean());
+    }
+
+    private static string PlainSm3(MedGuard.Security.Audit.AuditRecord record)
+    {
+        var digest = new Org.BouncyCastle.Crypto.Digests.SM3Digest();
+        var previous = System.Text.Encoding.ASCII.GetBytes(record.PreviousHash);
+        digest.BlockUpdate(previous, 0, previous.Length);
+        var canonical = MedGuard.Security.Audit.AuditChain.Canonical(record);
+        digest.BlockUpdate(canonical, 0, canonical.Length);
+        var output = new byte[32];
+        digest.DoFinal(output, 0);
+        return Convert.ToHexStringLower(output);
     }
 
     private static (int Code, string Text) Cli(params string[] args)

@@ -34,18 +34,16 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         await page.FillAsync("#UserName", "hospital");
         await page.FillAsync("#Password", "Wrong-Password-1");
         await page.ClickAsync("#login-submit");
-        await Assertions.Expect(page.Locator("#login-error")).ToHaveTextAsync("用户名或口令错误。");
+        await Assertions.Expect(page.Locator("#login-error")).ToHaveTextAsync(MedGuard.Server.Pages.Account.LoginModel.FailureMessage);
 
-        // 1. The hospital logs in: password, then the TOTP code.
+        // 1. The hospital logs in: name, password and TOTP code in one step.
         var hospital = platform.Credentials["hospital"];
         await page.FillAsync("#UserName", hospital.UserName);
         await page.FillAsync("#Password", hospital.Password);
         await Shot("01-login");
-        await page.ClickAsync("#login-submit");
-        await Navigation.ArriveAsync(page, "/account/totp", "#Code");
         await page.FillAsync("#Code", await TotpCodes.FreshAsync(hospital.TotpSecret!));
         await Shot("02-totp");
-        await page.ClickAsync("#totp-submit");
+        await page.ClickAsync("#login-submit");
         await page.WaitForSelectorAsync("#current-user");
         Assert.Contains(DemoProvince.DemoHospitalName, await page.TextContentAsync("#current-user"), StringComparison.Ordinal);
         await Shot("03-workbench");
@@ -87,9 +85,8 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         var assessor = platform.Credentials["assessor"];
         await page.FillAsync("#UserName", assessor.UserName);
         await page.FillAsync("#Password", assessor.Password);
-        await page.ClickAsync("#login-submit");
         await page.FillAsync("#Code", await TotpCodes.FreshAsync(assessor.TotpSecret!));
-        await page.ClickAsync("#totp-submit");
+        await page.ClickAsync("#login-submit");
         await page.WaitForSelectorAsync("#current-user");
         await page.GotoAsync(systemUrl);
         await page.ClickAsync("#assess-start");
@@ -124,9 +121,8 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         var regulator = platform.Credentials["regulator"];
         await page.FillAsync("#UserName", regulator.UserName);
         await page.FillAsync("#Password", regulator.Password);
-        await page.ClickAsync("#login-submit");
         await page.FillAsync("#Code", await TotpCodes.FreshAsync(regulator.TotpSecret!));
-        await page.ClickAsync("#totp-submit");
+        await page.ClickAsync("#login-submit");
         await page.WaitForSelectorAsync("#current-user");
         await page.GotoAsync(new Uri(platform.BaseAddress, "/dashboard").ToString());
         await page.WaitForSelectorAsync("body[data-charts-ready='true']");

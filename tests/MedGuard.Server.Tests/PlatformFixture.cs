@@ -54,7 +54,13 @@ public sealed class PlatformFixture : IAsyncDisposable
     /// <summary>The audit chain's head outside the database (beside the key).</summary>
     public string AnchorFile => Path.Combine(directory, "keys", "audit-head");
 
-    public static async Task<PlatformFixture> StartAsync(DatabaseKind kind)
+    /// <summary>The folder of the key files (SM4 key, audit chain key, audit anchor, session key ring).</summary>
+    public string KeyDirectory => Path.Combine(directory, "keys");
+
+    /// <summary>The audit chain's HMAC-SM3 key file.</summary>
+    public string AuditKeyFile => Path.Combine(directory, "keys", "audit-chain.key");
+
+    public static async Task<PlatformFixture> StartAsync(DatabaseKind kind, Action<PlatformOptions>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "medguard-server-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
@@ -85,6 +91,7 @@ public sealed class PlatformFixture : IAsyncDisposable
             o.KeyFile = Path.Combine(directory, "keys", "sm4.key");
             o.DemoCredentialsFile = Path.Combine(directory, "demo-credentials.txt");
             o.DemoToday = DemoToday;
+            configure?.Invoke(o);
         });
         var credentials = await MedGuardServer.PrepareAsync(app) ?? throw new InvalidOperationException("演示数据未载入");
         await app.StartAsync();

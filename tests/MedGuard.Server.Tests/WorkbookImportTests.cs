@@ -48,9 +48,8 @@ public sealed class WorkbookImportTests
         await page.GotoAsync(new Uri(platform.BaseAddress, "/account/login").ToString());
         await page.FillAsync("#UserName", assessor.UserName);
         await page.FillAsync("#Password", assessor.Password);
-        await page.ClickAsync("#login-submit");
         await page.FillAsync("#Code", await TotpCodes.FreshAsync(assessor.TotpSecret!));
-        await page.ClickAsync("#totp-submit");
+        await page.ClickAsync("#login-submit");
         await page.WaitForSelectorAsync("#current-user");
         await page.GotoAsync(new Uri(platform.BaseAddress, $"/assessments/{assessmentId}").ToString());
         await page.SetInputFilesAsync("input[name='workbook']", workbook);

@@ -80,7 +80,9 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
             }
             catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException)
             {
-                throw new LifecycleException($"工作簿无法导入：{ex.Message}");
+                // The server's temporary path means nothing to the user and tells an attacker about the host.
+                var shown = string.IsNullOrWhiteSpace(workbook.FileName) ? "上传的工作簿" : Path.GetFileName(workbook.FileName);
+                throw new LifecycleException($"工作簿无法导入：{ex.Message.Replace(path, shown, StringComparison.Ordinal).Replace(Path.GetTempPath(), "", StringComparison.Ordinal)}");
             }
 
             if (filled.Level != Assessment.Level)
