@@ -106,7 +106,7 @@ public sealed class DeploymentHygieneTests
     public async Task OverLongTextIsRefusedWithItsFieldNamedNotStored(DatabaseKind kind)
     {
         await using var platform = await PlatformFixture.StartAsync(kind);
-        using var hospital = await ApiClient.LoginAsync(platform, "hospital");
+        using var hospital = await ApiClient.LoginAsync(platform, "admin");
         var task = (await hospital.GetJsonAsync("/api/rectifications"))[0];
         var id = task.GetProperty("id").GetGuid();
         var (status, body) = await hospital.SendAsync(HttpMethod.Put, $"/api/rectifications/{id}", new { status = task.GetProperty("status").GetString(), owner = new string('张', 101) });

@@ -136,6 +136,30 @@ public static class MedGuardServer
             return next(context);
         });
         app.UseMiddleware<SecurityHeaders>();
+        app.Use((context, next) =>
+        {
+            // The error page is re-executed with the failed request's method; it must not read that request's body
+            // (an oversized or broken form would fail a second time and turn a 4xx into a 500).
+            if (context.Request.Path.StartsWithSegments("/error") && !HttpMethods.IsGet(context.Request.Method))
+            {
+                context.Request.Method = HttpMethods.Get;
+                context.Request.ContentType = null;
+                context.Request.ContentLength = 0;
+                context.Request.Body = Stream.Null;
+                context.Features.Set<Microsoft.AspNetCore.Http.Features.IFormFeature>(new Microsoft.AspNetCore.Http.Features.FormFeature(context.Request));
+            }
+
+            // A body larger than the platform accepts is refused before anything reads it: 413, in Chinese.
+            if (context.Request.ContentLength > options.MaxUploadBytes)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                return context.Request.Path.StartsWithSegments("/api")
+                    ? Results.Problem($"提交的内容超过 {options.MaxUploadBytes / 1024 / 1024} MB 上限", statusCode: StatusCodes.Status413PayloadTooLarge).ExecuteAsync(context)
+                    : Task.CompletedTask; // the status page renders the message
+            }
+
+            return next(context);
+        });
         if (Directory.Exists(app.Environment.WebRootPath))
         {
             app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(app.Environment.WebRootPath) });
