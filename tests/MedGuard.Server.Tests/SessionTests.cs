@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using MedGuard.Security.Passwords;
 using MedGuard.Storage.Providers;
 using Microsoft.EntityFrameworkCore;

@@ -2,7 +2,6 @@ using MedGuard.Domain.Assessment;
 using MedGuard.Domain.Platform;
 using MedGuard.Domain.Systems;
 using MedGuard.Security.Passwords;
-using MedGuard.Server.Accounts;
 using MedGuard.Server.Auditing;
 using MedGuard.Server.Hosting;
 using MedGuard.Server.Lifecycle;
@@ -12,7 +11,6 @@ using MedGuard.Standards.Grading;
 using MedGuard.Storage;
 using MedGuard.Storage.Tenancy;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedGuard.Server.Api;
