@@ -333,9 +333,20 @@ public abstract class TenantIsolationTests : StorageTestBase
         await using (var db = Open(TenantScope.ForUser(_p.StaffA)))
         {
             var me = await db.Users.SingleAsync();
-            me.PasswordHash = "new-hash";
             me.DisplayName = "甲医院 信息科";
             await db.SaveChangesAsync();
+
+            // Credentials and lockout state change only through the account service (system scope).
+            me.PasswordHash = "new-hash";
+            await Assert.ThrowsAsync<TenantScopeViolationException>(() => db.SaveChangesAsync());
+            db.ChangeTracker.Clear();
+            me = await db.Users.SingleAsync();
+            me.FailedLoginCount = 0;
+            me.LockoutUntil = null;
+            me.MustChangePassword = true;
+            await Assert.ThrowsAsync<TenantScopeViolationException>(() => db.SaveChangesAsync());
+            db.ChangeTracker.Clear();
+            me = await db.Users.SingleAsync();
 
             me.Role = UserRole.Admin;
             await Assert.ThrowsAsync<TenantScopeViolationException>(() => db.SaveChangesAsync());
@@ -356,7 +367,9 @@ public abstract class TenantIsolationTests : StorageTestBase
 
         await using var system = Open();
         var staff = await system.Users.SingleAsync(u => u.Id == _p.StaffA.Id);
-        Assert.Equal((UserRole.InstitutionStaff, "new-hash"), (staff.Role, staff.PasswordHash));
+        Assert.Equal((UserRole.InstitutionStaff, "甲医院 信息科"), (staff.Role, staff.DisplayName));
+        Assert.NotEqual("new-hash", staff.PasswordHash);
+        Assert.False(staff.MustChangePassword);
         Assert.Equal(2, await system.Users.CountAsync());
         Assert.Equal(2, await system.AuditEntries.CountAsync());
     }
@@ -412,6 +425,6 @@ public class TenantModelTests
             .Where(t => !t.IsOwned() && t.FindDeclaredQueryFilter(MedGuardDbContext.TenantFilter) is null)
             .Select(t => t.ClrType.Name).ToList();
         Assert.Empty(missing);
-        Assert.Equal(12, db.Model.GetEntityTypes().Count());
+        Assert.Equal(14, db.Model.GetEntityTypes().Count());
     }
 }
