@@ -33,7 +33,7 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
 
         // Tenant A: the demo hospital (region 110101), its HIS graded and filed by its own user, assessed by the
         // agency assigned to it, with evidence and a rectification task.
-        Guid institutionA, systemA, agencyA;
+        Guid institutionA, systemA, agencyA, hospitalUser;
         string nameA;
         await using (var db = MedGuardContextFactory.Create(platform.Target))
         {
@@ -41,6 +41,7 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             (institutionA, nameA) = (a.Id, a.Name);
             systemA = await db.Systems.Where(s => s.InstitutionId == a.Id && s.Business == BusinessKind.His).Select(s => s.Id).SingleAsync();
             agencyA = (await db.Users.SingleAsync(u => u.UserName == "assessor")).AgencyId!.Value;
+            hospitalUser = (await db.Users.SingleAsync(u => u.UserName == "hospital")).Id;
         }
 
         var hospital = clients["hospital"];
@@ -89,6 +90,7 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             (HttpMethod.Get, "/api/users", "/api/users", null, ["admin"]),
             (HttpMethod.Post, "/api/users", "/api/users", newUser, ["admin"]),
             (HttpMethod.Get, "/api/audit/verify", "/api/audit/verify", null, ["admin"]),
+            (HttpMethod.Post, "/api/users/{id:guid}/password-reset", $"/api/users/{hospitalUser}/password-reset", null, ["admin"]),
         };
         // Lists: everyone may call them, but tenant A's rows appear only for its readers.
         var lists = new List<(string Route, string[] Allowed, string Secret)>
@@ -98,7 +100,7 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             ("/api/rectifications", readers, rectificationA.ToString()),
             ("/api/agencies", ["admin", "regulator", "haidian", "hospital", "hospital2", "assessor"], agencyA.ToString()),
         };
-        string[] selfRoutes = ["/api/session", "/api/csrf", "/api/me"];
+        string[] selfRoutes = ["/api/session", "/api/csrf", "/api/me", "/api/me/password"];
 
         // Every /api route of the running application is covered by one of the tables above.
         var routes = platform.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()

@@ -28,7 +28,7 @@ internal static class DatabaseSnapshot
             await db.Rectifications.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
             await db.Agencies.AsNoTracking().OrderBy(x => x.Id).Select(a => new { a.Id, a.Name }).ToListAsync(),
             await db.AgencyAssignments.AsNoTracking().OrderBy(x => x.Id).Select(a => new { a.Id, a.AgencyId, a.SystemId, a.EndsOn }).ToListAsync(),
-            await db.Users.AsNoTracking().OrderBy(x => x.Id).Select(u => new { u.Id, u.UserName, u.Role, u.Region, u.InstitutionId, u.AgencyId, u.PasswordHash, u.TotpEnabled, u.Disabled }).ToListAsync(),
+            await db.Users.AsNoTracking().OrderBy(x => x.Id).Select(u => new { u.Id, u.UserName, u.Role, u.Region, u.InstitutionId, u.AgencyId, u.PasswordHash, u.TotpEnabled, u.Disabled, u.MustChangePassword }).ToListAsync(),
         };
         var json = JsonSerializer.Serialize(parts);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
