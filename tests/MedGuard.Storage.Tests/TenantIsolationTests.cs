@@ -412,6 +412,6 @@ public class TenantModelTests
             .Where(t => !t.IsOwned() && t.FindDeclaredQueryFilter(MedGuardDbContext.TenantFilter) is null)
             .Select(t => t.ClrType.Name).ToList();
         Assert.Empty(missing);
-        Assert.Equal(12, db.Model.GetEntityTypes().Count());
+        Assert.Equal(13, db.Model.GetEntityTypes().Count());
     }
 }

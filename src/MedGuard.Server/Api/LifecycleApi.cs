@@ -68,13 +68,16 @@ public static class LifecycleApi
 
         api.MapPost("/rectifications/{id:guid}/extension-requests", async (Guid id, ExtensionRequestBody body, HttpContext http, MedGuardDbContext db, LifecycleService lifecycle) =>
         {
-            PlatformApi.Require(http.User.CanRectify());
+            PlatformApi.Require(http.User.Role() == UserRole.InstitutionStaff);
             var request = await lifecycle.RequestExtensionAsync(db, id, body.RequestedDueOn, body.Reason, http.User.DisplayName());
             return Results.Created($"/api/extension-requests/{request.Id}", View(request));
         }).WithSummary("申请整改延期（医疗机构，须写明理由）");
 
         api.MapPost("/extension-requests/{id:guid}/decision", async (Guid id, ExtensionDecision body, MedGuardDbContext db, HttpContext http, LifecycleService lifecycle) =>
-            Results.Ok(View(await lifecycle.DecideExtensionAsync(db, id, body.Approve, body.Note, http.User.DisplayName()))))
+        {
+            PlatformApi.Require(http.User.Role() is UserRole.RegulatorStaff or UserRole.AgencyStaff);
+            return Results.Ok(View(await lifecycle.DecideExtensionAsync(db, id, body.Approve, body.Note, http.User.DisplayName())));
+        })
             .WithSummary("批准或驳回延期申请（监管部门，或作出该测评的测评机构）");
     }
 
