@@ -163,7 +163,12 @@ public abstract class ProcessIntegrityStorageTests : StorageTestBase
             // Asking is the hospital's: a pending request, undecided.
             db.ExtensionRequests.Add(new DeadlineExtensionRequest
             {
-                RectificationId = taskId, SystemId = p.His.Id, RequestedBy = "甲医院信息科", Reason = "设备采购周期", RequestedDueOn = Today.AddDays(60), CurrentDueOn = Today.AddDays(-1),
+                RectificationId = taskId,
+                SystemId = p.His.Id,
+                RequestedBy = "甲医院信息科",
+                Reason = "设备采购周期",
+                RequestedDueOn = Today.AddDays(60),
+                CurrentDueOn = Today.AddDays(-1),
             });
             await db.SaveChangesAsync();
 
@@ -174,7 +179,13 @@ public abstract class ProcessIntegrityStorageTests : StorageTestBase
             db.ChangeTracker.Clear();
             db.ExtensionRequests.Add(new DeadlineExtensionRequest
             {
-                RectificationId = taskId, SystemId = p.His.Id, RequestedBy = "甲医院信息科", Reason = "x", RequestedDueOn = Today.AddDays(90), Status = ExtensionStatus.Approved, DecidedBy = "自己",
+                RectificationId = taskId,
+                SystemId = p.His.Id,
+                RequestedBy = "甲医院信息科",
+                Reason = "x",
+                RequestedDueOn = Today.AddDays(90),
+                Status = ExtensionStatus.Approved,
+                DecidedBy = "自己",
             });
             await Assert.ThrowsAsync<TenantScopeViolationException>(() => db.SaveChangesAsync());
         }
