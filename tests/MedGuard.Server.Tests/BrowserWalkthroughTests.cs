@@ -81,9 +81,11 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         await Shot("05a-approval-requested");
         await LogoutAsync(page);
 
-        // The regulator of the region approves (who and when are recorded).
+        // The regulator of the region finds it among the systems waiting for 核准 and approves (who and when are recorded).
         await LoginAsync(page, platform, "regulator");
-        await page.GotoAsync(systemUrl);
+        await page.GotoAsync(new Uri(platform.BaseAddress, "/systems?state=approval").ToString());
+        await page.ClickAsync($"#systems-table a[href='{new Uri(systemUrl).AbsolutePath}']");
+        await Navigation.ArriveAsync(page, new Uri(systemUrl).AbsolutePath, "#approve");
         await page.ClickAsync("#approve");
         await Assertions.Expect(page.Locator("#approval-state")).ToContainTextAsync("已核准");
         await Assertions.Expect(page.Locator("#approval-state")).ToContainTextAsync("张监管");

@@ -42,6 +42,11 @@ public sealed class ProcessIntegrityTests
         Assert.Equal(HttpStatusCode.NotFound, (await haidian.SendAsync(HttpMethod.Post, $"/api/systems/{his}/approval", new { approve = true })).Status);
         var refused = await regulator.SendAsync(HttpMethod.Post, $"/api/systems/{his}/approval", new { approve = false });
         Assert.Equal(HttpStatusCode.BadRequest, refused.Status); // a refusal needs its reason
+        Ok(await regulator.SendAsync(HttpMethod.Post, $"/api/systems/{his}/approval", new { approve = false, reason = "未说明业务信息受破坏后的侵害程度依据" }));
+        var state = await hospital.GetJsonAsync($"/api/systems/{his}/approval");
+        Assert.Equal(("Refused", "未说明业务信息受破坏后的侵害程度依据"), (state.GetProperty("state").GetString(), state.GetProperty("refusalReason").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, (await hospital.SendAsync(HttpMethod.Post, $"/api/systems/{his}/filing", new { filedOn = Today })).Status);
+        Ok(await hospital.SendAsync(HttpMethod.Post, $"/api/systems/{his}/approval-request")); // asks again, with the reason addressed
         var approved = JsonDocument.Parse((await regulator.SendAsync(HttpMethod.Post, $"/api/systems/{his}/approval", new { approve = true })).Body).RootElement;
         Assert.Equal("Approved", approved.GetProperty("state").GetString());
         Assert.Equal("市卫健委 张监管", approved.GetProperty("decidedBy").GetString());

@@ -31,6 +31,8 @@ public sealed class IndexModel(MedGuardDbContext db) : PagedListPageModel
         query = State switch
         {
             "ungraded" => query.Where(s => s.Grading == null),
+            // The regulator's to-do list: asked for 核准 (ApprovalState.Requested), not yet decided.
+            "approval" => query.Where(s => s.Grading != null && s.Grading.ApprovalRequestedOn != null && !s.Grading.SupervisorApproved && s.Grading.ApprovalRefusalReason == null),
             // 已备案 needs the certificate (FilingRecord.IsCertified); a merely submitted filing is still "未备案" here.
             "unfiled" => query.Where(s => s.Grading != null && (s.Filing == null || s.Filing.CertificateNumber == null || s.Filing.CertificateNumber == "" || s.Filing.CertificateIssuedOn == null)),
             "filed" => query.Where(s => s.Filing != null && s.Filing.CertificateNumber != null && s.Filing.CertificateNumber != "" && s.Filing.CertificateIssuedOn != null),
