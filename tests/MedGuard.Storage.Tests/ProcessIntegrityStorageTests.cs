@@ -119,6 +119,16 @@ public abstract class ProcessIntegrityStorageTests : StorageTestBase
             await db.SaveChangesAsync();
         }
 
+        // The regulator reads both kinds and writes neither.
+        await using (var db = Open(TenantScope.ForRegulator("3301"), Today))
+        {
+            (await db.ItemResults.SingleAsync(r => r.ItemCode == "L3-CES1-01" && r.AssessmentId == p.HisAssessment.Id)).Result = ItemResultValue.Conforming;
+            await Assert.ThrowsAsync<TenantScopeViolationException>(() => db.SaveChangesAsync());
+            db.ChangeTracker.Clear();
+            (await db.ItemResults.SingleAsync(r => r.AssessmentId == self.Id)).Result = ItemResultValue.NonConforming;
+            await Assert.ThrowsAsync<TenantScopeViolationException>(() => db.SaveChangesAsync());
+        }
+
         await using (var db = Open(TenantScope.ForAgency(p.AgencyX.Id), Today))
         {
             var row = await db.ItemResults.SingleAsync(r => r.AssessmentId == self.Id);

@@ -182,12 +182,16 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
         && KindWritable(owner.Kind, owner.AgencyId)
         && await SystemWritableAsync(owner.SystemId, async, ct);
 
-    /// <summary>Who may write an assessment of this kind: the hospital its 自查; the agency its own 等级测评.</summary>
+    /// <summary>
+    /// Who may write an assessment of this kind: the hospital its 自查; the agency its own 等级测评; a regulator reads
+    /// both and writes neither (a 测评 it could edit would prove nothing to it).
+    /// </summary>
     private bool KindWritable(AssessmentKind kind, Guid? agencyId) => _scope.Kind switch
     {
+        TenantKind.System => true,
         TenantKind.Institution => kind == AssessmentKind.SelfInspection,
         TenantKind.Agency => kind == AssessmentKind.LevelAssessment && agencyId == _scope.AgencyId,
-        _ => true,
+        _ => false,
     };
 
     private bool AssessmentKindAllowed(EntityEntry entry)
