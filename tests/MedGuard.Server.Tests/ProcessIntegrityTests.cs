@@ -162,6 +162,37 @@ public sealed class ProcessIntegrityTests
     }
 
     [Fact]
+    public async Task TheAgencyDecidesExtensionsOfItsOwnFindingsAndARefusalLeavesTheDeadline()
+    {
+        await using var platform = await PlatformFixture.StartAsync(DatabaseKind.Sqlite);
+        using var hospital = await ApiClient.LoginAsync(platform, "hospital");
+        using var assessor = await ApiClient.LoginAsync(platform, "assessor");
+        var his = await DemoHisAsync(platform);
+        await GradeLevel3Async(hospital, his);
+        var assessment = JsonDocument.Parse((await assessor.SendAsync(HttpMethod.Post, $"/api/systems/{his}/assessments", new { assessedOn = Today })).Body).RootElement.GetProperty("id").GetGuid();
+        var due = DateOnly.FromDateTime(DateTime.Today).AddDays(30);
+        Guid task;
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            var item = new RectificationItem { SystemId = his, AssessmentId = assessment, ItemCode = "L3-CES1-01", Title = "测评发现：口令复杂度不足", DueOn = due };
+            db.Rectifications.Add(item);
+            await db.SaveChangesAsync();
+            task = item.Id;
+        }
+
+        var asked = await hospital.SendAsync(HttpMethod.Post, $"/api/rectifications/{task}/extension-requests", new { requestedDueOn = DateTime.Today.AddDays(200).ToString("yyyy-MM-dd"), reason = "需要更换认证系统" });
+        var request = JsonDocument.Parse(asked.Body).RootElement.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.BadRequest, (await assessor.SendAsync(HttpMethod.Post, $"/api/extension-requests/{request}/decision", new { approve = false })).Status); // reason required
+        var decided = JsonDocument.Parse((await assessor.SendAsync(HttpMethod.Post, $"/api/extension-requests/{request}/decision", new { approve = false, note = "口令策略调整无需半年" })).Body).RootElement;
+        Assert.Equal("Refused", decided.GetProperty("status").GetString());
+        Assert.Equal(due, await DueOnAsync(platform, task));
+
+        // 复测通过 is the assessor's for its own finding, not the hospital's.
+        Assert.Equal(HttpStatusCode.BadRequest, (await hospital.SendAsync(HttpMethod.Put, $"/api/rectifications/{task}", new { status = "Verified" })).Status);
+        Ok(await assessor.SendAsync(HttpMethod.Put, $"/api/rectifications/{task}", new { status = "Verified" }));
+    }
+
+    [Fact]
     public async Task AnEndedAssignmentEndsTheAgencysAccess()
     {
         await using var platform = await PlatformFixture.StartAsync(DatabaseKind.Sqlite);
