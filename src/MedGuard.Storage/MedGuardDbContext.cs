@@ -37,6 +37,15 @@ public abstract partial class MedGuardDbContext : DbContext
 
     internal Guid ScopeUserId => Scope.UserId;
 
+    /// <summary>
+    /// The day the context works on: an agency's assignment counts only while it runs on this day (DOMAIN.md §4, 委托测评),
+    /// and statistics ignore assessments dated after it. Set when the context is created (the server passes its clock's
+    /// date); defaults to the local date.
+    /// </summary>
+    public DateOnly Today { get; init; } = DateOnly.FromDateTime(DateTime.Now);
+
+    internal DateOnly ScopeToday => Today;
+
     public DbSet<Institution> Institutions => Set<Institution>();
 
     public DbSet<InstitutionContact> InstitutionContacts => Set<InstitutionContact>();
@@ -56,6 +65,8 @@ public abstract partial class MedGuardDbContext : DbContext
     public DbSet<AssessmentAgency> Agencies => Set<AssessmentAgency>();
 
     public DbSet<AgencyAssignment> AgencyAssignments => Set<AgencyAssignment>();
+
+    public DbSet<DeadlineExtensionRequest> ExtensionRequests => Set<DeadlineExtensionRequest>();
 
     public DbSet<PlatformUser> Users => Set<PlatformUser>();
 
@@ -89,6 +100,8 @@ public abstract partial class MedGuardDbContext : DbContext
         configurationBuilder.Properties<ProtectionLevel>().HaveConversion<string>().HaveMaxLength(8);
         configurationBuilder.Properties<ItemResultValue>().HaveConversion<string>().HaveMaxLength(24);
         configurationBuilder.Properties<RectificationStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<AssessmentKind>().HaveConversion<string>().HaveMaxLength(24);
+        configurationBuilder.Properties<ExtensionStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<UserRole>().HaveConversion<string>().HaveMaxLength(24);
 
         // Instants are UTC everywhere; SQLite hands back "unspecified" and Npgsql refuses anything but UTC.

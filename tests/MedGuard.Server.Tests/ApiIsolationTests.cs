@@ -47,7 +47,11 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
         var hospital = clients["hospital"];
         var today = PlatformFixture.DemoToday.ToString("yyyy-MM-dd");
         Ok(await hospital.SendAsync(HttpMethod.Post, $"/api/systems/{systemA}/grading", new { informationObject = "public", informationDegree = "serious", serviceObject = "citizen", serviceDegree = "general" }));
-        Ok(await hospital.SendAsync(HttpMethod.Post, $"/api/systems/{systemA}/filing", new { filedOn = DateTime.Today.ToString("yyyy-MM-dd"), certificateNumber = "ISO-TEST-1" }));
+        var realToday = DateTime.Today.ToString("yyyy-MM-dd");
+        Ok(await hospital.SendAsync(HttpMethod.Post, $"/api/systems/{systemA}/expert-review", new { reviewedOn = realToday, reviewers = "隔离测试专家组" }));
+        Ok(await hospital.SendAsync(HttpMethod.Post, $"/api/systems/{systemA}/approval-request"));
+        Ok(await clients["regulator"].SendAsync(HttpMethod.Post, $"/api/systems/{systemA}/approval", new { approve = true }));
+        Ok(await hospital.SendAsync(HttpMethod.Post, $"/api/systems/{systemA}/filing", new { filedOn = realToday, certificateNumber = "ISO-TEST-1", certificateIssuedOn = realToday }));
         var created = await clients["assessor"].SendAsync(HttpMethod.Post, $"/api/systems/{systemA}/assessments", new { assessedOn = today });
         Assert.Equal(HttpStatusCode.Created, created.Status);
         var assessmentA = System.Text.Json.JsonDocument.Parse(created.Body).RootElement.GetProperty("id").GetGuid();
@@ -62,12 +66,16 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             rectificationA = task.Id;
         }
 
+        var asked = await hospital.SendAsync(HttpMethod.Post, $"/api/rectifications/{rectificationA}/extension-requests", new { requestedDueOn = DateTime.Today.AddDays(90).ToString("yyyy-MM-dd"), reason = "隔离测试：设备采购" });
+        Assert.Equal(HttpStatusCode.Created, asked.Status);
+        var extensionA = System.Text.Json.JsonDocument.Parse(asked.Body).RootElement.GetProperty("id").GetGuid();
+
         // Who may see tenant A at all, and who may change what.
         string[] readers = ["admin", "regulator", "hospital", "assessor"];
         string[] inventory = ["admin", "hospital"];
         string[] assessors = ["admin", "hospital", "assessor"];
-        string[] rectifiers = ["admin", "hospital", "assessor"];
-        var secrets = new[] { nameA, institutionA.ToString(), systemA.ToString(), assessmentA.ToString(), rectificationA.ToString(), "110101199001011234", "ISO-TEST-1" };
+        string[] rectifiers = ["admin", "regulator", "hospital", "assessor"];
+        var secrets = new[] { nameA, institutionA.ToString(), systemA.ToString(), assessmentA.ToString(), rectificationA.ToString(), extensionA.ToString(), "110101199001011234", "ISO-TEST-1", "设备采购" };
 
         var newUser = new { userName = "intruder", displayName = "越权", password = "Intruder-2026x", role = "Admin" };
         var cases = new List<(HttpMethod Method, string Route, string Path, object? Body, string[] Allowed)>
@@ -86,6 +94,13 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             (HttpMethod.Put, "/api/assessments/{id:guid}/items/{code}", $"/api/assessments/{assessmentA}/items/L3-CES1-02", new { result = "符合", evidence = "越权" }, assessors),
             (HttpMethod.Post, "/api/assessments/{id:guid}/conclusion", $"/api/assessments/{assessmentA}/conclusion", null, assessors),
             (HttpMethod.Put, "/api/rectifications/{id:guid}", $"/api/rectifications/{rectificationA}", new { status = "Accepted" }, rectifiers),
+            (HttpMethod.Post, "/api/systems/{id:guid}/expert-review", $"/api/systems/{systemA}/expert-review", new { reviewedOn = realToday, reviewers = "越权" }, inventory),
+            (HttpMethod.Post, "/api/systems/{id:guid}/approval-request", $"/api/systems/{systemA}/approval-request", null, inventory),
+            (HttpMethod.Post, "/api/systems/{id:guid}/approval", $"/api/systems/{systemA}/approval", new { approve = false, reason = "越权" }, ["regulator"]),
+            (HttpMethod.Get, "/api/systems/{id:guid}/approval", $"/api/systems/{systemA}/approval", null, readers),
+            (HttpMethod.Get, "/api/rectifications/{id:guid}/extension-requests", $"/api/rectifications/{rectificationA}/extension-requests", null, readers),
+            (HttpMethod.Post, "/api/rectifications/{id:guid}/extension-requests", $"/api/rectifications/{rectificationA}/extension-requests", new { requestedDueOn = "2099-01-01", reason = "越权" }, ["hospital"]),
+            (HttpMethod.Post, "/api/extension-requests/{id:guid}/decision", $"/api/extension-requests/{extensionA}/decision", new { approve = true }, ["regulator", "assessor"]),
             (HttpMethod.Get, "/api/dashboard", "/api/dashboard", null, ["admin", "regulator", "haidian"]),
             (HttpMethod.Get, "/api/users", "/api/users", null, ["admin"]),
             (HttpMethod.Post, "/api/users", "/api/users", newUser, ["admin"]),

@@ -7,8 +7,9 @@ namespace MedGuard.Server.Tests;
 
 /// <summary>
 /// The 等保 lifecycle in real headless Chromium (Debian's, driven by Playwright): a hospital user logs in with a TOTP
-/// code, grades its HIS in the wizard and files it; the assigned assessor logs in, enters the assessment item by item
-/// and sees the conclusion; the regulator sees the sector dashboard. Screenshots go to artifacts/screenshots.
+/// code, grades its HIS in the wizard, records the expert review and asks for 核准; the regulator approves; the hospital
+/// files with its certificate; the assigned assessor enters the assessment item by item and sees the conclusion; the
+/// regulator sees the sector dashboard. Screenshots go to artifacts/screenshots.
 /// </summary>
 public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
 {
@@ -61,37 +62,59 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         await page.WaitForFunctionAsync("() => document.querySelector('#preview-level')?.textContent === '第3级'");
         await Shot("04-grading-wizard");
         await page.ClickAsync("#grade-submit");
-        await Navigation.ArriveAsync(page, new Uri(systemUrl).AbsolutePath, "#system-message");
-        Assert.Contains("定级完成：第3级（S3A1）", await page.TextContentAsync("#system-message"), StringComparison.Ordinal);
+        await Navigation.ArriveAsync(page, new Uri(systemUrl).AbsolutePath, "#flash");
+        Assert.Contains("定级完成：第3级（S3A1）", await page.TextContentAsync("#flash"), StringComparison.Ordinal);
         Assert.Contains("第三级", await page.TextContentAsync("#grading-state"), StringComparison.Ordinal);
 
-        // Expert review and the supervisor's approval come between grading and filing.
-        await page.FillAsync("#ExpertReviewedOn", DateTime.Today.ToString("yyyy-MM-dd"));
-        await page.FillAsync("#SupervisorApprovedOn", DateTime.Today.ToString("yyyy-MM-dd"));
-        await page.ClickAsync("button:has-text('记录')");
-        await Assertions.Expect(page.Locator("#review-state")).ToContainTextAsync("专家评审：已完成");
+        // Expert review (who and when), then the request for 主管部门核准; filing waits for both.
+        await Assertions.Expect(page.Locator("#filing-blocked")).ToBeVisibleAsync();
+        await page.FillAsync("#Reviewers", "孙专家（京华大学）、钱专家（京安测评中心）");
+        await page.ClickAsync("#review-submit");
+        await Assertions.Expect(page.Locator("#review-state")).ToContainTextAsync("已完成");
+        await Assertions.Expect(page.Locator("#review-state")).ToContainTextAsync("孙专家（京华大学）");
+        await page.ClickAsync("#request-approval");
+        await Assertions.Expect(page.Locator("#approval-state")).ToContainTextAsync("待核准");
+        await Assertions.Expect(page.Locator("#flash")).ToContainTextAsync("已申请主管部门核准");
+        Assert.Null(await page.QuerySelectorAsync("#FiledOn"));
+        await Shot("05a-approval-requested");
+        await LogoutAsync(page);
 
-        // 3. Filing with the police, certificate number and date.
+        // The regulator of the region finds it among the systems waiting for 核准 and approves (who and when are recorded).
+        await LoginAsync(page, platform, "regulator");
+        await page.GotoAsync(new Uri(platform.BaseAddress, "/systems?state=approval").ToString());
+        await page.ClickAsync($"#systems-table a[href='{new Uri(systemUrl).AbsolutePath}']");
+        await Navigation.ArriveAsync(page, new Uri(systemUrl).AbsolutePath, "#approve");
+        await page.ClickAsync("#approve");
+        await Assertions.Expect(page.Locator("#approval-state")).ToContainTextAsync("已核准");
+        await Assertions.Expect(page.Locator("#approval-state")).ToContainTextAsync("张监管");
+        await Shot("05b-approved");
+        await LogoutAsync(page);
+
+        // 3. Back as the hospital: filing with the police, certificate number and date.
+        await LoginAsync(page, platform, "hospital");
+        await page.GotoAsync(systemUrl);
         await page.FillAsync("#FiledOn", DateTime.Today.ToString("yyyy-MM-dd"));
         await page.FillAsync("#CertificateNumber", "11010199-E2E-0001");
+        await page.FillAsync("#CertificateIssuedOn", DateTime.Today.ToString("yyyy-MM-dd"));
         await page.ClickAsync("#file-submit");
         await Assertions.Expect(page.Locator("#filing-state")).ToContainTextAsync("11010199-E2E-0001");
+        await Assertions.Expect(page.Locator("#filing-state")).ToContainTextAsync("已备案");
         Assert.Null(await page.QuerySelectorAsync("#system-error"));
         await Shot("05-filed");
-        await page.ClickAsync("button:has-text('退出')");
-        await Navigation.ArriveAsync(page, "/account/login", "#UserName");
+        await LogoutAsync(page);
 
         // 4. The assessor assigned to this HIS logs in and enters the assessment item by item.
-        var assessor = platform.Credentials["assessor"];
-        await page.FillAsync("#UserName", assessor.UserName);
-        await page.FillAsync("#Password", assessor.Password);
-        await page.FillAsync("#Code", await TotpCodes.FreshAsync(assessor.TotpSecret!));
-        await page.ClickAsync("#login-submit");
-        await page.WaitForSelectorAsync("#current-user");
+        await LoginAsync(page, platform, "assessor");
         await page.GotoAsync(systemUrl);
         await page.ClickAsync("#assess-start");
         await Navigation.ArriveAsync(page, "/assessments/", "#entered-count");
         await Assertions.Expect(page.Locator("#entered-count")).ToHaveTextAsync("0");
+        Assert.Equal("等级测评", (await page.TextContentAsync("#assessment-kind"))?.Trim());
+        // 211 items grouped by 安全类, and the save button in reach at the top of the page as further down.
+        Assert.True(await page.Locator("tr.category-row").CountAsync() >= 8);
+        await Assertions.Expect(page.Locator("#save-items")).ToBeInViewportAsync();
+        await page.Locator("#row-L3-SMC1-01").ScrollIntoViewIfNeededAsync();
+        await Assertions.Expect(page.Locator("#save-items")).ToBeInViewportAsync();
         await page.SelectOptionAsync("#result-L3-CES1-01", "不符合");
         await page.SelectOptionAsync("#risk-L3-CES1-01", "中");
         await page.FillAsync("#evidence-L3-CES1-01", "数据库管理员口令为 Admin123，未定期更换");
@@ -99,6 +122,7 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         await page.SelectOptionAsync("#risk-L3-PES1-01", "低");
         await page.ClickAsync("#save-items");
         await Assertions.Expect(page.Locator("#entered-count")).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Locator("#flash")).ToContainTextAsync("已保存 2 项测评结果");
         await Shot("06-assessment-items");
         await page.ClickAsync("#fill-conforming");
         await Assertions.Expect(page.Locator("#entered-count")).ToHaveTextAsync("211");
@@ -107,6 +131,8 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         // 5. The conclusion: 1 不符合 + 1 部分符合 of 211 → 符合率 (209 + 0.5) / 211 = 99.29% → 符合 (2025 template).
         await page.ClickAsync("#conclude");
         await Assertions.Expect(page.Locator("#conclusion-text")).ToHaveTextAsync("符合");
+        Assert.DoesNotContain("handler=", page.Url, StringComparison.Ordinal); // post/redirect/get
+        await Assertions.Expect(page.Locator("#flash")).ToContainTextAsync("已形成测评结论");
         Assert.Equal("99.29%", (await page.TextContentAsync("#conformity-rate"))?.Trim());
         await Shot("07-conclusion");
 
@@ -129,6 +155,23 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         Assert.True(await page.Locator("#tier-chart canvas").CountAsync() > 0);
         Assert.Contains("三甲", await page.TextContentAsync("#tier-table"), StringComparison.Ordinal);
         await Shot("09-dashboard");
+    }
+
+    internal static async Task LoginAsync(IPage page, PlatformFixture platform, string userName)
+    {
+        var account = platform.Credentials[userName];
+        await page.GotoAsync(new Uri(platform.BaseAddress, "/account/login").ToString());
+        await page.FillAsync("#UserName", account.UserName);
+        await page.FillAsync("#Password", account.Password);
+        await page.FillAsync("#Code", await TotpCodes.FreshAsync(account.TotpSecret!));
+        await page.ClickAsync("#login-submit");
+        await page.WaitForSelectorAsync("#current-user");
+    }
+
+    internal static async Task LogoutAsync(IPage page)
+    {
+        await page.ClickAsync("button:has-text('退出')");
+        await Navigation.ArriveAsync(page, "/account/login", "#UserName");
     }
 
     [Fact]

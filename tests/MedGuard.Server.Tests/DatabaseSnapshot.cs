@@ -23,11 +23,12 @@ internal static class DatabaseSnapshot
             await db.Systems.AsNoTracking().OrderBy(x => x.Id).Select(s => new { s.Id, s.InstitutionId, s.Name, s.Type, s.Business, s.IsCore, s.IsCriticalInfrastructure }).ToListAsync(),
             await db.Gradings.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
             await db.Filings.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
-            await db.Assessments.AsNoTracking().OrderBy(x => x.Id).Select(a => new { a.Id, a.SystemId, a.Level, a.Conclusion, a.Score, a.AssessedOn }).ToListAsync(),
+            await db.Assessments.AsNoTracking().OrderBy(x => x.Id).Select(a => new { a.Id, a.SystemId, a.Level, a.Conclusion, a.Score, a.AssessedOn, a.Kind, a.AgencyId }).ToListAsync(),
             await db.ItemResults.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
             await db.Rectifications.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
+            await db.ExtensionRequests.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
             await db.Agencies.AsNoTracking().OrderBy(x => x.Id).Select(a => new { a.Id, a.Name }).ToListAsync(),
-            await db.AgencyAssignments.AsNoTracking().OrderBy(x => x.Id).Select(a => new { a.Id, a.AgencyId, a.SystemId, a.EndsOn }).ToListAsync(),
+            await db.AgencyAssignments.AsNoTracking().OrderBy(x => x.Id).Select(a => new { a.Id, a.AgencyId, a.SystemId, a.AssignedOn, a.EndsOn }).ToListAsync(),
             await db.Users.AsNoTracking().OrderBy(x => x.Id).Select(u => new { u.Id, u.UserName, u.Role, u.Region, u.InstitutionId, u.AgencyId, u.PasswordHash, u.TotpEnabled, u.Disabled, u.MustChangePassword }).ToListAsync(),
         };
         var json = JsonSerializer.Serialize(parts);

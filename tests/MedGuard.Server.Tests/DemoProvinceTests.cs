@@ -45,9 +45,32 @@ public sealed class DemoProvinceTests
         Assert.InRange(Percent(systems.Count(s => s.Grading is not null), systems.Count), graded - 2, graded + 2);
         // Filing needs level ≥ 2, so the few level-1 systems among the quota pull the rate down a little.
         Assert.InRange(Percent(systems.Count(s => s.Filing is not null), systems.Count), filed - 4, filed + 2);
-        Assert.InRange(Percent(level3.Count(s => s.Assessments.Count > 0), level3.Count), assessed - 8, assessed + 8);
+        // 测评率 counts 等级测评 only (a hospital's 自查 does not).
+        Assert.InRange(Percent(level3.Count(s => s.Assessments.Any(a => a.CountsAsAssessment(PlatformFixture.DemoToday))), level3.Count), assessed - 8, assessed + 8);
         // 整改率 per system, as storage's sector statistics count it: every task of the system closed.
         Assert.InRange(Percent(withTasks.Count(s => s.Rectifications.All(t => RectificationItem.IsClosed(t.Status))), withTasks.Count), rectified - 6, rectified + 6);
+    }
+
+    [Fact]
+    public void ProcessFollowsTheRoles()
+    {
+        var systems = Province.Institutions.SelectMany(i => i.Systems).ToList();
+        var approvals = systems.Select(s => s.Grading).OfType<GradingRecord>().Where(g => g.Level >= ProtectionLevel.Level2).ToList();
+        Assert.NotEmpty(approvals);
+        Assert.All(approvals, g =>
+        {
+            Assert.Equal(ApprovalState.Approved, g.Approval);
+            Assert.Equal(Province.Users.Single(u => u.UserName == "regulator").DisplayName, g.ApprovalDecidedBy);
+            Assert.False(string.IsNullOrWhiteSpace(g.ExpertReviewers));
+            Assert.True(g.ApprovalRequestedOn <= g.SupervisorApprovedOn);
+        });
+        var filings = systems.Select(s => s.Filing).OfType<FilingRecord>().ToList();
+        Assert.All(filings, f => Assert.True(f.IsCertified && f.CertificateIssuedOn <= PlatformFixture.DemoToday));
+        var assessments = systems.SelectMany(s => s.Assessments).ToList();
+        Assert.All(assessments.Where(a => a.Kind == AssessmentKind.LevelAssessment), a => Assert.NotNull(a.AgencyId));
+        var selfInspections = assessments.Where(a => a.Kind == AssessmentKind.SelfInspection).ToList();
+        Assert.InRange(selfInspections.Count, 5, 200);
+        Assert.All(selfInspections, a => Assert.Null(a.AgencyId));
     }
 
     private static double Percent(int part, int whole) => whole == 0 ? 0 : 100.0 * part / whole;

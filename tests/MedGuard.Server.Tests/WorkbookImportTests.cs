@@ -54,8 +54,8 @@ public sealed class WorkbookImportTests
         await page.GotoAsync(new Uri(platform.BaseAddress, $"/assessments/{assessmentId}").ToString());
         await page.SetInputFilesAsync("input[name='workbook']", workbook);
         await page.ClickAsync("button:has-text('导入测评工作簿')");
-        await page.WaitForSelectorAsync("#assessment-message, #assessment-error");
-        Assert.Contains("已从工作簿导入 211 项", await page.TextContentAsync("#assessment-message"), StringComparison.Ordinal);
+        await page.WaitForSelectorAsync("#flash, #assessment-error");
+        Assert.Contains("已从工作簿导入 211 项", await page.TextContentAsync("#flash"), StringComparison.Ordinal);
         Assert.Equal("不符合", await page.InputValueAsync("#result-L3-ABS1-01"));
         await page.ClickAsync("#conclude");
         await page.WaitForSelectorAsync("#conclusion-text");

@@ -70,9 +70,31 @@ public sealed class GradingRecord
 
     public DateOnly? ExpertReviewedOn { get; set; }
 
-    public bool SupervisorApproved { get; set; } // 主管部门核准
+    /// <summary>Who reviewed: the experts' names and organisations (评审专家及单位), as the review record names them.</summary>
+    public string? ExpertReviewers { get; set; }
+
+    /// <summary>主管部门核准 — set only by a regulator whose region covers the institution (storage refuses a hospital).</summary>
+    public bool SupervisorApproved { get; set; }
 
     public DateOnly? SupervisorApprovedOn { get; set; }
+
+    /// <summary>The day the hospital asked its regulator for 核准 (申请核准); null when not asked since the last grading.</summary>
+    public DateOnly? ApprovalRequestedOn { get; set; }
+
+    /// <summary>The regulator's user who approved or refused (its display name), and when.</summary>
+    public string? ApprovalDecidedBy { get; set; }
+
+    public DateTime? ApprovalDecidedAt { get; set; }
+
+    /// <summary>Why the regulator refused 核准 (不予核准的理由); null unless refused.</summary>
+    public string? ApprovalRefusalReason { get; set; }
+
+    /// <summary>Where 主管部门核准 stands (derived from the fields above).</summary>
+    public ApprovalState Approval =>
+        SupervisorApproved ? ApprovalState.Approved
+        : ApprovalRefusalReason is not null ? ApprovalState.Refused
+        : ApprovalRequestedOn is not null ? ApprovalState.Requested
+        : ApprovalState.NotRequested;
 
     public string Notation => $"S{(int)BusinessInformationLevel}A{(int)SystemServiceLevel}";
 }
@@ -94,4 +116,18 @@ public sealed class FilingRecord
 
     /// <summary>备案证明有效期 as issued (the obligations engine extends it by each completed assessment).</summary>
     public DateOnly? CertificateValidUntil { get; set; }
+
+    /// <summary>已备案 only with a 备案证明 (its number and issue date); until then the filing is merely 已提交.</summary>
+    public bool IsCertified => !string.IsNullOrWhiteSpace(CertificateNumber) && CertificateIssuedOn is not null;
+
+    public string StatusName => IsCertified ? "已备案" : "已提交";
+}
+
+/// <summary>主管部门核准 of a grading: the hospital asks, the regulator of its region decides.</summary>
+public enum ApprovalState
+{
+    NotRequested = 0, // 未申请
+    Requested = 1,    // 待核准
+    Approved = 2,     // 已核准
+    Refused = 3,      // 未予核准
 }

@@ -15,7 +15,9 @@ public sealed record ContactView(Guid Id, string Name, string? Title, string? Ph
 
 public sealed record NewSystemRequest(string Name, string Type, string Business, bool IsCore = false, bool InternetFacing = false);
 
-public sealed record SystemSummary(Guid Id, Guid InstitutionId, string Name, string Type, string Business, int? Level, string? Notation, bool Filed, string? CertificateNumber);
+/// <summary>A system in a list. <c>Filed</c> is true only with a 备案证明; <c>FilingStatus</c> is 未备案 / 已提交 / 已备案.</summary>
+public sealed record SystemSummary(Guid Id, Guid InstitutionId, string Name, string Type, string Business, int? Level, string? Notation, bool Filed, string? CertificateNumber,
+    string FilingStatus);
 
 public sealed record SystemDetail(SystemSummary System, string Institution, IReadOnlyList<string> GradingReasons, DateOnly? GradedOn, DateOnly? FiledOn,
     DateOnly? CertificateValidUntil, IReadOnlyList<AssessmentSummary> Assessments);
@@ -30,7 +32,8 @@ public sealed record DeadlineView(string Kind, string Title, string Status, Date
 
 public sealed record NewAssessmentRequest(DateOnly AssessedOn, string Template = "2025");
 
-public sealed record AssessmentSummary(Guid Id, Guid SystemId, int Level, DateOnly AssessedOn, string? Agency, string Template, string? Conclusion, double? Score);
+/// <summary>An assessment; <c>Kind</c> is LevelAssessment (等级测评, by an agency) or SelfInspection (自查, by the hospital).</summary>
+public sealed record AssessmentSummary(Guid Id, Guid SystemId, int Level, DateOnly AssessedOn, string? Agency, string Template, string? Conclusion, double? Score, string Kind);
 
 public sealed record ItemView(string Code, string Result, string? Risk, bool MajorHazard, string? Evidence);
 

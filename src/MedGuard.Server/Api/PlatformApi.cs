@@ -25,6 +25,7 @@ public static class PlatformApi
     public static void MapPlatformApi(this WebApplication app)
     {
         var api = app.MapGroup("/api").AddEndpointFilter(GuardAsync).WithTags("MedGuard");
+        api.MapLifecycleApi();
 
         api.MapSessionEndpoints();
         api.MapGet("/csrf", (HttpContext http, IAntiforgery antiforgery) => Results.Ok(new { token = antiforgery.GetAndStoreTokens(http).RequestToken })).WithSummary("获取防跨站请求伪造令牌");
@@ -118,7 +119,7 @@ public static class PlatformApi
         {
             Require(http.User.CanEditInventory());
             var f = await lifecycle.FileAsync(db, id, new FilingInput { FiledOn = body.FiledOn, CertificateNumber = body.CertificateNumber, PoliceOrgan = body.PoliceOrgan, CertificateIssuedOn = body.CertificateIssuedOn });
-            return Results.Ok(new { f.FiledOn, f.CertificateNumber, f.CertificateValidUntil });
+            return Results.Ok(new { f.FiledOn, f.CertificateNumber, f.CertificateValidUntil, Status = f.StatusName });
         }).WithSummary("备案");
         api.MapGet("/systems/{id:guid}/deadlines", async (Guid id, MedGuardDbContext db, LifecycleService lifecycle) =>
         {
@@ -130,11 +131,9 @@ public static class PlatformApi
         api.MapPost("/systems/{id:guid}/assessments", async (Guid id, NewAssessmentRequest body, HttpContext http, MedGuardDbContext db, LifecycleService lifecycle) =>
         {
             Require(http.User.CanAssess());
-            Guid? agencyId = http.User.Role() == UserRole.AgencyStaff && Guid.TryParse(http.User.FindFirst(ClaimNames.Agency)?.Value, out var a) ? a : null;
-            var agencyName = agencyId is { } aid ? await db.Agencies.Where(g => g.Id == aid).Select(g => g.Name).FirstOrDefaultAsync() : null;
-            var assessment = await lifecycle.StartAssessmentAsync(db, id, body.AssessedOn, body.Template, agencyId, agencyName);
+            var assessment = await lifecycle.StartAssessmentAsync(db, id, body.AssessedOn, body.Template);
             return Results.Created($"/api/assessments/{assessment.Id}", Summary(assessment));
-        }).WithSummary("新建等级测评");
+        }).WithSummary("新建测评（测评机构：等级测评；医疗机构：自查）");
         api.MapGet("/assessments/{id:guid}", async (Guid id, HttpContext http, MedGuardDbContext db, LifecycleService lifecycle, SensitiveFields sensitive) =>
         {
             var (assessment, _) = await lifecycle.LoadAssessmentAsync(db, id);
@@ -149,12 +148,6 @@ public static class PlatformApi
         api.MapPut("/assessments/{id:guid}/items/{code}", async (Guid id, string code, ItemRequest body, HttpContext http, MedGuardDbContext db, LifecycleService lifecycle) =>
         {
             Require(http.User.CanAssess());
-            var (assessment, _) = await lifecycle.LoadAssessmentAsync(db, id);
-            if (assessment.Conclusion is not null)
-            {
-                throw new LifecycleException("该测评已形成结论，不能再修改");
-            }
-
             await lifecycle.SaveItemsAsync(db, id, [new ItemInput(code, body.Result, body.Evidence, body.Risk, body.MajorHazard)]);
             return Results.NoContent();
         }).WithSummary("录入一项测评结果");
@@ -169,18 +162,22 @@ public static class PlatformApi
             .Select(r => new RectificationView(r.Id, r.SystemId, r.Title, r.ItemCode, r.Risk, r.Owner, r.DueOn, r.Status.ToString())).ToListAsync()));
         api.MapPut("/rectifications/{id:guid}", async (Guid id, RectificationUpdate body, HttpContext http, MedGuardDbContext db) =>
         {
-            Require(http.User.CanRectify() || http.User.CanRetest());
+            Require(http.User.CanRectify() || http.User.CanRetest() || http.User.Role() == UserRole.RegulatorStaff);
             var r = await db.Rectifications.FirstOrDefaultAsync(x => x.Id == id) ?? throw new KeyNotFoundException();
             var status = Enum.TryParse<RectificationStatus>(body.Status, true, out var st) ? st : throw new LifecycleException($"未知的整改状态 {body.Status}");
-            if (status == RectificationStatus.Verified && !http.User.CanRetest())
+            if (status == RectificationStatus.Verified && r.Status != status && !await LifecycleService.CanRetestAsync(db, r))
             {
-                throw new LifecycleException("复测通过须由测评机构确认");
+                throw new LifecycleException("复测通过须由测评机构确认（无测评机构时由监管部门确认）");
+            }
+
+            if (body.DueOn is { } due && due != r.DueOn)
+            {
+                throw new LifecycleException("整改期限须通过延期申请变更（POST /api/rectifications/{id}/extension-requests）");
             }
 
             if (http.User.CanRectify())
             {
                 r.Owner = body.Owner ?? r.Owner;
-                r.DueOn = body.DueOn ?? r.DueOn;
             }
 
             r.Status = status;
@@ -243,7 +240,7 @@ public static class PlatformApi
     }
 
     /// <summary>Anti-forgery on every changing call, and domain errors as problem responses (never a stack trace).</summary>
-    private static async ValueTask<object?> GuardAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> GuardAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var isLogin = http.Request.Path.Equals("/api/session", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsPost(http.Request.Method);
@@ -278,7 +275,7 @@ public static class PlatformApi
         }
     }
 
-    private static void Require(bool allowed)
+    internal static void Require(bool allowed)
     {
         if (!allowed)
         {
@@ -303,10 +300,11 @@ public static class PlatformApi
     }
 
     private static SystemSummary Summary(ProtectedSystem s) =>
-        new(s.Id, s.InstitutionId, s.Name, s.Type.ToString(), s.Business.ToString(), (int?)s.Grading?.Level, s.Grading?.Notation, s.Filing is not null, s.Filing?.CertificateNumber);
+        new(s.Id, s.InstitutionId, s.Name, s.Type.ToString(), s.Business.ToString(), (int?)s.Grading?.Level, s.Grading?.Notation, s.Filing is { IsCertified: true }, s.Filing?.CertificateNumber,
+            s.Filing?.StatusName ?? "未备案");
 
     private static AssessmentSummary Summary(AssessmentRecord a) =>
-        new(a.Id, a.SystemId, a.Level, a.AssessedOn, a.Agency, a.Template, a.Conclusion, a.Score);
+        new(a.Id, a.SystemId, a.Level, a.AssessedOn, a.Agency, a.Template, a.Conclusion, a.Score, a.Kind.ToString());
 
     private sealed class ForbiddenOperation : Exception;
 }

@@ -1,16 +1,85 @@
+using System.Collections;
+using System.Globalization;
 using MedGuard.Domain.Platform;
+using MedGuard.Security.Protection;
 using MedGuard.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace MedGuard.Server.Auditing;
 
 /// <summary>
 /// Every change saved through a request's database context becomes an audit entry — in one place, so that no page
-/// can forget it: which entity, which id, create/update/delete, and the names of the changed fields (never their
-/// values, which may be sensitive).
+/// can forget it: which entity, which id, create/update/delete, and for an update each changed field with its old and
+/// new value ("整改期限(DueOn): 2026-07-01 → 2026-08-01"), so the trail shows who moved what from where to where.
+/// Sensitive values (SM4-encrypted columns, password hashes, TOTP secrets, phones, evidence) are never written: they
+/// show as （已加密）/（敏感字段，已隐去）.
 /// </summary>
 public static class ChangeAuditor
 {
+    private const int MaxValueLength = 120;
+    private const int MaxDetailLength = 4000;
+
+    // Field names that hold secrets or personal data whatever their content (the value is masked even in plaintext).
+    private static readonly string[] SensitiveNameParts = ["Password", "Secret", "Token", "Hash", "Phone", "Evidence", "Encrypted", "Key"];
+
+    // Names a reader of the audit log understands; the property name follows in brackets for precision.
+    private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
+    {
+        ["DueOn"] = "整改期限",
+        ["Status"] = "状态",
+        ["Owner"] = "责任人",
+        ["FixEvidence"] = "整改证据",
+        ["FixedOn"] = "整改完成日期",
+        ["RetestedOn"] = "复测日期",
+        ["RetestPassed"] = "复测结论",
+        ["RetestNote"] = "复测说明",
+        ["Title"] = "标题",
+        ["Risk"] = "风险",
+        ["Level"] = "等级",
+        ["GradedOn"] = "定级日期",
+        ["ExpertReviewed"] = "专家评审",
+        ["ExpertReviewedOn"] = "专家评审日期",
+        ["ExpertReviewers"] = "评审专家",
+        ["SupervisorApproved"] = "主管部门核准",
+        ["SupervisorApprovedOn"] = "核准日期",
+        ["ApprovalRequestedOn"] = "申请核准日期",
+        ["ApprovalDecidedBy"] = "核准决定人",
+        ["ApprovalDecidedAt"] = "核准决定时间",
+        ["ApprovalRefusalReason"] = "不予核准理由",
+        ["FiledOn"] = "备案日期",
+        ["CertificateNumber"] = "备案证明编号",
+        ["CertificateIssuedOn"] = "备案证明签发日期",
+        ["CertificateValidUntil"] = "备案证明有效期",
+        ["PoliceOrgan"] = "受理公安机关",
+        ["Conclusion"] = "测评结论",
+        ["Score"] = "得分",
+        ["AssessedOn"] = "测评日期",
+        ["Result"] = "测评结果",
+        ["MajorHazard"] = "重大风险隐患",
+        ["Evidence"] = "测评证据",
+        ["Kind"] = "类型",
+        ["AssignedOn"] = "委托开始",
+        ["EndsOn"] = "委托结束",
+        ["Name"] = "名称",
+        ["RequestedDueOn"] = "申请期限",
+        ["DecidedBy"] = "审批人",
+        ["DecidedAt"] = "审批时间",
+        ["DecisionNote"] = "审批意见",
+        ["Reason"] = "理由",
+        ["Phone"] = "电话",
+        ["PasswordHash"] = "口令",
+        ["TotpSecretEncrypted"] = "动态口令密钥",
+        ["TotpEnabled"] = "动态口令",
+        ["Disabled"] = "停用",
+        ["Role"] = "角色",
+        ["Region"] = "行政区划",
+        ["DisplayName"] = "显示名",
+        ["FailedLoginCount"] = "连续登录失败次数",
+        ["LockoutUntil"] = "锁定至",
+        ["LastLoginAt"] = "最近登录",
+    };
+
     public static void Attach(MedGuardDbContext db, AuditTrail trail, Func<AuditEvent, AuditEvent> who)
     {
         List<AuditEvent>? pending = null;
@@ -31,10 +100,8 @@ public static class ChangeAuditor
                     _ => "delete",
                 };
                 var id = entry.Properties.FirstOrDefault(p => p.Metadata.IsPrimaryKey())?.CurrentValue?.ToString();
-                var fields = entry.State == EntityState.Modified
-                    ? string.Join(",", entry.Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name))
-                    : "";
-                pending.Add(who(new AuditEvent(action, entry.Metadata.ClrType.Name, id, fields.Length > 0 ? "字段: " + fields : null)));
+                var detail = entry.State == EntityState.Modified ? Changes(entry) : null;
+                pending.Add(who(new AuditEvent(action, entry.Metadata.ClrType.Name, id, detail)));
             }
         };
         db.SavedChanges += (_, _) =>
@@ -46,5 +113,53 @@ public static class ChangeAuditor
             }
         };
         db.SaveChangesFailed += (_, _) => pending = null;
+    }
+
+    /// <summary>"标签(Name): old → new" for every modified property, sensitive values masked; null when nothing changed.</summary>
+    public static string? Changes(EntityEntry entry)
+    {
+        var parts = entry.Properties.Where(p => p.IsModified).Select(p =>
+        {
+            var name = p.Metadata.Name;
+            var label = Labels.TryGetValue(name, out var chinese) ? $"{chinese}({name})" : name;
+            return $"{label}: {Show(name, p.OriginalValue)} → {Show(name, p.CurrentValue)}";
+        }).ToList();
+        if (parts.Count == 0)
+        {
+            return null;
+        }
+
+        var detail = "变更 " + string.Join("；", parts);
+        return detail.Length <= MaxDetailLength ? detail : detail[..MaxDetailLength] + "…";
+    }
+
+    private static string Show(string name, object? value)
+    {
+        if (value is null)
+        {
+            return "（空）";
+        }
+
+        if (value is byte[] || (value is string s && Sm4FieldProtector.IsProtected(s)))
+        {
+            return "（已加密）";
+        }
+
+        if (SensitiveNameParts.Any(part => name.Contains(part, StringComparison.Ordinal)))
+        {
+            return "（敏感字段，已隐去）";
+        }
+
+        var text = value switch
+        {
+            DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + (t.Kind == DateTimeKind.Utc ? " UTC" : ""),
+            bool b => b ? "是" : "否",
+            string str => str,
+            IEnumerable list => string.Join("、", list.Cast<object?>().Select(o => o?.ToString())),
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
+        return text.Length <= MaxValueLength ? text : text[..MaxValueLength] + "…";
     }
 }

@@ -164,8 +164,45 @@ public sealed class DemoProvince
             });
         }
 
-        return new DemoProvince { Institutions = institutions, Agencies = agencies, Users = DemoUsers(institutions, agencies, ids) };
+        var users = DemoUsers(institutions, agencies, ids);
+        AddSelfInspections(institutions, ids, new Random(seed + 1), today);
+        return new DemoProvince { Institutions = institutions, Agencies = agencies, Users = users };
     }
+
+    /// <summary>
+    /// A few hospitals ran their own 自查 on graded systems — shown as such, never counted as 等级测评. Drawn last, from
+    /// a random source of their own, so the rest of the province (ids, rates) stays as it was.
+    /// </summary>
+    private static void AddSelfInspections(List<Institution> institutions, DeterministicIds ids, Random random, DateOnly today)
+    {
+        foreach (var system in institutions.SelectMany(i => i.Systems).Where(s => s.Grading is { Level: >= ProtectionLevel.Level2 }))
+        {
+            if (random.NextDouble() >= 0.06)
+            {
+                continue;
+            }
+
+            var score = Math.Round(60 + (random.NextDouble() * 35), 1);
+            system.Assessments.Add(new AssessmentRecord
+            {
+                Id = ids.Next(),
+                SystemId = system.Id,
+                Kind = AssessmentKind.SelfInspection,
+                Level = (int)system.Grading!.Level,
+                AssessedOn = today.AddDays(-random.Next(10, 300)),
+                Template = "2025",
+                Score = score,
+                Conclusion = score > 90 ? "符合" : "基本符合",
+            });
+        }
+    }
+
+    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
+
+    /// <summary>Who approves the demo gradings: the municipal regulator's demo user (its display name).</summary>
+    private const string RegulatorDisplayName = "市卫健委 张监管";
+
+    private const string ExpertPanel = "演示专家组：孙专家（京华大学）、钱专家（京安网络安全等级测评中心）";
 
     /// <summary>The first directly affiliated institution: the demo hospital user's, with an ungraded HIS to walk through.</summary>
     public static string DemoHospitalName => AffiliatedNames[0];
@@ -260,10 +297,15 @@ public sealed class DemoProvince
                 MatrixEdition = "GB/T 22240-2020",
                 Reasons = [$"演示数据：业务信息安全第{s}级，系统服务安全第{a}级，取较高者"],
                 GradedOn = gradedOn,
+                // Level ≥ 2: reviewed by experts, asked for 核准 by the hospital, approved by the municipal regulator.
                 ExpertReviewed = level >= 2,
                 ExpertReviewedOn = level >= 2 ? gradedOn.AddDays(7) : null,
+                ExpertReviewers = level >= 2 ? ExpertPanel : null,
+                ApprovalRequestedOn = level >= 2 ? gradedOn.AddDays(8) : null,
                 SupervisorApproved = level >= 2,
                 SupervisorApprovedOn = level >= 2 ? gradedOn.AddDays(14) : null,
+                ApprovalDecidedBy = level >= 2 ? RegulatorDisplayName : null,
+                ApprovalDecidedAt = level >= 2 ? gradedOn.AddDays(14).ToDateTime(new TimeOnly(2, 0), DateTimeKind.Utc) : null,
             };
 
             if (n < filed && level >= 2)
@@ -276,8 +318,9 @@ public sealed class DemoProvince
                     FiledOn = filedOn,
                     CertificateNumber = string.Create(CultureInfo.InvariantCulture, $"11010{random.Next(10, 99)}{filedOn.Year}0{random.Next(1000, 9999)}"),
                     PoliceOrgan = "北京市公安局网络安全保卫总队",
-                    CertificateIssuedOn = filedOn.AddDays(10),
-                    CertificateValidUntil = filedOn.AddDays(10).AddYears(3),
+                    // Every demo filing has its 备案证明 (已备案), issued no later than today.
+                    CertificateIssuedOn = Min(filedOn.AddDays(10), today),
+                    CertificateValidUntil = Min(filedOn.AddDays(10), today).AddYears(3),
                 };
             }
         }
@@ -388,7 +431,7 @@ public sealed class DemoProvince
         return
         [
             User("admin", "平台管理员", UserRole.Admin),
-            User("regulator", "市卫健委 张监管", UserRole.RegulatorStaff, region: RegionCode),
+            User("regulator", RegulatorDisplayName, UserRole.RegulatorStaff, region: RegionCode),
             User("haidian", "海淀区卫健委 李监管", UserRole.RegulatorStaff, region: "110108"),
             User("hospital", $"{demoHospital.Name} 王工", UserRole.InstitutionStaff, institution: demoHospital.Id),
             User("hospital2", $"{other.Name} 赵工", UserRole.InstitutionStaff, institution: other.Id),

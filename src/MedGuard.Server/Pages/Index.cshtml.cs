@@ -29,8 +29,10 @@ public sealed class IndexModel(MedGuardDbContext db) : PageModel
         Institutions = await db.Institutions.CountAsync();
         Systems = await db.Systems.CountAsync();
         Graded = await db.Gradings.CountAsync();
-        Filed = await db.Filings.CountAsync();
-        Assessed = await db.Systems.CountAsync(s => s.Assessments.Any(a => a.Conclusion != null));
+        // As the sector statistics count them: 已备案 with a certificate; 测评 a concluded 等级测评 dated by today.
+        var today = db.Today;
+        Filed = await db.Filings.CountAsync(f => f.CertificateNumber != null && f.CertificateNumber != "" && f.CertificateIssuedOn != null);
+        Assessed = await db.Systems.CountAsync(s => s.Assessments.Any(a => a.Kind == MedGuard.Domain.Assessment.AssessmentKind.LevelAssessment && a.Conclusion != null && a.AssessedOn <= today));
         OpenTasks = await db.Rectifications.CountAsync(r => r.Status == RectificationStatus.Open || r.Status == RectificationStatus.InProgress);
     }
 }

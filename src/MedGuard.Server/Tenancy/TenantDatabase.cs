@@ -23,7 +23,9 @@ public static class TenantDatabase
                 throw new UnauthorizedAccessException("未登录，不能访问数据");
             }
 
-            var db = MedGuardContextFactory.Create(sp.GetRequiredService<DatabaseTarget>(), http.User.Scope());
+            // The context judges agency assignments (and statistics) on the platform clock's date.
+            var today = DateOnly.FromDateTime(sp.GetRequiredService<TimeProvider>().GetLocalNow().DateTime);
+            var db = MedGuardContextFactory.Create(sp.GetRequiredService<DatabaseTarget>(), http.User.Scope(), today);
             ChangeAuditor.Attach(db, sp.GetRequiredService<AuditTrail>(), e => e.From(http));
             return db;
         });

@@ -15,6 +15,10 @@ internal sealed class AssessmentRecordConfiguration : IEntityTypeConfiguration<A
         builder.Property(a => a.ReportNumber).HasMaxLength(64);
         builder.Property(a => a.Template).HasMaxLength(8).IsRequired();
         builder.Property(a => a.Conclusion).HasMaxLength(16);
+        builder.Ignore(a => a.KindName);
+
+        // Rows from before the 自查/等级测评 split were all entered as 等级测评.
+        builder.Property(a => a.Kind).HasDefaultValue(AssessmentKind.LevelAssessment).HasSentinel((AssessmentKind)0);
 
         builder.HasMany(a => a.Results).WithOne().HasForeignKey(r => r.AssessmentId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<AssessmentAgency>().WithMany().HasForeignKey(a => a.AgencyId).OnDelete(DeleteBehavior.SetNull);

@@ -7,8 +7,10 @@ namespace MedGuard.Storage.Providers;
 public static class MedGuardContextFactory
 {
     /// <summary>Creates a context for the target, seeing and writing only what <paramref name="scope"/> allows.</summary>
-    public static MedGuardDbContext Create(DatabaseTarget target, TenantScope? scope = null)
+    /// <param name="today">The date agency assignments and statistics are judged on (the local date when null).</param>
+    public static MedGuardDbContext Create(DatabaseTarget target, TenantScope? scope = null, DateOnly? today = null)
     {
+        var day = today ?? DateOnly.FromDateTime(DateTime.Now);
         scope ??= TenantScope.System;
         if (target.Provider == DatabaseProvider.Sqlite)
         {
@@ -20,19 +22,19 @@ public static class MedGuardContextFactory
 
             var options = new DbContextOptionsBuilder<SqliteMedGuardDbContext>();
             ConfigureSqlite(options, target.ConnectionString);
-            return new SqliteMedGuardDbContext(options.Options, scope);
+            return new SqliteMedGuardDbContext(options.Options, scope) { Today = day };
         }
 
         var pgOptions = new DbContextOptionsBuilder<PostgresMedGuardDbContext>();
         ConfigurePostgres(pgOptions, target.ConnectionString);
-        return new PostgresMedGuardDbContext(pgOptions.Options, scope);
+        return new PostgresMedGuardDbContext(pgOptions.Options, scope) { Today = day };
     }
 
     /// <summary>Creates the context and applies any migration it lacks (creating the database if needed).</summary>
-    public static MedGuardDbContext CreateMigrated(DatabaseTarget target, TenantScope? scope = null)
+    public static MedGuardDbContext CreateMigrated(DatabaseTarget target, TenantScope? scope = null, DateOnly? today = null)
     {
         Migrate(target);
-        return Create(target, scope);
+        return Create(target, scope, today);
     }
 
     /// <summary>

@@ -6,9 +6,10 @@ namespace MedGuard.Storage.Statistics;
 /// The seed's lifecycle rates for one group of institutions — a hospital tier, or a region — or for all (both keys
 /// null). Denominators are our
 /// documented choice — the seed gives the rates, not their formulas:
-/// 定级率 = graded systems / all systems; 备案率 = filed systems / all systems (so it never exceeds 定级率, as in the
-/// seed's 57.6 % / 53.2 %); 三级系统测评率 = level ≥ 3 systems with an assessment (in the window, if one is asked) /
-/// level ≥ 3 systems; 整改率 = systems whose rectification tasks are all closed (已整改, 复测通过 or 风险接受) / systems
+/// 定级率 = graded systems / all systems; 备案率 = systems whose filing has a 备案证明 (number and issue date recorded;
+/// a filing merely 已提交 does not count) / all systems (so it never exceeds 定级率, as in the seed's 57.6 % / 53.2 %);
+/// 三级系统测评率 = level ≥ 3 systems with a concluded 等级测评 by an agency dated no later than today (in the window, if one
+/// is asked; a hospital's 自查 never counts) / level ≥ 3 systems; 整改率 = systems whose rectification tasks are all closed (已整改, 复测通过 or 风险接受) / systems
 /// with any rectification task; HIS 三级定级率 = HIS graded level ≥ 3 / all HIS.
 /// </summary>
 public sealed record LifecycleStatistics

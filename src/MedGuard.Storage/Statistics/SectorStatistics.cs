@@ -71,6 +71,7 @@ public sealed class SectorStatistics(MedGuardDbContext db)
         var institutionRows = await institutions.Select(i => new InstitutionRow(i.Tier, i.Region)).ToListAsync(cancellationToken);
 
         var since = assessedSince ?? DateOnly.MinValue;
+        var today = db.Today;
         var systemRows = await (
             from s in db.Systems.AsNoTracking()
             join i in institutions on s.InstitutionId equals i.Id
@@ -80,8 +81,11 @@ public sealed class SectorStatistics(MedGuardDbContext db)
                 s.Business,
                 s.Grading != null,
                 s.Grading != null ? s.Grading.Level : null,
-                s.Filing != null,
-                s.Assessments.Any(a => a.AssessedOn >= since),
+                // 已备案 only with a certificate (FilingRecord.IsCertified): a submitted filing does not count.
+                s.Filing != null && s.Filing.CertificateNumber != null && s.Filing.CertificateNumber != "" && s.Filing.CertificateIssuedOn != null,
+                // A 测评 is a concluded 等级测评 dated by today (AssessmentRecord.CountsAsAssessment): not a 自查, not an empty
+                // or unconcluded record, not one dated in the future.
+                s.Assessments.Any(a => a.Kind == AssessmentKind.LevelAssessment && a.Conclusion != null && a.AssessedOn >= since && a.AssessedOn <= today),
                 s.Rectifications.Any(),
                 s.Rectifications.Any(r => OpenStatuses.Contains(r.Status)))).ToListAsync(cancellationToken);
         return (institutionRows, systemRows);

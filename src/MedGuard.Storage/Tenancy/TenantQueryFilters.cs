@@ -26,7 +26,8 @@ public abstract partial class MedGuardDbContext
             ScopeKind == TenantKind.System
             || (ScopeKind == TenantKind.Regulator && a.InstitutionRegion.StartsWith(ScopeRegion))
             || (ScopeKind == TenantKind.Institution && a.InstitutionId == ScopeInstitutionId)
-            || (ScopeKind == TenantKind.Agency && a.AgencyId == ScopeAgencyId));
+            // An agency holds a system only while its assignment runs: not before AssignedOn, not after EndsOn.
+            || (ScopeKind == TenantKind.Agency && a.AgencyId == ScopeAgencyId && a.AssignedOn <= ScopeToday && (a.EndsOn == null || a.EndsOn >= ScopeToday)));
 
         modelBuilder.Entity<Institution>().HasQueryFilter(TenantFilter, i =>
             ScopeKind == TenantKind.System
@@ -53,6 +54,9 @@ public abstract partial class MedGuardDbContext
             ScopeKind == TenantKind.System || Systems.Any(s => s.Id == a.SystemId));
 
         modelBuilder.Entity<RectificationItem>().HasQueryFilter(TenantFilter, r =>
+            ScopeKind == TenantKind.System || Systems.Any(s => s.Id == r.SystemId));
+
+        modelBuilder.Entity<DeadlineExtensionRequest>().HasQueryFilter(TenantFilter, r =>
             ScopeKind == TenantKind.System || Systems.Any(s => s.Id == r.SystemId));
 
         modelBuilder.Entity<ItemResult>().HasQueryFilter(TenantFilter, r =>

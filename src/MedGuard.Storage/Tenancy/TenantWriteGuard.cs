@@ -36,6 +36,25 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
         nameof(Institution.Region), nameof(Institution.Tier), nameof(Institution.DirectlyAffiliated),
     ];
 
+    // 主管部门核准 is the regulator's act: a hospital may clear these (a re-grading withdraws the approval), never set them.
+    private static readonly string[] RegulatorOwnedGradingFields =
+    [
+        nameof(GradingRecord.SupervisorApproved), nameof(GradingRecord.SupervisorApprovedOn), nameof(GradingRecord.ApprovalDecidedBy),
+        nameof(GradingRecord.ApprovalDecidedAt), nameof(GradingRecord.ApprovalRefusalReason),
+    ];
+
+    // A deadline moves only by an approved extension request, and 复测 is the assessor's: a hospital touches neither.
+    private static readonly string[] HospitalLockedRetestFields =
+    [
+        nameof(RectificationItem.RetestedOn), nameof(RectificationItem.RetestPassed), nameof(RectificationItem.RetestNote),
+    ];
+
+    private static readonly string[] ExtensionDecisionFields =
+    [
+        nameof(DeadlineExtensionRequest.Status), nameof(DeadlineExtensionRequest.DecidedBy), nameof(DeadlineExtensionRequest.DecidedAt),
+        nameof(DeadlineExtensionRequest.DecisionNote),
+    ];
+
     private readonly TenantScope _scope = context.Scope;
 
     // Tracked entities by key, indexed once per save (a seeding save may track thousands).
@@ -46,7 +65,8 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
     // Database answers, asked once per key per save.
     private readonly Dictionary<Guid, string?> _institutionRegions = [];
     private readonly Dictionary<Guid, Guid?> _systemInstitutions = [];
-    private readonly Dictionary<Guid, Guid?> _assessmentSystems = [];
+    private readonly Dictionary<Guid, AssessmentOwner?> _assessmentOwners = [];
+    private readonly Dictionary<Guid, (Guid SystemId, Guid? AssessmentId)?> _rectifications = [];
     private readonly Dictionary<Guid, bool> _assignedToAgency = [];
 
     public void Check() => CheckAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
@@ -98,11 +118,14 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
             Institution institution => !agency && InstitutionRowAllowed(entry, institution),
             InstitutionContact => !agency && await BothAsync(entry, nameof(InstitutionContact.InstitutionId), InstitutionWritableAsync, async, ct),
             ProtectedSystem => !agency && await BothAsync(entry, nameof(ProtectedSystem.InstitutionId), InstitutionWritableAsync, async, ct),
-            GradingRecord => !agency && await BothAsync(entry, nameof(GradingRecord.SystemId), SystemWritableAsync, async, ct),
+            GradingRecord => !agency && await BothAsync(entry, nameof(GradingRecord.SystemId), SystemWritableAsync, async, ct)
+                && (_scope.Kind != TenantKind.Institution || !SetsAny(entry, RegulatorOwnedGradingFields)),
             FilingRecord => !agency && await BothAsync(entry, nameof(FilingRecord.SystemId), SystemWritableAsync, async, ct),
             AgencyAssignment => !agency && await BothAsync(entry, nameof(AgencyAssignment.SystemId), SystemWritableAsync, async, ct),
-            AssessmentRecord => await BothAsync(entry, nameof(AssessmentRecord.SystemId), SystemWritableAsync, async, ct),
-            RectificationItem => await BothAsync(entry, nameof(RectificationItem.SystemId), SystemWritableAsync, async, ct),
+            AssessmentRecord => await BothAsync(entry, nameof(AssessmentRecord.SystemId), SystemWritableAsync, async, ct) && AssessmentKindAllowed(entry),
+            RectificationItem => await BothAsync(entry, nameof(RectificationItem.SystemId), SystemWritableAsync, async, ct) && RectificationChangeAllowed(entry),
+            DeadlineExtensionRequest => await BothAsync(entry, nameof(DeadlineExtensionRequest.SystemId), SystemWritableAsync, async, ct)
+                && await ExtensionChangeAllowedAsync(entry, async, ct),
             ItemResult => await BothAsync(entry, nameof(ItemResult.AssessmentId), AssessmentWritableAsync, async, ct),
             AuditEntry => entry.State == EntityState.Added,
             PlatformUser => OwnAccountChange(entry),
@@ -157,8 +180,85 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
         return await SystemInstitutionAsync(systemId, async, ct) is { } institutionId && await InstitutionWritableAsync(institutionId, async, ct);
     }
 
+    /// <summary>An item result follows its assessment: a hospital writes only into its 自查, an agency only into its own 等级测评.</summary>
     private async Task<bool> AssessmentWritableAsync(Guid assessmentId, bool async, CancellationToken ct) =>
-        await AssessmentSystemAsync(assessmentId, async, ct) is { } systemId && await SystemWritableAsync(systemId, async, ct);
+        await AssessmentOwnerAsync(assessmentId, async, ct) is { } owner
+        && KindWritable(owner.Kind, owner.AgencyId)
+        && await SystemWritableAsync(owner.SystemId, async, ct);
+
+    /// <summary>
+    /// Who may write an assessment of this kind: the hospital its 自查; the agency its own 等级测评; a regulator reads
+    /// both and writes neither (a 测评 it could edit would prove nothing to it).
+    /// </summary>
+    private bool KindWritable(AssessmentKind kind, Guid? agencyId) => _scope.Kind switch
+    {
+        TenantKind.System => true,
+        TenantKind.Institution => kind == AssessmentKind.SelfInspection,
+        TenantKind.Agency => kind == AssessmentKind.LevelAssessment && agencyId == _scope.AgencyId,
+        _ => false,
+    };
+
+    private bool AssessmentKindAllowed(EntityEntry entry)
+    {
+        var kind = entry.Property(nameof(AssessmentRecord.Kind));
+        var agencyId = entry.Property(nameof(AssessmentRecord.AgencyId));
+        if (entry.State is EntityState.Modified or EntityState.Deleted && !KindWritable((AssessmentKind)kind.OriginalValue!, (Guid?)agencyId.OriginalValue))
+        {
+            return false;
+        }
+
+        return entry.State == EntityState.Deleted || KindWritable((AssessmentKind)kind.CurrentValue!, (Guid?)agencyId.CurrentValue);
+    }
+
+    private bool RectificationChangeAllowed(EntityEntry entry)
+    {
+        if (_scope.Kind != TenantKind.Institution || entry.State == EntityState.Deleted)
+        {
+            return true;
+        }
+
+        var status = entry.Property(nameof(RectificationItem.Status));
+        var verifies = (RectificationStatus)status.CurrentValue! == RectificationStatus.Verified
+            && (entry.State == EntityState.Added || status.IsModified);
+        // A new task of the hospital's own (e.g. from its 自查) gets its first deadline; after that it moves by request only.
+        var dueOnMoved = entry.State == EntityState.Modified && entry.Property(nameof(RectificationItem.DueOn)).IsModified;
+        return !verifies && !dueOnMoved && !SetsAny(entry, HospitalLockedRetestFields);
+    }
+
+    /// <summary>
+    /// The hospital asks (a new, undecided request); the regulator of the region, or the agency whose assessment found
+    /// the shortfall, decides. The request must name the task's own system (the filters rely on that copy).
+    /// </summary>
+    private async Task<bool> ExtensionChangeAllowedAsync(EntityEntry entry, bool async, CancellationToken ct)
+    {
+        var request = (DeadlineExtensionRequest)entry.Entity;
+        if (entry.State != EntityState.Deleted
+            && (await RectificationAsync(request.RectificationId, async, ct) is not { } task || task.SystemId != request.SystemId))
+        {
+            return false;
+        }
+
+        return _scope.Kind switch
+        {
+            TenantKind.Institution => entry.State == EntityState.Added
+                ? request.Status == ExtensionStatus.Pending && request.DecidedBy is null && request.DecidedAt is null && request.DecisionNote is null
+                : entry.State == EntityState.Modified && !ExtensionDecisionFields.Any(name => entry.Property(name).IsModified),
+            TenantKind.Regulator => entry.State == EntityState.Modified,
+            TenantKind.Agency => entry.State == EntityState.Modified
+                && await RectificationAsync(request.RectificationId, async, ct) is { AssessmentId: { } assessmentId }
+                && await AssessmentOwnerAsync(assessmentId, async, ct) is { } owner && owner.AgencyId == _scope.AgencyId,
+            _ => true,
+        };
+    }
+
+    /// <summary>Whether the change sets (adds, or modifies to a non-empty value) any of the fields: clearing is allowed.</summary>
+    private static bool SetsAny(EntityEntry entry, IEnumerable<string> fields) =>
+        entry.State is EntityState.Added or EntityState.Modified
+        && fields.Any(name =>
+        {
+            var property = entry.Property(name);
+            return (entry.State == EntityState.Added || property.IsModified) && property.CurrentValue is not (null or false);
+        });
 
     private async Task<string?> InstitutionRegionAsync(Guid institutionId, bool async, CancellationToken ct)
     {
@@ -194,21 +294,45 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
         return institutionId;
     }
 
-    private async Task<Guid?> AssessmentSystemAsync(Guid assessmentId, bool async, CancellationToken ct)
+    private async Task<AssessmentOwner?> AssessmentOwnerAsync(Guid assessmentId, bool async, CancellationToken ct)
     {
         if (_trackedAssessments.TryGetValue(assessmentId, out var tracked))
         {
-            return tracked.Entity.SystemId;
+            // The stored kind and agency, not the edited ones: the assessment's own row is checked by its own rule.
+            return tracked.State == EntityState.Added
+                ? new AssessmentOwner(tracked.Entity.SystemId, tracked.Entity.Kind, tracked.Entity.AgencyId)
+                : new AssessmentOwner(tracked.Entity.SystemId, tracked.Property(a => a.Kind).OriginalValue, tracked.Property(a => a.AgencyId).OriginalValue);
         }
 
-        if (!_assessmentSystems.TryGetValue(assessmentId, out var systemId))
+        if (!_assessmentOwners.TryGetValue(assessmentId, out var owner))
         {
-            var query = context.Assessments.IgnoreQueryFilters([MedGuardDbContext.TenantFilter]).Where(a => a.Id == assessmentId).Select(a => (Guid?)a.SystemId);
-            systemId = async ? await query.FirstOrDefaultAsync(ct) : query.FirstOrDefault();
-            _assessmentSystems[assessmentId] = systemId;
+            var query = context.Assessments.IgnoreQueryFilters([MedGuardDbContext.TenantFilter]).Where(a => a.Id == assessmentId)
+                .Select(a => new AssessmentOwner(a.SystemId, a.Kind, a.AgencyId));
+            owner = async ? await query.FirstOrDefaultAsync(ct) : query.FirstOrDefault();
+            _assessmentOwners[assessmentId] = owner;
         }
 
-        return systemId;
+        return owner;
+    }
+
+    private async Task<(Guid SystemId, Guid? AssessmentId)?> RectificationAsync(Guid rectificationId, bool async, CancellationToken ct)
+    {
+        var tracked = context.ChangeTracker.Entries<RectificationItem>().FirstOrDefault(e => e.Entity.Id == rectificationId);
+        if (tracked is not null)
+        {
+            return (tracked.Property(r => r.SystemId).OriginalValue, tracked.Property(r => r.AssessmentId).OriginalValue);
+        }
+
+        if (!_rectifications.TryGetValue(rectificationId, out var row))
+        {
+            var query = context.Rectifications.IgnoreQueryFilters([MedGuardDbContext.TenantFilter]).Where(r => r.Id == rectificationId)
+                .Select(r => new { r.SystemId, r.AssessmentId });
+            var found = async ? await query.FirstOrDefaultAsync(ct) : query.FirstOrDefault();
+            row = found is null ? null : (found.SystemId, found.AssessmentId);
+            _rectifications[rectificationId] = row;
+        }
+
+        return row;
     }
 
     private async Task<bool> AssignedToAgencyAsync(Guid systemId, bool async, CancellationToken ct)
@@ -216,8 +340,11 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
         if (!_assignedToAgency.TryGetValue(systemId, out var assigned))
         {
             // Only the database counts: an agency cannot create assignments, so a tracked one proves nothing.
+            // …and only one that runs today: an ended or not yet started engagement writes nothing.
             var agencyId = _scope.AgencyId;
-            var query = context.AgencyAssignments.IgnoreQueryFilters([MedGuardDbContext.TenantFilter]).Where(a => a.SystemId == systemId && a.AgencyId == agencyId);
+            var today = context.Today;
+            var query = context.AgencyAssignments.IgnoreQueryFilters([MedGuardDbContext.TenantFilter])
+                .Where(a => a.SystemId == systemId && a.AgencyId == agencyId && a.AssignedOn <= today && (a.EndsOn == null || a.EndsOn >= today));
             assigned = async ? await query.AnyAsync(ct) : query.Any();
             _assignedToAgency[systemId] = assigned;
         }
@@ -276,6 +403,8 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
             }
         }
     }
+
+    private sealed record AssessmentOwner(Guid SystemId, AssessmentKind Kind, Guid? AgencyId);
 
     private TenantScopeViolationException Violation(EntityEntry entry)
     {

@@ -9,7 +9,7 @@ namespace MedGuard.Storage.Tests.Infrastructure;
 /// A small province with known contents, written in the system scope:
 /// city 3301 — 甲医院 (三甲: HIS L3 graded+filed+assessed with two tasks, portal L2 graded) and 乙医院 (二级: LIS ungraded);
 /// city 3302 — 丙医院 (三级: PACS L3 graded+filed+assessed, all tasks closed).
-/// Agency X is assigned HIS and PACS; agency Y is assigned LIS.
+/// Agency X is assigned HIS and PACS (and assessed both); agency Y is assigned LIS.
 /// </summary>
 public sealed class SampleProvince
 {
@@ -71,7 +71,7 @@ public sealed class SampleProvince
             Business = BusinessKind.His,
             IsCore = true,
             Grading = Grading(ProtectionLevel.Level3, ProtectionLevel.Level3, ProtectionLevel.Level2),
-            Filing = new FilingRecord { FiledOn = Today.AddDays(-300), CertificateNumber = "33010001", PoliceOrgan = "杭州市公安局" },
+            Filing = new FilingRecord { FiledOn = Today.AddDays(-300), CertificateNumber = "33010001", CertificateIssuedOn = Today.AddDays(-290), PoliceOrgan = "杭州市公安局" },
         };
         p.Portal = new ProtectedSystem
         {
@@ -88,7 +88,7 @@ public sealed class SampleProvince
             InstitutionId = p.C.Id,
             Business = BusinessKind.Pacs,
             Grading = Grading(ProtectionLevel.Level3, ProtectionLevel.Level2, ProtectionLevel.Level3),
-            Filing = new FilingRecord { FiledOn = Today.AddDays(-200), CertificateNumber = "33020001" },
+            Filing = new FilingRecord { FiledOn = Today.AddDays(-200), CertificateNumber = "33020001", CertificateIssuedOn = Today.AddDays(-190) },
         };
         db.AddRange(p.A, p.B, p.C, p.AgencyX, p.AgencyY, p.Admin);
         db.AddRange(p.His, p.Portal, p.Lis, p.Pacs);
@@ -114,7 +114,7 @@ public sealed class SampleProvince
                 new ItemResult { ItemCode = "L3-PES1-01", Result = ItemResultValue.Conforming },
             ],
         };
-        p.PacsAssessment = new AssessmentRecord { SystemId = p.Pacs.Id, Level = 3, AssessedOn = Today.AddDays(-400), Conclusion = "符合", Score = 92 };
+        p.PacsAssessment = new AssessmentRecord { SystemId = p.Pacs.Id, Level = 3, AssessedOn = Today.AddDays(-400), Agency = p.AgencyX.Name, AgencyId = p.AgencyX.Id, Conclusion = "符合", Score = 92 };
         db.AddRange(p.HisAssessment, p.PacsAssessment);
         db.AddRange(
             new RectificationItem { SystemId = p.His.Id, AssessmentId = p.HisAssessment.Id, ItemCode = "L3-CES1-01", Title = "修改弱口令", DueOn = Today.AddDays(-1) },

@@ -19,6 +19,9 @@ public abstract class StorageTestBase : IAsyncLifetime
     /// <summary>Opens a context on the test's database for <paramref name="scope"/> (system when null).</summary>
     protected MedGuardDbContext Open(TenantScope? scope = null) => MedGuardContextFactory.Create(Target, scope);
 
+    /// <summary>Opens a context that judges assignments and statistics on <paramref name="today"/>.</summary>
+    protected MedGuardDbContext Open(TenantScope scope, DateOnly today) => MedGuardContextFactory.Create(Target, scope, today);
+
     /// <summary>Whether InitializeAsync applies the migrations (the migration tests start from an empty database).</summary>
     protected virtual bool MigrateOnStart => true;
 

@@ -31,9 +31,15 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
 
     public AssessmentConclusion? Conclusion { get; private set; }
 
-    public bool CanEdit => User.CanAssess() && Assessment.Conclusion is null;
+    /// <summary>The agency edits its own 等级测评, the hospital its 自查 — each reads the other's (storage enforces it too).</summary>
+    public bool CanEdit => User.CanAssess() && LifecycleService.CanWrite(db.Scope, Assessment) && Assessment.Conclusion is null;
 
-    public string? Message { get; private set; }
+    /// <summary>Why the results are read-only for this user (null when they are editable or concluded).</summary>
+    public string? ReadOnlyReason => Assessment.Conclusion is not null || CanEdit || !User.CanAssess() ? null
+        : Assessment.Kind == AssessmentKind.SelfInspection ? "这是医疗机构的自查，测评机构只能查看。" : "等级测评结果由测评机构录入，医疗机构只能查看。";
+
+    /// <summary>The items grouped by 安全类 (security category), in catalog order.</summary>
+    public IReadOnlyList<IGrouping<string, (RequirementAtLevel Item, int Index)>> Categories { get; private set; } = [];
 
     public string? Error { get; private set; }
 
@@ -44,7 +50,12 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
             return NotFound();
         }
 
-        Message = TempData["message"] as string;
+        Error = TempData["Error"] as string;
+        if (Assessment.Conclusion is not null)
+        {
+            Conclusion = LifecycleService.Evaluate(Assessment, out _);
+        }
+
         return Page();
     }
 
@@ -113,15 +124,15 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
 
         try
         {
-            Conclusion = await lifecycle.ConcludeAsync(db, id);
+            var conclusion = await lifecycle.ConcludeAsync(db, id);
+            TempData["Flash"] = $"已形成测评结论：{conclusion.Conclusion}，待整改 {conclusion.Rectification.Count} 项";
         }
         catch (LifecycleException ex)
         {
-            Error = ex.Message;
+            TempData["Error"] = ex.Message;
         }
 
-        await LoadAsync(id, recordRead: false);
-        return Page();
+        return Redirect($"/assessments/{id}");
     }
 
     private async Task<IActionResult> EditAsync(Guid id, Func<Task<string>> action)
@@ -138,14 +149,14 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
 
         try
         {
-            TempData["message"] = await action();
-            return Redirect($"/assessments/{id}");
+            TempData["Flash"] = await action();
         }
         catch (LifecycleException ex)
         {
-            Error = ex.Message;
-            return Page();
+            TempData["Error"] = ex.Message;
         }
+
+        return Redirect($"/assessments/{id}");
     }
 
     private async Task<bool> LoadAsync(Guid id, bool recordRead = true)
@@ -160,6 +171,7 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
         }
 
         Items = LifecycleService.ItemsOf(Assessment);
+        Categories = Items.Select((item, index) => (item, index)).GroupBy(x => x.item.Section == CatalogSection.General ? x.item.Category.Name : $"{x.item.Category.Name}（{x.item.Section.ChineseName()}扩展要求）").ToList();
         var hasEvidence = Assessment.Results.Any(r => r.Evidence is not null);
         Results = Assessment.Results.ToDictionary(
             r => r.ItemCode,

@@ -20,6 +20,11 @@ public sealed class IndexModel(MedGuardDbContext db, LifecycleService lifecycle)
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
 
+    public sealed record PendingExtension(Guid RectificationId, string Title, string RequestedBy, DateOnly? CurrentDueOn, DateOnly RequestedDueOn);
+
+    /// <summary>延期申请 waiting for a decision, within the user's scope (the regulator's and agency's to-do list).</summary>
+    public IReadOnlyList<PendingExtension> PendingExtensions { get; private set; } = [];
+
     public async Task OnGetAsync()
     {
         var today = lifecycle.Today;
@@ -36,6 +41,9 @@ public sealed class IndexModel(MedGuardDbContext db, LifecycleService lifecycle)
             query = query.Where(r => open.Contains(r.Status) && r.DueOn < today);
         }
 
+        PendingExtensions = await db.ExtensionRequests.AsNoTracking().Where(e => e.Status == ExtensionStatus.Pending).OrderBy(e => e.RequestedAt).Take(50)
+            .Join(db.Rectifications, e => e.RectificationId, r => r.Id, (e, r) => new PendingExtension(r.Id, r.Title, e.RequestedBy, e.CurrentDueOn, e.RequestedDueOn))
+            .ToListAsync();
         var page = await PageOfAsync(query, q => q.OrderBy(r => r.DueOn));
         var rows = await page
             .Join(db.Systems, r => r.SystemId, s => s.Id, (r, s) => new { r, SystemName = s.Name, InstitutionName = s.Institution!.Name })

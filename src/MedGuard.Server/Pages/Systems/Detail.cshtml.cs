@@ -4,12 +4,16 @@ using MedGuard.Server.Hosting;
 using MedGuard.Server.Lifecycle;
 using MedGuard.Standards.Obligations;
 using MedGuard.Storage;
+using MedGuard.Storage.Tenancy;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace MedGuard.Server.Pages.Systems;
 
+/// <summary>
+/// One system's lifecycle: grading, 专家评审 and 主管部门核准 (the hospital asks, the regulator decides), filing,
+/// assessments and rectification. Every POST redirects back (post/redirect/get): the outcome travels in TempData.
+/// </summary>
 public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle) : PageModel
 {
     public ProtectedSystem System { get; private set; } = null!;
@@ -22,7 +26,9 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
 
     public bool CanAssess => User.CanAssess();
 
-    public string? Message { get; private set; }
+    public bool IsRegulator => User.Role() == UserRole.RegulatorStaff;
+
+    public bool IsInstitution => db.Scope.Kind == TenantKind.Institution;
 
     public string? Error { get; private set; }
 
@@ -37,7 +43,7 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
             return NotFound();
         }
 
-        Message = TempData["message"] as string;
+        Error = TempData["Error"] as string;
         return Page();
     }
 
@@ -51,12 +57,14 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
         return await RunAsync(id, async () =>
         {
             var filing = await lifecycle.FileAsync(db, id, new FilingInput { FiledOn = filedOn, CertificateNumber = certificateNumber, PoliceOrgan = policeOrgan, CertificateIssuedOn = certificateIssuedOn });
-            return $"备案已保存，备案证明有效期至 {filing.CertificateValidUntil:yyyy-MM-dd}";
+            return filing.IsCertified
+                ? $"备案已保存（已备案），备案证明有效期至 {filing.CertificateValidUntil:yyyy-MM-dd}"
+                : "备案已提交；取得备案证明后请填写编号和签发日期";
         });
     }
 
-    /// <summary>专家评审 and 主管部门核准: the two steps between grading and filing for level 2 and above.</summary>
-    public async Task<IActionResult> OnPostReviewAsync(Guid id, DateOnly? expertReviewedOn, DateOnly? supervisorApprovedOn)
+    /// <summary>专家评审: the hospital records when and by whom its grading was reviewed.</summary>
+    public async Task<IActionResult> OnPostReviewAsync(Guid id, DateOnly reviewedOn, string? reviewers)
     {
         if (!CanEdit)
         {
@@ -65,22 +73,38 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
 
         return await RunAsync(id, async () =>
         {
-            var system = await lifecycle.LoadSystemAsync(db, id);
-            var grading = system.Grading ?? throw new LifecycleException("请先完成定级");
-            foreach (var date in new[] { expertReviewedOn, supervisorApprovedOn })
-            {
-                if (date is { } d && (d < grading.GradedOn || d > lifecycle.Today))
-                {
-                    throw new LifecycleException("评审和核准日期应在定级日期与今天之间");
-                }
-            }
+            await lifecycle.RecordExpertReviewAsync(db, id, reviewedOn, reviewers);
+            return "已记录专家评审";
+        });
+    }
 
-            grading.ExpertReviewed = expertReviewedOn is not null;
-            grading.ExpertReviewedOn = expertReviewedOn;
-            grading.SupervisorApproved = supervisorApprovedOn is not null;
-            grading.SupervisorApprovedOn = supervisorApprovedOn;
-            await db.SaveChangesAsync();
-            return "已记录专家评审与主管部门核准";
+    /// <summary>申请主管部门核准 (the hospital).</summary>
+    public async Task<IActionResult> OnPostRequestApprovalAsync(Guid id)
+    {
+        if (!CanEdit)
+        {
+            return Forbid();
+        }
+
+        return await RunAsync(id, async () =>
+        {
+            await lifecycle.RequestApprovalAsync(db, id);
+            return "已申请主管部门核准，等待监管部门审批";
+        });
+    }
+
+    /// <summary>主管部门核准 or its refusal (the regulator of the region).</summary>
+    public async Task<IActionResult> OnPostApproveAsync(Guid id, bool approve, string? reason)
+    {
+        if (!IsRegulator)
+        {
+            return Forbid();
+        }
+
+        return await RunAsync(id, async () =>
+        {
+            await lifecycle.DecideApprovalAsync(db, id, approve, reason, User.DisplayName());
+            return approve ? "已核准该定级" : "已作出不予核准的决定";
         });
     }
 
@@ -93,9 +117,8 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
 
         try
         {
-            Guid? agencyId = User.Role() == UserRole.AgencyStaff && Guid.TryParse(User.FindFirst(ClaimNames.Agency)?.Value, out var a) ? a : null;
-            var agencyName = agencyId is { } aid ? await db.Agencies.Where(g => g.Id == aid).Select(g => g.Name).FirstOrDefaultAsync() : null;
-            var assessment = await lifecycle.StartAssessmentAsync(db, id, assessedOn, template, agencyId, agencyName);
+            var assessment = await lifecycle.StartAssessmentAsync(db, id, assessedOn, template);
+            TempData["Flash"] = assessment.Kind == MedGuard.Domain.Assessment.AssessmentKind.SelfInspection ? "已新建自查" : "已新建等级测评";
             return Redirect($"/assessments/{assessment.Id}");
         }
         catch (KeyNotFoundException)
@@ -104,9 +127,8 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
         }
         catch (LifecycleException ex)
         {
-            await LoadAsync(id);
-            Error = ex.Message;
-            return Page();
+            TempData["Error"] = ex.Message;
+            return Redirect($"/systems/{id}");
         }
     }
 
@@ -114,8 +136,7 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
     {
         try
         {
-            TempData["message"] = await action();
-            return Redirect($"/systems/{id}");
+            TempData["Flash"] = await action();
         }
         catch (KeyNotFoundException)
         {
@@ -123,11 +144,10 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
         }
         catch (LifecycleException ex)
         {
-            db.ChangeTracker.Clear();
-            await LoadAsync(id);
-            Error = ex.Message;
-            return Page();
+            TempData["Error"] = ex.Message;
         }
+
+        return Redirect($"/systems/{id}");
     }
 
     private async Task LoadAsync(Guid id)

@@ -77,7 +77,7 @@ public sealed class GradeModel(MedGuardDbContext db, LifecycleService lifecycle)
         try
         {
             var result = await lifecycle.GradeAsync(db, id, Input);
-            TempData["message"] = $"定级完成：第{result.Level}级（{result.Notation}）";
+            TempData["Flash"] = $"定级完成：第{result.Level}级（{result.Notation}）";
             return Redirect($"/systems/{id}");
         }
         catch (KeyNotFoundException)

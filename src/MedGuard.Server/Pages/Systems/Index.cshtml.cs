@@ -1,3 +1,4 @@
+using MedGuard.Domain.Assessment;
 using MedGuard.Domain.Systems;
 using MedGuard.Storage;
 using Microsoft.AspNetCore.Mvc;
@@ -26,12 +27,17 @@ public sealed class IndexModel(MedGuardDbContext db) : PagedListPageModel
             query = query.Where(s => s.Name.Contains(q) || s.Institution!.Name.Contains(q));
         }
 
+        var today = db.Today;
         query = State switch
         {
             "ungraded" => query.Where(s => s.Grading == null),
-            "unfiled" => query.Where(s => s.Grading != null && s.Filing == null),
-            "filed" => query.Where(s => s.Filing != null),
-            "assessed" => query.Where(s => s.Assessments.Any(a => a.Conclusion != null)),
+            // The regulator's to-do list: asked for 核准 (ApprovalState.Requested), not yet decided.
+            "approval" => query.Where(s => s.Grading != null && s.Grading.ApprovalRequestedOn != null && !s.Grading.SupervisorApproved && s.Grading.ApprovalRefusalReason == null),
+            // 已备案 needs the certificate (FilingRecord.IsCertified); a merely submitted filing is still "未备案" here.
+            "unfiled" => query.Where(s => s.Grading != null && (s.Filing == null || s.Filing.CertificateNumber == null || s.Filing.CertificateNumber == "" || s.Filing.CertificateIssuedOn == null)),
+            "filed" => query.Where(s => s.Filing != null && s.Filing.CertificateNumber != null && s.Filing.CertificateNumber != "" && s.Filing.CertificateIssuedOn != null),
+            // As AssessmentRecord.CountsAsAssessment: a concluded 等级测评 dated by today (a 自查 is not one).
+            "assessed" => query.Where(s => s.Assessments.Any(a => a.Kind == AssessmentKind.LevelAssessment && a.Conclusion != null && a.AssessedOn <= today)),
             _ => query,
         };
         var page = await PageOfAsync(query, q => q.OrderBy(s => s.Institution!.Name).ThenBy(s => s.Name));
@@ -44,11 +50,13 @@ public sealed class IndexModel(MedGuardDbContext db) : PagedListPageModel
                 s.Business,
                 Level = s.Grading == null ? (ProtectionLevel?)null : s.Grading.Level,
                 Filed = s.Filing != null,
+                Certified = s.Filing != null && s.Filing.CertificateNumber != null && s.Filing.CertificateNumber != "" && s.Filing.CertificateIssuedOn != null,
                 Certificate = s.Filing == null ? null : s.Filing.CertificateNumber,
-                Last = s.Assessments.OrderByDescending(a => a.AssessedOn).Select(a => new { a.AssessedOn, a.Conclusion }).FirstOrDefault(),
+                Last = s.Assessments.OrderByDescending(a => a.AssessedOn).Select(a => new { a.AssessedOn, a.Conclusion, a.Kind }).FirstOrDefault(),
             })
             .ToListAsync();
-        Rows = rows.Select(r => new Row(r.Id, r.Name, r.Institution, r.Business, (int?)r.Level, r.Filed, r.Certificate,
-            r.Last is null ? null : $"{r.Last.AssessedOn:yyyy-MM-dd} {r.Last.Conclusion}")).ToList();
+        Rows = rows.Select(r => new Row(r.Id, r.Name, r.Institution, r.Business, (int?)r.Level, r.Filed,
+            r.Certified ? r.Certificate : r.Filed ? "已提交（无备案证明）" : null,
+            r.Last is null ? null : $"{r.Last.AssessedOn:yyyy-MM-dd} {(r.Last.Kind == AssessmentKind.SelfInspection ? "自查" : "等级测评")} {r.Last.Conclusion ?? "录入中"}")).ToList();
     }
 }

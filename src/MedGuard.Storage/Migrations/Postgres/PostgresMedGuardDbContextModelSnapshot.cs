@@ -126,6 +126,13 @@ namespace MedGuard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasDefaultValue("LevelAssessment");
+
                     b.Property<int>("Level")
                         .HasColumnType("integer");
 
@@ -151,6 +158,61 @@ namespace MedGuard.Storage.Migrations.Postgres
                     b.HasIndex("SystemId", "AssessedOn");
 
                     b.ToTable("Assessments", (string)null);
+                });
+
+            modelBuilder.Entity("MedGuard.Domain.Assessment.DeadlineExtensionRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly?>("CurrentDueOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid>("RectificationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateOnly>("RequestedDueOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("SystemId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SystemId");
+
+                    b.HasIndex("RectificationId", "Status");
+
+                    b.ToTable("DeadlineExtensionRequests", (string)null);
                 });
 
             modelBuilder.Entity("MedGuard.Domain.Assessment.ItemResult", b =>
@@ -626,6 +688,20 @@ namespace MedGuard.Storage.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("ApprovalDecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ApprovalDecidedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ApprovalRefusalReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateOnly?>("ApprovalRequestedOn")
+                        .HasColumnType("date");
+
                     b.Property<string>("BusinessInformationLevel")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -636,6 +712,10 @@ namespace MedGuard.Storage.Migrations.Postgres
 
                     b.Property<DateOnly?>("ExpertReviewedOn")
                         .HasColumnType("date");
+
+                    b.Property<string>("ExpertReviewers")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
 
                     b.Property<DateOnly>("GradedOn")
                         .HasColumnType("date");
@@ -752,6 +832,21 @@ namespace MedGuard.Storage.Migrations.Postgres
 
                     b.HasOne("MedGuard.Domain.Systems.ProtectedSystem", null)
                         .WithMany("Assessments")
+                        .HasForeignKey("SystemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MedGuard.Domain.Assessment.DeadlineExtensionRequest", b =>
+                {
+                    b.HasOne("MedGuard.Domain.Assessment.RectificationItem", null)
+                        .WithMany()
+                        .HasForeignKey("RectificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("MedGuard.Domain.Systems.ProtectedSystem", null)
+                        .WithMany()
                         .HasForeignKey("SystemId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

@@ -121,6 +121,13 @@ namespace MedGuard.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("LevelAssessment");
+
                     b.Property<int>("Level")
                         .HasColumnType("INTEGER");
 
@@ -146,6 +153,61 @@ namespace MedGuard.Storage.Migrations.Sqlite
                     b.HasIndex("SystemId", "AssessedOn");
 
                     b.ToTable("Assessments", (string)null);
+                });
+
+            modelBuilder.Entity("MedGuard.Domain.Assessment.DeadlineExtensionRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("CurrentDueOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RectificationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("RequestedDueOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SystemId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SystemId");
+
+                    b.HasIndex("RectificationId", "Status");
+
+                    b.ToTable("DeadlineExtensionRequests", (string)null);
                 });
 
             modelBuilder.Entity("MedGuard.Domain.Assessment.ItemResult", b =>
@@ -621,6 +683,20 @@ namespace MedGuard.Storage.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ApprovalDecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApprovalDecidedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApprovalRefusalReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("ApprovalRequestedOn")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BusinessInformationLevel")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -630,6 +706,10 @@ namespace MedGuard.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<DateOnly?>("ExpertReviewedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExpertReviewers")
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly>("GradedOn")
@@ -747,6 +827,21 @@ namespace MedGuard.Storage.Migrations.Sqlite
 
                     b.HasOne("MedGuard.Domain.Systems.ProtectedSystem", null)
                         .WithMany("Assessments")
+                        .HasForeignKey("SystemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MedGuard.Domain.Assessment.DeadlineExtensionRequest", b =>
+                {
+                    b.HasOne("MedGuard.Domain.Assessment.RectificationItem", null)
+                        .WithMany()
+                        .HasForeignKey("RectificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("MedGuard.Domain.Systems.ProtectedSystem", null)
+                        .WithMany()
                         .HasForeignKey("SystemId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
