@@ -134,7 +134,7 @@ public sealed class SecurityTests
 
         var regulator = platform.Credentials["regulator"];
         var cases = new Dictionary<string, List<(HttpStatusCode Status, string Detail, TimeSpan Took)>>();
-        for (var round = 0; round < 3; round++)
+        for (var round = 0; round < 5; round++)
         {
             void Add(string name, (HttpStatusCode, string, TimeSpan) a) => (cases.TryGetValue(name, out var l) ? l : cases[name] = []).Add(a);
             Add("unknown", await Attempt("nobody-here", "Wrong-Pass-123"));
@@ -150,7 +150,7 @@ public sealed class SecurityTests
         Assert.Contains("登录失败", all[0].Detail, StringComparison.Ordinal);
 
         // Each answer costs one password hash: a refusal without a check would answer in a fraction of the time.
-        static double Median(IEnumerable<TimeSpan> t) => t.Select(x => x.TotalMilliseconds).Order().ElementAt(1);
+        static double Median(IEnumerable<TimeSpan> t) => t.Select(x => x.TotalMilliseconds).Order().ElementAt(2);
         var real = Median(cases["wrong-password"].Select(a => a.Took));
         foreach (var name in new[] { "unknown", "disabled", "locked" })
         {
