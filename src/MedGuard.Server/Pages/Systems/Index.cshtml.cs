@@ -1,4 +1,5 @@
 using MedGuard.Domain.Systems;
+using MedGuard.Server.Hosting;
 using MedGuard.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,8 @@ public sealed class IndexModel(MedGuardDbContext db) : PagedListPageModel
     public string? State { get; set; }
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
+
+    public bool CanCreate => User.CanEditInventory();
 
     public async Task OnGetAsync()
     {
