@@ -12,7 +12,7 @@ internal sealed class AuditCommands : ICommandModule
     {
         var db = new Option<string?>("--db") { Description = "数据库：SQLite 文件路径或 PostgreSQL 连接串（默认 MEDGUARD_DB 或 ./data/medguard.db）" };
         var anchor = new Option<string?>("--anchor") { Description = "库外的链头锚点文件（默认 ./data/keys/audit-head），用于发现末尾记录被删除" };
-        var format = new Option<string>("--format") { Description = "text | json", DefaultValueFactory = _ => "text" };
+        var format = new Option<string>("--format") { Description = "输出格式：text | json", DefaultValueFactory = _ => "text" };
         var verify = new Command("verify", "校验审计日志的 SM3 哈希链：完整返回 0，发现篡改或删除返回 1") { db, anchor, format };
         verify.SetAction(parse =>
         {
