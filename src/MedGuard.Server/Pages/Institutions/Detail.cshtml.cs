@@ -32,7 +32,7 @@ public sealed class DetailModel(MedGuardDbContext db, SensitiveFields sensitive)
         }
 
         // The reveal was asked for (and audited) by the POST; the page after its redirect shows the phones once.
-        if (TempData[RevealKey] as string == id.ToString())
+        if (TempData[RevealKey] is Guid revealed && revealed == id)
         {
             RevealedPhones = Institution.Contacts.ToDictionary(c => c.Id, c => sensitive.Open(c.Phone, SensitiveFields.ContactPhone));
         }
@@ -82,7 +82,7 @@ public sealed class DetailModel(MedGuardDbContext db, SensitiveFields sensitive)
         }
 
         await sensitive.RecordReadAsync(HttpContext, "Institution", id.ToString(), "查看联系人电话");
-        TempData[RevealKey] = id.ToString();
+        TempData[RevealKey] = id;
         return Redirect($"/institutions/{id}");
     }
 
