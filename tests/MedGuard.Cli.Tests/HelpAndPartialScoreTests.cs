@@ -1,7 +1,7 @@
 using System.CommandLine;
-using MedGuard.Cli.Commands;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using MedGuard.Cli.Commands;
 using MedGuard.Standards.Tests;
 
 namespace MedGuard.Cli.Tests;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using MedGuard.Domain.Platform;
-using MedGuard.Server.Demo;
 using MedGuard.Standards.Obligations;
 using MedGuard.Storage.Tenancy;
 
