@@ -19,13 +19,13 @@ public sealed partial class UserFacingTextTests
     [GeneratedRegex(@"\[(unsure|secondary|verified|seed)\]", RegexOptions.IgnoreCase)]
     private static partial Regex ConfidenceMark();
 
-    /// <summary>Enum member names a user must never read: the PascalCase ones with two or more words.</summary>
+    /// <summary>Enum member names a user must never read (matched case-sensitively as whole words: "His" is not "HIS").</summary>
     private static readonly string[] EnumNames =
     [
         .. new[] { typeof(PlatformUser).Assembly, typeof(ObligationKind).Assembly, typeof(TenantKind).Assembly }
             .SelectMany(a => a.GetTypes()).Where(t => t.IsEnum && t.IsPublic)
             .SelectMany(Enum.GetNames)
-            .Where(n => n.Count(char.IsUpper) >= 2 && n.Any(char.IsLower))
+            .Where(n => n.Length >= 3 && char.IsUpper(n[0]) && n.Any(char.IsLower))
             .Distinct(),
     ];
 
