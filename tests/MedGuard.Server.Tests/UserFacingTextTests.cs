@@ -95,6 +95,17 @@ public sealed partial class UserFacingTextTests
         }
 
         Assert.True(visited >= 8, $"{role} 只访问到 {visited} 个页面");
+        if (role == "regulator")
+        {
+            // Regions by name (行政区划 table), not by code: the dashboard said "海淀区（110108）", the list "110108".
+            var (_, dashboard) = await user.SendAsync(HttpMethod.Get, "/dashboard");
+            Assert.Contains("<td>北京市海淀区</td>", dashboard, StringComparison.Ordinal);
+            Assert.DoesNotContain("110108", PageText.Visible(dashboard), StringComparison.Ordinal);
+            var (_, institutions) = await user.SendAsync(HttpMethod.Get, "/institutions?p=2");
+            Assert.DoesNotMatch(@"<td>11\d{4}</td>", institutions);
+            Assert.Matches(@"<td>北京市\p{IsCJKUnifiedIdeographs}+区</td>", institutions);
+        }
+
         Assert.True(problems.Count == 0, $"{role} 看到的页面上有不该出现的内容：\n" + string.Join("\n", problems.Distinct().Take(40)));
     }
 }
