@@ -34,7 +34,7 @@ public sealed class AuditPageTests
         }
 
         var trail = platform.App.Services.GetRequiredService<AuditTrail>();
-        await trail.RecordAsync([.. Enumerable.Range(0, 60).Select(i => new AuditEvent("update", "ProtectedSystem", systemId.ToString(), "字段: Name") { UserName = "tester" })]);
+        await trail.RecordAsync([.. Enumerable.Range(0, 60).Select(i => new AuditEvent("update", "ProtectedSystem", systemId.ToString(), "字段: Name,InternetFacing") { UserName = "tester" })]);
         using var admin = await ApiClient.LoginAsync(platform, "admin");
 
         var (status, html) = await admin.SendAsync(HttpMethod.Get, "/audit");
@@ -42,7 +42,8 @@ public sealed class AuditPageTests
         var table = PageText.Visible(Regex.Match(html, "<table.*?</table>", RegexOptions.Singleline).Value);
         Assert.Contains("时间（北京时间）", table, StringComparison.Ordinal);
         Assert.Contains(" 登录 ", table, StringComparison.Ordinal);                     // the admin's own login
-        Assert.Contains($"修改 定级对象 {systemName}", table, StringComparison.Ordinal);  // name, not the id
+        Assert.Contains($"修改 定级对象 {systemName}（", table, StringComparison.Ordinal); // the name (and its institution), not the id
+        Assert.Contains("字段: 名称,互联网可访问", table, StringComparison.Ordinal);       // fields in Chinese, not property names
         Assert.DoesNotContain(systemId.ToString(), table, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotMatch(@"(?<![a-z-])(update|login|create)(?![a-z-])", table);
         Assert.Equal(50, Regex.Matches(html, "<tr><td>").Count);

@@ -86,7 +86,7 @@ public sealed class IndexModel(MedGuardDbContext db, AuditTrail trail) : PagedLi
             AuditNames.Action(e.Action),
             AuditNames.EntityType(e.EntityType),
             e.EntityId is null ? "" : names.GetValueOrDefault((e.EntityType ?? "", e.EntityId), ""),
-            e.Detail,
+            AuditNames.Detail(e.Detail),
             e.Hash[..Math.Min(12, e.Hash.Length)])).ToList();
     }
 
