@@ -56,6 +56,13 @@ internal sealed class ApiClient : IDisposable
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Posts an HTML form (fields include its anti-forgery token); the answer's status, body and redirect target.</summary>
+    public async Task<(HttpStatusCode Status, string Body, string? Location)> PostFormAsync(string path, IReadOnlyDictionary<string, string> fields)
+    {
+        using var response = await http.PostAsync(path, new FormUrlEncodedContent(fields));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location?.OriginalString);
+    }
+
     public async Task<JsonElement> GetJsonAsync(string path)
     {
         var (status, body) = await SendAsync(HttpMethod.Get, path);

@@ -44,6 +44,7 @@ public class CatalogLoaderTests
     [InlineData("text: 乙", "text: ''", 11, "非空字符串")]
     [InlineData("  - name: 防火", "  - name: 物理位置选择", 12, "重复")]
     [InlineData("2: secondary, 3: secondary", "2: secondary, 3: maybe", 4, "verified / secondary / unsure")]
+    [InlineData("text: 甲", "text: 甲 [unsure]", 9, "可信度标记 [unsure] 应写在注释中")] // texts reach users' pages
     public void RejectsBadDataNamingFileAndLine(string from, string to, int line, string message)
     {
         var text = Valid.Replace(from, to, StringComparison.Ordinal);

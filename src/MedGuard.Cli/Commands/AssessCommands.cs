@@ -60,8 +60,9 @@ internal sealed class AssessCommands : ICommandModule
     {
         var file = new Argument<string>("workbook") { Description = "填写完成的测评记录表（xlsx）" };
         var template = new Option<string>("--template") { Description = "结论模板：2025（默认）| 2021", DefaultValueFactory = _ => "2025" };
-        var format = new Option<string>("--format") { Description = "table | json", DefaultValueFactory = _ => "table" };
-        var command = new Command("score", "读取测评记录表，计算符合率、结论与整改清单") { file, template, format };
+        var format = new Option<string>("--format") { Description = "输出格式：table | json", DefaultValueFactory = _ => "table" };
+        var partial = new Option<bool>("--partial") { Description = "只对已填写的行评分（部分评分，仅供参考，不是测评结论）" };
+        var command = new Command("score", "读取测评记录表，计算符合率、结论与整改清单") { file, template, format, partial };
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -71,11 +72,26 @@ internal sealed class AssessCommands : ICommandModule
             try
             {
                 tpl = ConclusionPolicy.ParseTemplate(parse.GetValue(template));
-                filled = AssessmentWorkbookReader.Read(parse.GetValue(file)!, CatalogLoader.Default);
+                filled = AssessmentWorkbookReader.Read(parse.GetValue(file)!, CatalogLoader.Default, allowUnfilled: true);
             }
             catch (FormatException ex)
             {
                 throw new CliException(ex.Message);
+            }
+
+            // An unfilled workbook is the normal state while an assessment is under way: say how far it is, and offer a
+            // partial score rather than refusing on the first empty row.
+            var isPartial = filled.Unfilled.Count > 0;
+            var total = filled.Items.Count + filled.Unfilled.Count;
+            if (isPartial && !parse.GetValue(partial))
+            {
+                throw new CliException($"{AssessmentWorkbookReader.DescribeUnfilled(filled.Unfilled, total)}，已填写 {filled.Items.Count} 行。"
+                    + "填写完成后再评分；或加 --partial 只对已填写的行评分（部分评分，不是测评结论）。");
+            }
+
+            if (filled.Items.Count == 0)
+            {
+                throw new CliException($"测评记录表的 {total} 行都未填写'测评结果'，没有可评分的行");
             }
 
             var conclusion = ConclusionPolicy.Default.Conclude(filled.Level, filled.Items, tpl);
@@ -83,6 +99,8 @@ internal sealed class AssessCommands : ICommandModule
             {
                 OutputFormat.WriteJson(output, new
                 {
+                    partial = isPartial,
+                    unfilled = filled.Unfilled.Count,
                     level = conclusion.Level,
                     extensions = filled.Extensions.Select(e => e.ChineseName()),
                     template = tpl == ConclusionTemplate.Template2025 ? "2025" : "2021",
@@ -119,6 +137,12 @@ internal sealed class AssessCommands : ICommandModule
             }
 
             var console = OutputFormat.Console(output);
+            var partialNote = $"部分评分：仅 {filled.Items.Count} / {total} 项已填写，{filled.Unfilled.Count} 项未填写；以下结果仅供参考，不是测评结论";
+            if (isPartial)
+            {
+                console.MarkupLine($"[bold yellow]{Markup.Escape(partialNote)}[/]");
+            }
+
             var rates = new Table().Title("各安全类符合情况").AddColumns("安全类", "项数", "符合", "部分符合", "不符合", "不适用", "符合率");
             foreach (var c in conclusion.Categories)
             {
@@ -126,7 +150,7 @@ internal sealed class AssessCommands : ICommandModule
             }
 
             console.Write(rates);
-            console.MarkupLine($"[bold]{Markup.Escape(conclusion.TemplateName)}：结论 {Markup.Escape(conclusion.Conclusion)}[/]  符合率 {conclusion.ConformityRate:0.##}%"
+            console.MarkupLine($"[bold]{Markup.Escape(conclusion.TemplateName)}：{(isPartial ? "部分评分" : "结论")} {Markup.Escape(conclusion.Conclusion)}[/]  符合率 {conclusion.ConformityRate:0.##}%"
                 + (conclusion.ComprehensiveScore is { } s ? $"  综合得分 {s:0.##}" : "") + $"  重大风险隐患 {conclusion.MajorHazards} 项");
             foreach (var reason in conclusion.Reasons)
             {
@@ -140,6 +164,11 @@ internal sealed class AssessCommands : ICommandModule
             }
 
             console.Write(fix);
+            if (isPartial)
+            {
+                console.MarkupLine($"[bold yellow]{Markup.Escape(partialNote)}[/]");
+            }
+
             return 0;
         });
         return command;

@@ -16,7 +16,7 @@ internal sealed class AuditCommands : ICommandModule
         var keys = new Option<string?>("--keys") { Description = "平台密钥目录（默认 ./data/keys）：其中的 audit-chain.key 与 audit-head" };
         var key = new Option<string?>("--key") { Description = "审计链 HMAC-SM3 密钥文件（默认 <密钥目录>/audit-chain.key）" };
         var anchor = new Option<string?>("--anchor") { Description = "库外的链头锚点文件（默认 <密钥目录>/audit-head），用于发现末尾记录被删除" };
-        var format = new Option<string>("--format") { Description = "text | json", DefaultValueFactory = _ => "text" };
+        var format = new Option<string>("--format") { Description = "输出格式：text | json", DefaultValueFactory = _ => "text" };
         var verify = new Command("verify", "校验审计日志的 HMAC-SM3 链：完整返回 0，发现篡改、删除或锚点缺失返回 1，并指出第一条被改动的记录") { db, keys, key, anchor, format };
         verify.SetAction(parse =>
         {

@@ -29,7 +29,7 @@ internal sealed class CatalogCommands : ICommandModule
     private static Command Stats()
     {
         var level = LevelOption();
-        var format = new Option<string>("--format") { Description = "table | json", DefaultValueFactory = _ => "table" };
+        var format = new Option<string>("--format") { Description = "输出格式：table | json", DefaultValueFactory = _ => "table" };
         var command = new Command("stats", "各安全类的要求项与控制点数量") { level, format };
         command.SetAction(parse =>
         {
@@ -76,7 +76,7 @@ internal sealed class CatalogCommands : ICommandModule
         var level = LevelOption();
         var category = new Option<string?>("--category") { Description = "只列出该安全类，如 安全计算环境 或 CES" };
         var extension = new Option<string?>("--extension") { Description = "列出该扩展要求（云计算/移动互联/物联网/工业控制/大数据）而非通用要求" };
-        var format = new Option<string>("--format") { Description = "table | json | xlsx", DefaultValueFactory = _ => "table" };
+        var format = new Option<string>("--format") { Description = "输出格式：table | json | xlsx", DefaultValueFactory = _ => "table" };
         var outFile = new Option<string?>("--out") { Description = "输出文件（xlsx 必填）" };
         var command = new Command("list", "列出要求项") { level, category, extension, format, outFile };
         command.SetAction(parse =>
@@ -146,7 +146,7 @@ internal sealed class CatalogCommands : ICommandModule
     private static Command Show()
     {
         var code = new Argument<string>("code") { Description = "GB/T 28448 单元编号，如 L3-CES1-01" };
-        var format = new Option<string>("--format") { Description = "table | json", DefaultValueFactory = _ => "table" };
+        var format = new Option<string>("--format") { Description = "输出格式：table | json", DefaultValueFactory = _ => "table" };
         var command = new Command("show", "显示一个要求项") { code, format };
         command.SetAction(parse =>
         {

@@ -12,6 +12,7 @@ internal static class CliInvocation
 
     public static int Invoke(RootCommand root, string[] args, TextWriter output, TextWriter error)
     {
+        DescribeBuiltInOptions(root);
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
@@ -27,6 +28,23 @@ internal static class CliInvocation
             // Bad input or an unreadable file: one clear line, never a stack trace.
             error.WriteLine($"错误: {ex.Message}");
             return 1;
+        }
+    }
+
+    /// <summary>
+    /// The built-in -h and --version options in Chinese like every other line of the help (System.CommandLine's own
+    /// section headings stay as the library prints them).
+    /// </summary>
+    internal static void DescribeBuiltInOptions(RootCommand root)
+    {
+        foreach (var option in root.Options)
+        {
+            option.Description = option switch
+            {
+                System.CommandLine.Help.HelpOption => "显示帮助和用法",
+                VersionOption => "显示版本信息",
+                _ => option.Description,
+            };
         }
     }
 }

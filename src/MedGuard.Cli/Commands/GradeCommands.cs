@@ -21,7 +21,7 @@ internal sealed class GradeCommands : ICommandModule
         var tier = new Option<string?>("--tier") { Description = "医院等级（三甲/三级/二级/一级/其他），用于行业底线检查" };
         var core = new Option<bool>("--core") { Description = "核心业务系统（HIS/EMR/LIS/PACS/平台）" };
         var gradedOn = new Option<string?>("--graded-on") { Description = "定级日期 yyyy-MM-dd（默认今天）" };
-        var format = new Option<string>("--format") { Description = "table | json", DefaultValueFactory = _ => "table" };
+        var format = new Option<string>("--format") { Description = "输出格式：table | json", DefaultValueFactory = _ => "table" };
         var command = new Command("grade", "按 GB/T 22240-2020 确定安全保护等级") { info, service, type, cii, carries, matrix, tier, core, gradedOn, format };
         command.SetAction(parse =>
         {

@@ -24,7 +24,7 @@ internal sealed class WebScanCommands : ICommandModule
         var url = new Option<string>("--url") { Description = "检测起始地址，必须在授权范围内", Required = true };
         var login = new Option<string?>("--login") { Description = "登录流程（YAML 步骤：取页面、提取 CSRF 令牌、提交表单）" };
         var templates = new Option<string?>("--templates") { Description = "用户模板目录（*.yaml），与内置模板一起运行" };
-        var format = new Option<string>("--format") { Description = "table | json | sarif", DefaultValueFactory = _ => "table" };
+        var format = new Option<string>("--format") { Description = "输出格式：table | json | sarif", DefaultValueFactory = _ => "table" };
         var rate = new Option<double>("--rate") { Description = "每台主机每秒最多请求数", DefaultValueFactory = _ => 20 };
         var globalRate = new Option<double?>("--global-rate") { Description = "所有主机合计每秒最多请求数（默认取 50 与 --rate 中较大者）" };
         var budget = new Option<int>("--budget") { Description = "每台主机最多请求数", DefaultValueFactory = _ => 5000 };

@@ -20,12 +20,13 @@ public sealed class IndexModel(MedGuardDbContext db) : PageModel
 
     public int OpenTasks { get; private set; }
 
-    public string ScopeText => db.Scope.ToString();
+    public string ScopeText { get; private set; } = "";
 
     public bool SeesSector => User.SeesSector();
 
     public async Task OnGetAsync()
     {
+        ScopeText = await ScopeTitle.DescribeAsync(db);
         Institutions = await db.Institutions.CountAsync();
         Systems = await db.Systems.CountAsync();
         Graded = await db.Gradings.CountAsync();

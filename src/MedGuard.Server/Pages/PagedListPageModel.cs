@@ -25,4 +25,12 @@ public abstract class PagedListPageModel : PageModel
         Total = await filtered.CountAsync();
         return order(filtered).Skip((PageNumber - 1) * PageSize).Take(PageSize);
     }
+
+    /// <summary>The same for rows computed in memory (already filtered and ordered).</summary>
+    protected IReadOnlyList<T> PageOf<T>(IReadOnlyList<T> filtered)
+    {
+        PageNumber = Math.Max(1, PageNumber);
+        Total = filtered.Count;
+        return filtered.Skip((PageNumber - 1) * PageSize).Take(PageSize).ToList();
+    }
 }

@@ -49,6 +49,25 @@ internal static class YamlDocumentReader
         }
     }
 
+    private static readonly string[] ConfidenceMarks = ["[unsure]", "[secondary]", "[verified]", "[seed]"];
+
+    /// <summary>
+    /// Data texts reach users' pages; a confidence mark (DOMAIN.md's [unsure] …) belongs in a YAML comment beside the
+    /// value, so a mark inside a value is refused where the file is loaded rather than shown to a hospital.
+    /// </summary>
+    private static string ShownText(string value, string file, YamlNode node)
+    {
+        foreach (var mark in ConfidenceMarks)
+        {
+            if (value.Contains(mark, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new DataFileException(file, node.Line(), $"可信度标记 {mark} 应写在注释中（值后加 \"  # {mark}\"），不能出现在显示给用户的文字里");
+            }
+        }
+
+        return value;
+    }
+
     public static string RequiredString(this YamlMappingNode map, string key, string file)
     {
         var node = map.Get(key) ?? throw new DataFileException(file, map.Line(), $"缺少键 '{key}'");
@@ -57,7 +76,7 @@ internal static class YamlDocumentReader
             throw new DataFileException(file, node.Line(), $"'{key}' 应为非空字符串");
         }
 
-        return value.Trim();
+        return ShownText(value.Trim(), file, node);
     }
 
     public static string? OptionalString(this YamlMappingNode map, string key, string file)
@@ -73,7 +92,7 @@ internal static class YamlDocumentReader
             throw new DataFileException(file, node.Line(), $"'{key}' 应为字符串");
         }
 
-        return string.IsNullOrWhiteSpace(scalar.Value) ? null : scalar.Value.Trim();
+        return string.IsNullOrWhiteSpace(scalar.Value) ? null : ShownText(scalar.Value.Trim(), file, node);
     }
 
     public static int Int(this YamlNode node, string file, string what)

@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using MedGuard.Server.Demo;
 using MedGuard.Server.Hosting;
 using MedGuard.Server.Sector;
 using MedGuard.Storage;
@@ -20,10 +19,11 @@ public sealed class IndexModel(MedGuardDbContext db) : PageModel
 
     public string ChartJson { get; private set; } = "{}";
 
-    public string ScopeText => db.Scope.ToString();
+    public string ScopeText { get; private set; } = "";
 
     public async Task OnGetAsync()
     {
+        ScopeText = await ScopeTitle.DescribeAsync(db);
         (Tiers, Regions, Total) = await SectorDashboard.ComputeAsync(db, RegionName);
         // Escaped for an HTML script element: '<' becomes \u003C, so the JSON cannot close the element.
         ChartJson = JsonSerializer.Serialize(new { tiers = Tiers }, new JsonSerializerOptions
@@ -33,6 +33,5 @@ public sealed class IndexModel(MedGuardDbContext db) : PageModel
         });
     }
 
-    public static string RegionName(string code) =>
-        DemoProvince.Districts.FirstOrDefault(d => d.Code == code) is { Name: { } name } ? $"{name}（{code}）" : code;
+    public static string RegionName(string code) => AdministrativeRegions.FullName(code);
 }

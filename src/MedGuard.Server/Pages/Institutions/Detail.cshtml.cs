@@ -1,5 +1,4 @@
 using MedGuard.Domain.Institutions;
-using MedGuard.Domain.Systems;
 using MedGuard.Server.Auditing;
 using MedGuard.Server.Hosting;
 using MedGuard.Storage;
@@ -15,6 +14,9 @@ public sealed class DetailModel(MedGuardDbContext db, SensitiveFields sensitive)
 
     public Dictionary<Guid, string?>? RevealedPhones { get; private set; }
 
+    /// <summary>TempData key: which institution's phones the next page shows (an id only, never the numbers).</summary>
+    private const string RevealKey = "RevealPhones";
+
     public bool CanEdit => User.CanEditInventory();
 
     public string? Message { get; private set; }
@@ -22,7 +24,21 @@ public sealed class DetailModel(MedGuardDbContext db, SensitiveFields sensitive)
     [BindProperty]
     public InstitutionSurvey Survey { get; set; } = new();
 
-    public async Task<IActionResult> OnGetAsync(Guid id) => await LoadAsync(id) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(Guid id)
+    {
+        if (!await LoadAsync(id))
+        {
+            return NotFound();
+        }
+
+        // The reveal was asked for (and audited) by the POST; the page after its redirect shows the phones once.
+        if (TempData[RevealKey] is Guid revealed && revealed == id)
+        {
+            RevealedPhones = Institution.Contacts.ToDictionary(c => c.Id, c => sensitive.Open(c.Phone, SensitiveFields.ContactPhone));
+        }
+
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostSurveyAsync(Guid id)
     {
@@ -54,39 +70,8 @@ public sealed class DetailModel(MedGuardDbContext db, SensitiveFields sensitive)
         target.LacksProfessionals = Survey.LacksProfessionals;
         target.SurveyedOn = DateOnly.FromDateTime(DateTime.Today);
         await db.SaveChangesAsync();
-        Message = "调查信息已保存";
-        return Page();
-    }
-
-    public async Task<IActionResult> OnPostAddSystemAsync(Guid id, string newName, GradingObjectType newType, BusinessKind newBusiness)
-    {
-        if (!CanEdit)
-        {
-            return Forbid();
-        }
-
-        if (!await LoadAsync(id))
-        {
-            return NotFound();
-        }
-
-        if (string.IsNullOrWhiteSpace(newName) || newName.Length > 200)
-        {
-            Message = "请填写定级对象名称（200 字以内）";
-            return Page();
-        }
-
-        var system = new ProtectedSystem
-        {
-            InstitutionId = Institution.Id,
-            Name = newName.Trim(),
-            Type = newType,
-            Business = newBusiness,
-            IsCore = newBusiness is BusinessKind.His or BusinessKind.Emr or BusinessKind.Lis or BusinessKind.Pacs or BusinessKind.Platform,
-        };
-        db.Systems.Add(system);
-        await db.SaveChangesAsync();
-        return Redirect($"/systems/{system.Id}");
+        TempData["Flash"] = "调查信息已保存";
+        return Redirect($"/institutions/{id}");
     }
 
     public async Task<IActionResult> OnPostRevealAsync(Guid id)
@@ -96,9 +81,9 @@ public sealed class DetailModel(MedGuardDbContext db, SensitiveFields sensitive)
             return NotFound();
         }
 
-        RevealedPhones = Institution.Contacts.ToDictionary(c => c.Id, c => sensitive.Open(c.Phone, SensitiveFields.ContactPhone));
         await sensitive.RecordReadAsync(HttpContext, "Institution", id.ToString(), "查看联系人电话");
-        return Page();
+        TempData[RevealKey] = id;
+        return Redirect($"/institutions/{id}");
     }
 
     private async Task<bool> LoadAsync(Guid id)

@@ -1,5 +1,6 @@
 using MedGuard.Domain.Assessment;
 using MedGuard.Domain.Systems;
+using MedGuard.Server.Hosting;
 using MedGuard.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -17,6 +18,8 @@ public sealed class IndexModel(MedGuardDbContext db) : PagedListPageModel
     public string? State { get; set; }
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
+
+    public bool CanCreate => User.CanEditInventory();
 
     public async Task OnGetAsync()
     {

@@ -10,19 +10,30 @@ using static MedGuard.Standards.Assessment.Workbook.WorkbookLayout;
 
 namespace MedGuard.Standards.Assessment.Workbook;
 
-/// <summary>A filled workbook read back: its level, extensions and one result per catalog item.</summary>
-public sealed record FilledWorkbook(int Level, IReadOnlyList<CatalogSection> Extensions, IReadOnlyList<AssessedItem> Items);
+/// <summary>
+/// A filled workbook read back: its level, extensions and one result per filled catalog item; <see cref="Unfilled"/>
+/// lists the rows whose result is still empty (only when the caller allowed them).
+/// </summary>
+public sealed record FilledWorkbook(int Level, IReadOnlyList<CatalogSection> Extensions, IReadOnlyList<AssessedItem> Items)
+{
+    public IReadOnlyList<UnfilledRow> Unfilled { get; init; } = [];
+}
+
+/// <summary>A row of the workbook whose 测评结果 is still empty.</summary>
+public sealed record UnfilledRow(int Row, string Code);
 
 /// <summary>
 /// Reads a filled assessment workbook strictly: every catalog item of the recorded level must be present exactly once
-/// with a valid result word; anything else is an error naming the row and the column.
+/// with a valid result word; anything else is an error naming the row and the column. Rows whose result is still
+/// empty are an error too (counted, the first named) unless the caller asks for them (<c>allowUnfilled</c>): then
+/// they are returned in <see cref="FilledWorkbook.Unfilled"/> for a partial score.
 /// </summary>
 public static class AssessmentWorkbookReader
 {
     /// <summary>Workbooks are small; a larger file is not ours (or is a zip bomb) and is refused before parsing.</summary>
     private const long MaxFileBytes = 20 * 1024 * 1024;
 
-    public static FilledWorkbook Read(string path, RequirementCatalog catalog)
+    public static FilledWorkbook Read(string path, RequirementCatalog catalog, bool allowUnfilled = false)
     {
         if (!File.Exists(path))
         {
@@ -37,7 +48,7 @@ public static class AssessmentWorkbookReader
         try
         {
             using var document = SpreadsheetDocument.Open(path, false, new OpenSettings { MaxCharactersInPart = 50_000_000 });
-            return Read(document, catalog);
+            return Read(document, catalog, allowUnfilled);
         }
         catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or FileFormatException or IOException or System.Xml.XmlException or InvalidOperationException or ArgumentException)
         {
@@ -45,7 +56,7 @@ public static class AssessmentWorkbookReader
         }
     }
 
-    private static FilledWorkbook Read(SpreadsheetDocument document, RequirementCatalog catalog)
+    private static FilledWorkbook Read(SpreadsheetDocument document, RequirementCatalog catalog, bool allowUnfilled)
     {
         var workbook = document.WorkbookPart ?? throw new WorkbookException("工作簿没有内容");
         var strings = workbook.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(s => s.InnerText).ToArray() ?? [];
@@ -99,6 +110,7 @@ public static class AssessmentWorkbookReader
         var expectedCodes = expected.Select(i => i.Code).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var items = new List<AssessedItem>();
+        var unfilled = new List<UnfilledRow>();
         foreach (var row in rows.Skip(1))
         {
             var code = Cell(row, Code);
@@ -129,7 +141,12 @@ public static class AssessmentWorkbookReader
             }
 
             seen[code] = row.Number;
-            var resultText = Cell(row, Result) ?? throw new WorkbookException($"第 {row.Number} 行（{code}）：'{Result}' 未填写");
+            if (Cell(row, Result) is not { } resultText)
+            {
+                unfilled.Add(new UnfilledRow(row.Number, item.Code));
+                continue;
+            }
+
             if (!ItemResultNames.TryParse(resultText, out var result))
             {
                 throw new WorkbookException($"第 {row.Number} 行（{code}）：'{Result}' 的值 '{resultText}' 无效（应为 {string.Join(" / ", ResultWords)}）");
@@ -177,7 +194,19 @@ public static class AssessmentWorkbookReader
             throw new WorkbookException($"缺少 {missing.Count} 个要求项的行：{string.Join(", ", missing.Take(10))}{(missing.Count > 10 ? " …" : "")}");
         }
 
-        return new FilledWorkbook(level, extensions, items);
+        if (unfilled.Count > 0 && !allowUnfilled)
+        {
+            throw new WorkbookException(DescribeUnfilled(unfilled, expected.Count));
+        }
+
+        return new FilledWorkbook(level, extensions, items) { Unfilled = unfilled };
+    }
+
+    /// <summary>"211 项中有 209 行的'测评结果'未填写（第 4、5、6 … 行）".</summary>
+    public static string DescribeUnfilled(IReadOnlyList<UnfilledRow> unfilled, int total)
+    {
+        var rows = string.Join("、", unfilled.Take(8).Select(u => u.Row));
+        return $"{total} 项中有 {unfilled.Count} 行的'{Result}'未填写（第 {rows}{(unfilled.Count > 8 ? " …" : "")} 行）";
     }
 
     private sealed record WorkbookRow(int Number, Dictionary<int, string?> Cells);
