@@ -39,6 +39,15 @@ public sealed class DetectionCommandTests : IDisposable
         var ports = json.RootElement.GetProperty("hosts")[0].GetProperty("ports");
         Assert.Contains(ports.EnumerateArray(), p => p.GetProperty("port").GetInt32() == port && p.GetProperty("state").GetString() == "open");
         Assert.Equal(1, json.RootElement.GetProperty("summary").GetProperty("openPorts").GetInt32());
+        Assert.Equal("ports", json.RootElement.GetProperty("detector").GetString());
+        Assert.StartsWith("scope.txt：", json.RootElement.GetProperty("scope").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, json.RootElement.GetProperty("connections").GetInt64());
+
+        var sarif = CliRun.Of("scan", "ports", "--scope", scope, "--targets", "127.0.0.1", "--ports", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-service", "--format", "sarif");
+        Assert.True(sarif.ExitCode == 0, sarif.Error);
+        using var log = JsonDocument.Parse(sarif.Output);
+        Assert.Equal("2.1.0", log.RootElement.GetProperty("version").GetString());
+        Assert.Equal("MedGuard ports", log.RootElement.GetProperty("runs")[0].GetProperty("tool").GetProperty("driver").GetProperty("name").GetString());
     }
 
     [Fact]
@@ -84,19 +93,27 @@ public sealed class DetectionCommandTests : IDisposable
         File.WriteAllBytes(bad, [0x50, 0x4B, 0x03, 0x04, 0, 0, 0]);
         var run = CliRun.Of("apk", "analyze", TestApks.PathOf("InsecureBankv2.apk"), bad, "--format", "json");
         using var json = JsonDocument.Parse(run.Output);
+        Assert.Equal("apk", json.RootElement.GetProperty("detector").GetString());
         var app = json.RootElement.GetProperty("apps").EnumerateArray().Single();
         Assert.Equal("InsecureBankv2.apk", app.GetProperty("file").GetString());
         Assert.Equal("com.android.insecurebankv2", app.GetProperty("package").GetString());
-        foreach (var key in new[] { "versionName", "minSdk", "targetSdk", "debuggable", "findings", "libraryFindings" })
+        foreach (var key in new[] { "versionName", "minSdk", "targetSdk", "debuggable" })
         {
             Assert.True(app.TryGetProperty(key, out _), key);
         }
 
-        var exported = app.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("ruleId").GetString() == "exported_activity");
-        Assert.Equal("中", exported.GetProperty("severity").GetString());
-        Assert.Equal(exported.GetProperty("count").GetInt32(), exported.GetProperty("locations").GetArrayLength());
-        Assert.Equal(1, json.RootElement.GetProperty("errors").GetArrayLength());
-        Assert.Equal("broken.apk", json.RootElement.GetProperty("errors")[0].GetProperty("file").GetString());
-        Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("errors")[0].GetProperty("error").GetString()));
+        // One finding per rule × location, each on the package, each with its own fingerprint.
+        var exported = json.RootElement.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("ruleId").GetString() == "exported_activity").ToList();
+        Assert.Contains(exported, f => f.GetProperty("member").GetString() == "Lcom/android/insecurebankv2/PostLogin;");
+        Assert.All(exported, f =>
+        {
+            Assert.Equal("中", f.GetProperty("severity").GetString());
+            Assert.Equal("com.android.insecurebankv2", f.GetProperty("package").GetString());
+            Assert.Equal(f.GetProperty("count").GetInt32(), f.GetProperty("locations").GetArrayLength());
+        });
+        Assert.Equal(exported.Count, exported.Select(f => f.GetProperty("fingerprint").GetString()).Distinct().Count());
+        var unreadable = Assert.Single(json.RootElement.GetProperty("coverage").EnumerateArray());
+        Assert.Equal("broken.apk", unreadable.GetProperty("subject").GetString());
+        Assert.False(string.IsNullOrEmpty(unreadable.GetProperty("reason").GetString()));
     }
 }

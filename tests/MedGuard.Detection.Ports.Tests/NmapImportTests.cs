@@ -40,9 +40,9 @@ public class NmapImportTests
 
             // nmap's names (ms-wbt-server, microsoft-ds…) meet the same policy rules as ours.
             var findings = ScanReport.Build([imported], HighRiskPortPolicy.Default, DateTimeOffset.UtcNow).Findings;
-            Assert.Contains(findings, f => f.Target == $"{host}:3389" && f.RuleId == "high_risk_port");
-            Assert.Contains(findings, f => f.Target == $"{host}:445" && f.RuleId == "high_risk_port");
-            Assert.Contains(findings, f => f.Target == $"{host}:1433" && f.RuleId == "high_risk_port");
+            Assert.Contains(findings, f => f.Target.Display == $"{host}:3389" && f.RuleId == "high_risk_port");
+            Assert.Contains(findings, f => f.Target.Display == $"{host}:445" && f.RuleId == "high_risk_port");
+            Assert.Contains(findings, f => f.Target.Display == $"{host}:1433" && f.RuleId == "high_risk_port");
         }
         finally
         {

@@ -59,7 +59,7 @@ public class PolicyTests
         var findings = HighRiskPortPolicy.Default.Evaluate(o).ToList();
         var exposed = Assert.Single(findings, f => f.RuleId == "high_risk_port");
         Assert.Equal(Severity.High, exposed.Severity);
-        Assert.Equal("10.200.1.2:3389", exposed.Target);
+        Assert.Equal("10.200.1.2:3389", exposed.Target.Display);
         Assert.Equal("xrdp", exposed.Evidence["product"]);
         Assert.Single(findings, f => f.RuleId == "weak_remote_admin");
         var again = HighRiskPortPolicy.Default.Evaluate(o with { Details = service with { Banner = "changed" } }).First(f => f.RuleId == "high_risk_port");

@@ -6,6 +6,8 @@ using MedGuard.Detection.Ports.Reporting;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;
 using MedGuard.Detection.Ports.Services;
+using MedGuard.Domain.Detection;
+using MedGuard.Domain.Findings;
 
 namespace MedGuard.Detection.Ports.Tests;
 
@@ -25,30 +27,67 @@ public class ReportingTests
     }
 
     [Fact]
-    public void JsonHasExactlyTheAgreedShape()
+    public void RunJsonKeepsTheKeysScriptsRead()
     {
-        using var doc = JsonDocument.Parse(JsonReportWriter.Write(Sample()));
+        using var doc = JsonDocument.Parse(DetectionRunJson.Write(Sample().ToDetectionRun("scope.txt：10.200.0.0/24", "10.200.0.2-4 端口 top100")));
         var root = doc.RootElement;
-        Assert.Equal(["hosts", "findings", "summary"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(DetectionRun.SchemaVersion, root.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal("ports", root.GetProperty("detector").GetString());
+        Assert.Equal("scope.txt：10.200.0.0/24", root.GetProperty("scope").GetString());
         var host = root.GetProperty("hosts")[0];
-        Assert.Equal(["address", "ports"], host.EnumerateObject().Select(p => p.Name));
         Assert.Equal("10.200.0.2", host.GetProperty("address").GetString());
+        Assert.Equal(997, host.GetProperty("closed").GetInt32());
         var port = host.GetProperty("ports")[0];
         Assert.Equal(["port", "state", "service", "product", "banner"], port.EnumerateObject().Select(p => p.Name));
         Assert.Equal(22, port.GetProperty("port").GetInt32());
         Assert.Equal("open", port.GetProperty("state").GetString());
         var rdp = root.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("target").GetString() == "10.200.0.2:3389");
-        Assert.Equal(["ruleId", "severity", "target", "title", "refs"], rdp.EnumerateObject().Select(p => p.Name));
         Assert.Equal("high_risk_port", rdp.GetProperty("ruleId").GetString());
         Assert.Equal("高", rdp.GetProperty("severity").GetString());
-        Assert.Contains(rdp.GetProperty("refs").EnumerateArray(), r => r.GetString() == "高风险判例 6.4.3.1");
+        Assert.Equal("service", rdp.GetProperty("targetKind").GetString());
+        Assert.Equal(3389, rdp.GetProperty("port").GetInt32());
+        Assert.Contains(rdp.GetProperty("highRiskCases").EnumerateArray(), r => r.GetString() == "6.4.3.1");
+        Assert.All(rdp.GetProperty("locations").EnumerateArray(), l => Assert.StartsWith("policy:", l.GetString()));
+        Assert.Equal(rdp.GetProperty("locations").GetArrayLength(), rdp.GetProperty("count").GetInt32());
+
+        // 3 hosts × the ports each was asked about: what the run did, without an import's zero.
+        Assert.Equal(3000, root.GetProperty("connections").GetInt64());
+        Assert.True(root.GetProperty("complete").GetBoolean());
         var summary = root.GetProperty("summary");
-        Assert.Equal(["hosts", "hostsWithOpenPorts", "openPorts", "distinctPorts", "hostsWithHighRiskPorts"], summary.EnumerateObject().Select(p => p.Name));
         Assert.Equal(3, summary.GetProperty("hosts").GetInt32());
         Assert.Equal(2, summary.GetProperty("hostsWithOpenPorts").GetInt32());
         Assert.Equal(4, summary.GetProperty("openPorts").GetInt32());
         Assert.Equal(3, summary.GetProperty("distinctPorts").GetInt32());
         Assert.Equal(1, summary.GetProperty("hostsWithHighRiskPorts").GetInt32());
+    }
+
+    [Fact]
+    public void RunHasOneFindingPerHostPortAndRule()
+    {
+        var run = Sample().ToDetectionRun("scope.txt");
+        Assert.Equal(run.Findings.Count, run.Findings.Select(f => f.Fingerprint).Distinct().Count());
+        Assert.All(run.Findings, f => Assert.IsType<ServiceTarget>(f.Target));
+    }
+
+    [Fact]
+    public void AHostThatStoppedAnsweringIsACoverageNote()
+    {
+        var gone = new HostResult(new ScanTarget(IPAddress.Parse("10.200.0.9")), [new PortResult(22, PortState.Open)], filteredCount: 998) { Unresponsive = true, Backoffs = 3 };
+        var report = ScanReport.Build([gone], HighRiskPortPolicy.Default, DateTimeOffset.UtcNow);
+        var run = report.ToDetectionRun("scope.txt");
+        var note = Assert.Single(run.Coverage);
+        Assert.Equal("10.200.0.9", note.Subject);
+        Assert.Contains("998", note.Reason);
+        Assert.False(run.Complete);
+    }
+
+    [Fact]
+    public void AnImportMakesNoConnectionOfOurs()
+    {
+        var run = Sample().ToDetectionRun("nmap", importedFrom: "scan.xml");
+        Assert.Equal(0, run.Statistics.Connections);
+        Assert.Equal(1, run.Statistics.Files);
+        Assert.Contains("scan.xml", run.Target);
     }
 
     [Fact]
@@ -109,7 +148,7 @@ public class ReportingTests
         Assert.Equal(["smb", "ms-sql", "rdp"], host.OpenPorts.Select(p => p.Service!.Name));
         Assert.Equal(PortState.Filtered, host.StateOf(8080));
         var findings = ScanReport.Build(hosts, HighRiskPortPolicy.Default, DateTimeOffset.UtcNow).Findings;
-        Assert.Contains(findings, f => f.Target == "10.200.0.9:3389" && f.RuleId == "high_risk_port");
+        Assert.Contains(findings, f => f.Target.Display == "10.200.0.9:3389" && f.RuleId == "high_risk_port");
     }
 
     [Theory]

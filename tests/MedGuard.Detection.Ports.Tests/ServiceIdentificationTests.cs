@@ -165,10 +165,10 @@ public class ServiceIdentificationTests
         var scanner = new Scanning.ConnectScanner(TestNetwork.Scope, new Scanning.ScanOptions { PerHostConcurrency = 32, PerHostRate = 0, PerHostProbeConcurrency = 8 });
         var hosts = await scanner.ScanAsync([new ScanTarget(TestNetwork.Server)], PortSets.PortSet.Parse("21,22,80,443,3389,6379,6380,104,2575,1-20"));
         var report = ScanReport.Build(hosts, HighRiskPortPolicy.Default, DateTimeOffset.UtcNow);
-        Assert.Contains(report.Findings, f => f.Target == "10.200.1.2:3389" && f.RuleId == "high_risk_port" && f.HighRiskCases.Contains("6.4.3.1"));
-        Assert.Contains(report.Findings, f => f.Target == "10.200.1.2:6379" && f.RuleId == "unauthenticated_service");
-        Assert.DoesNotContain(report.Findings, f => f.Target == "10.200.1.2:6380" && f.RuleId == "unauthenticated_service");
-        Assert.Contains(report.Findings, f => f.Target == "10.200.1.2:21" && f.Locations.Contains("policy:ftp_anonymous"));
+        Assert.Contains(report.Findings, f => f.Target.Display == "10.200.1.2:3389" && f.RuleId == "high_risk_port" && f.HighRiskCases.Contains("6.4.3.1"));
+        Assert.Contains(report.Findings, f => f.Target.Display == "10.200.1.2:6379" && f.RuleId == "unauthenticated_service");
+        Assert.DoesNotContain(report.Findings, f => f.Target.Display == "10.200.1.2:6380" && f.RuleId == "unauthenticated_service");
+        Assert.Contains(report.Findings, f => f.Target.Display == "10.200.1.2:21" && f.Locations.Contains("policy:ftp_anonymous"));
         Assert.Equal(new ScanSummary(1, 1, 9, 9, 1), report.Summary with { PortDistribution = [] });
     }
 }

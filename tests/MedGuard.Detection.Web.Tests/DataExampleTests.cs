@@ -85,7 +85,9 @@ public sealed class DataExampleTests
         };
         var f = MedGuard.Detection.Web.Scanning.WebFinding.From("x", "x", MedGuard.Domain.Findings.Severity.Low, exchange);
         Assert.Equal("http://127.0.0.1:1/his/patients/110105**********2X/record", f.Url);
-        Assert.Equal(f.Url, f.Finding.Target);
+        var target = Assert.IsType<MedGuard.Domain.Findings.WebTarget>(f.Finding.Target);
+        Assert.Equal(f.Url, target.Url);
+        Assert.Equal("http://127.0.0.1:1", target.Origin);
         Assert.All(f.Finding.Locations.Concat(f.Finding.Evidence.Values), v => Assert.DoesNotContain("11010519491231002X", v, StringComparison.Ordinal));
     }
 

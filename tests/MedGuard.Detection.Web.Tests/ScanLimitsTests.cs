@@ -128,5 +128,13 @@ public sealed class ScanLimitsTests
         var report = await new WebScanner(AuthorizedScope.ForOrigin(s.BaseUrl), Options(safe: true, budget: 12)).ScanAsync(s.BaseUrl);
         Assert.Equal(12, report.Requests);
         Assert.Contains(report.Limitations, l => l.Contains("请求预算（12 个）已用完", StringComparison.Ordinal));
+
+        // In the shared run the limitation is a coverage note on the site's origin, so an importer closes nothing there.
+        var run = report.ToDetectionRun("scope.yaml");
+        Assert.False(run.Complete);
+        Assert.Equal(report.Limitations, run.Coverage.Select(n => n.Reason));
+        Assert.All(run.Coverage, n => Assert.Equal(s.BaseUrl.GetLeftPart(UriPartial.Authority), n.Subject));
+        Assert.Equal(12, run.Statistics.Requests);
+        Assert.True(run.EndedAt >= run.StartedAt && run.StartedAt > DateTimeOffset.UtcNow.AddMinutes(-5));
     }
 }

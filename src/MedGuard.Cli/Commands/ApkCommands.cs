@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using MedGuard.Detection.Apk;
 using MedGuard.Detection.Apk.Reporting;
+using MedGuard.Domain.Detection;
 using Spectre.Console;
 
 namespace MedGuard.Cli.Commands;
@@ -41,10 +42,10 @@ internal sealed class ApkCommands : ICommandModule
             switch (selectedFormat)
             {
                 case "json":
-                    ApkJsonWriter.Write(stream, result);
+                    DetectionRunJson.Write(result.ToDetectionRun(LocalFiles), stream);
                     break;
                 case "sarif":
-                    ApkSarifWriter.Write(stream, result, analyzer.Catalog);
+                    DetectionRunSarif.Write(result.ToDetectionRun(LocalFiles), stream);
                     break;
                 default:
                     var text = ApkTable.Render(result);
@@ -73,6 +74,9 @@ internal sealed class ApkCommands : ICommandModule
         });
         apk.Subcommands.Add(analyze);
     }
+
+    /// <summary>What an APK analysis is authorized on: files the user holds, read offline (no packet is sent).</summary>
+    private const string LocalFiles = "本地 APK 文件（离线读取，不发送网络请求）";
 
     private static List<string> ExpandPaths(IEnumerable<string> paths)
     {

@@ -4,6 +4,7 @@ using MedGuard.Detection.Ports.PortSets;
 using MedGuard.Detection.Ports.Reporting;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;
+using MedGuard.Domain.Detection;
 using Spectre.Console;
 
 namespace MedGuard.Cli.Commands;
@@ -85,7 +86,8 @@ internal sealed class PortScanCommands : ICommandModule
             var results = RunWithProgress(scanner, list, portSet);
             var finished = DateTimeOffset.UtcNow;
             var report = ScanReport.Build(results, policy.GetAwaiter().GetResult(), finished).WithRun(started, finished, parseResult.GetValue(ports));
-            Emit(report, fmt, parseResult.GetValue(output), writer);
+            var run = report.ToDetectionRun(DescribeScope(parseResult.GetValue(scope)!, authorized), $"{parseResult.GetValue(targets)} 端口 {parseResult.GetValue(ports)}");
+            Emit(report, run, fmt, parseResult.GetValue(output), writer);
             return 0;
         });
         return command;
@@ -109,7 +111,8 @@ internal sealed class PortScanCommands : ICommandModule
             var hosts = NmapXmlImporter.Read(path.FullName);
             var now = DateTimeOffset.UtcNow;
             var report = ScanReport.Build(hosts, HighRiskPortPolicy.Default, now).WithRun(now, now, null);
-            Emit(report, fmt, parseResult.GetValue(output), parseResult.InvocationConfiguration.Output);
+            var run = report.ToDetectionRun("nmap XML 导入：扫描由 nmap 完成，未经本工具的授权范围检查", importedFrom: path.Name);
+            Emit(report, run, fmt, parseResult.GetValue(output), parseResult.InvocationConfiguration.Output);
             return 0;
         });
         return command;
@@ -124,20 +127,31 @@ internal sealed class PortScanCommands : ICommandModule
     };
 
     private static Option<string> FormatOption() =>
-        new("--format") { Description = "输出格式：table | json | nmap-xml", DefaultValueFactory = _ => "table" };
+        new("--format") { Description = "输出格式：table | json | sarif | nmap-xml", DefaultValueFactory = _ => "table" };
 
-    private static string CheckFormat(string format) => format is "table" or "json" or "nmap-xml"
+    private static string CheckFormat(string format) => format is "table" or "json" or "sarif" or "nmap-xml"
         ? format
-        : throw new CliException($"未知的输出格式 '{format}'（应为 table、json 或 nmap-xml）");
+        : throw new CliException($"未知的输出格式 '{format}'（应为 table、json、sarif 或 nmap-xml）");
 
-    private static void Emit(ScanReport report, string format, FileInfo? file, TextWriter console)
+    /// <summary>The scope as the run records it: the file and what it authorizes (the first entries, then a count).</summary>
+    private static string DescribeScope(FileInfo file, AuthorizedScope scope)
+    {
+        var entries = scope.Ranges.Select(r => r.ToString()).Concat(scope.HostNames).ToList();
+        var shown = string.Join("、", entries.Take(10)) + (entries.Count > 10 ? $" 等 {entries.Count} 项" : "");
+        return $"{file.Name}：{shown}";
+    }
+
+    private static void Emit(ScanReport report, DetectionRun run, string format, FileInfo? file, TextWriter console)
     {
         using var fileWriter = file is null ? null : new StreamWriter(file.FullName, append: false, new System.Text.UTF8Encoding(false));
         var writer = fileWriter ?? console;
         switch (format)
         {
             case "json":
-                writer.WriteLine(JsonReportWriter.Write(report));
+                writer.WriteLine(DetectionRunJson.Write(run));
+                break;
+            case "sarif":
+                writer.WriteLine(DetectionRunSarif.Write(run));
                 break;
             case "nmap-xml":
                 NmapXmlWriter.Write(report, writer);

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using MedGuard.Detection.Web.Http;
-using MedGuard.Detection.Web.Reporting;
 using MedGuard.Detection.Web.Scanning;
 using MedGuard.Detection.Web.Scope;
 using MedGuard.Detection.Web.Templates;
+using MedGuard.Domain.Detection;
 using MedGuard.Domain.Findings;
 using Spectre.Console;
 
@@ -118,10 +118,10 @@ internal sealed class WebScanCommands : ICommandModule
             switch (fmt)
             {
                 case "json":
-                    output.WriteLine(WebScanJson.Write(report));
+                    output.WriteLine(DetectionRunJson.Write(report.ToDetectionRun(DescribeScope(parse.GetValue(scope)!, authorized))));
                     break;
                 case "sarif":
-                    output.WriteLine(WebScanSarif.Write(report));
+                    output.WriteLine(DetectionRunSarif.Write(report.ToDetectionRun(DescribeScope(parse.GetValue(scope)!, authorized))));
                     break;
                 default:
                     WriteTable(output, report);
@@ -137,7 +137,7 @@ internal sealed class WebScanCommands : ICommandModule
                 }
             }
 
-            // The JSON keeps its agreed shape, so what the scan could not cover is said on stderr (SARIF carries it too).
+            // The JSON and SARIF carry what the scan could not cover; a person at the terminal reads it on stderr too.
             if (fmt != "table")
             {
                 foreach (var limitation in report.Limitations)
@@ -150,6 +150,10 @@ internal sealed class WebScanCommands : ICommandModule
         });
         return command;
     }
+
+    /// <summary>The scope as the run records it: the file and the host:ports it authorizes.</summary>
+    private static string DescribeScope(string file, AuthorizedScope scope) =>
+        $"{Path.GetFileName(file)}：{string.Join("、", scope.Entries.Select(e => $"{e.Host}:{string.Join(",", e.Ports)}"))}";
 
     private static void WriteTable(TextWriter output, WebScanReport report)
     {

@@ -5,6 +5,7 @@ public static class ApkBatchAnalyzer
 {
     public static ApkBatchResult Run(ApkAnalyzer analyzer, IReadOnlyList<string> files, Action<string>? onDone = null, int? parallelism = null)
     {
+        var started = DateTimeOffset.UtcNow;
         var reports = new ApkReport?[files.Count];
         var errors = new ApkError?[files.Count];
         Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism ?? Environment.ProcessorCount }, i =>
@@ -27,6 +28,10 @@ public static class ApkBatchAnalyzer
             onDone?.Invoke(name);
         });
 
-        return new ApkBatchResult(reports.OfType<ApkReport>().ToList(), errors.OfType<ApkError>().ToList());
+        return new ApkBatchResult(reports.OfType<ApkReport>().ToList(), errors.OfType<ApkError>().ToList())
+        {
+            StartedAt = started,
+            EndedAt = DateTimeOffset.UtcNow,
+        };
     }
 }

@@ -37,7 +37,7 @@ public sealed class HighRiskPortPolicy
     {
         foreach (var rule in Rules.Where(r => r.Matches(observation)))
         {
-            var target = observation.Address.Contains(':') ? $"[{observation.Address}]:{observation.Port}" : $"{observation.Address}:{observation.Port}";
+            var target = new ServiceTarget(observation.Address, observation.Port);
             var evidence = new Dictionary<string, string>
             {
                 ["port"] = observation.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),

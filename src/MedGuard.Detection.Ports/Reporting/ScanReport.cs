@@ -1,5 +1,6 @@
 using MedGuard.Detection.Ports.Policy;
 using MedGuard.Detection.Ports.Scanning;
+using MedGuard.Domain.Detection;
 using MedGuard.Domain.Findings;
 
 namespace MedGuard.Detection.Ports.Reporting;
@@ -31,6 +32,78 @@ public sealed class ScanReport
     public ScanReport WithRun(DateTimeOffset startedAt, DateTimeOffset finishedAt, string? portSpec) =>
         new(Hosts, Findings, Summary) { StartedAt = startedAt, FinishedAt = finishedAt, PortSpec = portSpec };
 
+    /// <summary>
+    /// The scan as a <see cref="DetectionRun"/>, the shape the writers and the platform share. A host that stopped
+    /// answering is a coverage note: its ports not seen open were not seen closed either. Findings keep the policy
+    /// rules that fired as their locations (<c>policy:rdp_exposed</c>), one per host:port:rule.
+    /// </summary>
+    /// <param name="scope">The authorized scope as a person reads it.</param>
+    /// <param name="target">The targets and ports as given.</param>
+    /// <param name="importedFrom">The nmap XML file the hosts came from; no connection of ours was made then.</param>
+    public DetectionRun ToDetectionRun(string scope, string? target = null, string? importedFrom = null)
+    {
+        var hosts = new List<ObservedHost>(Hosts.Count);
+        var coverage = new List<CoverageNote>();
+        long connections = 0;
+        foreach (var host in Hosts)
+        {
+            var address = host.Target.Address.ToString();
+            var ports = new List<ObservedPort>(host.OpenPorts.Count);
+            foreach (var port in host.OpenPorts)
+            {
+                ports.Add(new ObservedPort(port.Port, StateName(port.State))
+                {
+                    Service = port.Service?.Name,
+                    Product = port.Service?.ProductLine(),
+                    Banner = port.Service?.Banner,
+                });
+            }
+
+            hosts.Add(new ObservedHost(address, ports) { HostName = host.Target.HostName, Closed = host.ClosedCount, Filtered = host.FilteredCount });
+            connections += host.PortsScanned;
+            if (host.Unresponsive)
+            {
+                coverage.Add(new CoverageNote(address, $"主机停止响应，已放弃（退避 {host.Backoffs} 次）：{host.FilteredCount} 个端口状态未知"));
+            }
+        }
+
+        var findings = new List<Finding>(Findings.Count);
+        foreach (var finding in Findings)
+        {
+            // "port:N" repeats the target; the policy rule is what a reader needs to know why it fired.
+            findings.Add(finding with { Locations = [.. finding.Locations.Where(l => l.StartsWith("policy:", StringComparison.Ordinal))] });
+        }
+
+        return new DetectionRun
+        {
+            DetectorId = "ports",
+            DetectorVersion = DetectionRun.VersionOf(typeof(ScanReport).Assembly),
+            Scope = scope,
+            Target = importedFrom is null ? target : $"nmap XML 导入：{importedFrom}",
+            StartedAt = StartedAt,
+            EndedAt = FinishedAt,
+            Statistics = new DetectionStatistics { Connections = importedFrom is null ? connections : 0, Files = importedFrom is null ? 0 : 1 },
+            Coverage = coverage,
+            Hosts = hosts,
+            Findings = DetectionRun.MergeByFingerprint(findings),
+            Figures =
+            [
+                new("hosts", Summary.Hosts),
+                new("hostsWithOpenPorts", Summary.HostsWithOpenPorts),
+                new("openPorts", Summary.OpenPorts),
+                new("distinctPorts", Summary.DistinctPorts),
+                new("hostsWithHighRiskPorts", Summary.HostsWithHighRiskPorts),
+            ],
+        };
+    }
+
+    private static string StateName(PortState state) => state switch
+    {
+        PortState.Open => "open",
+        PortState.Closed => "closed",
+        _ => "filtered",
+    };
+
     public static ScanReport Build(IReadOnlyList<HostResult> hosts, HighRiskPortPolicy policy, DateTimeOffset now)
     {
         var findings = new List<Finding>();
@@ -43,7 +116,7 @@ public sealed class ScanReport
             }
         }
 
-        findings.Sort((a, b) => b.Severity != a.Severity ? b.Severity.CompareTo(a.Severity) : string.CompareOrdinal(a.Target, b.Target));
+        findings.Sort((a, b) => b.Severity != a.Severity ? b.Severity.CompareTo(a.Severity) : string.CompareOrdinal(a.Target.Display, b.Target.Display));
         return new ScanReport(hosts, findings, ScanSummary.Of(hosts, findings));
     }
 }
@@ -64,9 +137,9 @@ public sealed record ScanSummary(int Hosts, int HostsWithOpenPorts, int OpenPort
         var highRiskTargets = new HashSet<string>(StringComparer.Ordinal);
         foreach (var f in findings)
         {
-            if (f.RuleId == HighRiskPortPolicy.HighRiskPortRuleId)
+            if (f.RuleId == HighRiskPortPolicy.HighRiskPortRuleId && f.Target is ServiceTarget service)
             {
-                highRiskTargets.Add(f.Target[..f.Target.LastIndexOf(':')].Trim('[', ']'));
+                highRiskTargets.Add(service.Host);
             }
         }
 

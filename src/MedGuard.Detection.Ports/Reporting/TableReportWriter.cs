@@ -22,7 +22,7 @@ public static class TableReportWriter
             foreach (var port in host.OpenPorts)
             {
                 var service = port.Service?.Name ?? "?";
-                var product = JsonReportWriter.ProductText(port.Service) ?? port.Service?.Banner ?? "";
+                var product = port.Service?.ProductLine() ?? port.Service?.Banner ?? "";
                 output.WriteLine($"  {port.Port + "/tcp",-10}{"open",-10}{service,-18}{Clip(product, 90)}");
             }
         }
@@ -32,7 +32,7 @@ public static class TableReportWriter
         foreach (var finding in report.Findings)
         {
             var cases = finding.HighRiskCases.Count > 0 ? $" 判例 {string.Join('/', finding.HighRiskCases)}" : "";
-            output.WriteLine($"  [{finding.Severity.ToChinese()}] {finding.Target,-22} {finding.Title}{cases}");
+            output.WriteLine($"  [{finding.Severity.ToChinese()}] {finding.Target.Display,-22} {finding.Title}{cases}");
         }
 
         var s = report.Summary;

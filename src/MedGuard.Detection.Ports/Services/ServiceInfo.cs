@@ -27,6 +27,28 @@ public sealed record ServiceInfo
     public TlsSummary? Tls { get; init; }
 
     public bool Has(string flag) => Flags.Contains(flag, StringComparer.Ordinal);
+
+    /// <summary>Product with its version and extra info, as one line ("MariaDB 10.11.6", "nginx/1.22.1 HTTP 200 《…》").</summary>
+    public string? ProductLine()
+    {
+        var parts = new List<string>();
+        if (!string.IsNullOrEmpty(Product))
+        {
+            parts.Add(Product);
+        }
+
+        if (!string.IsNullOrEmpty(Version) && !(Product ?? "").Contains(Version, StringComparison.Ordinal))
+        {
+            parts.Add(Version);
+        }
+
+        if (!string.IsNullOrEmpty(Info))
+        {
+            parts.Add($"({Info})");
+        }
+
+        return parts.Count == 0 ? null : string.Join(' ', parts);
+    }
 }
 
 public sealed record HttpSummary(int Status, string? Server, string? Title);

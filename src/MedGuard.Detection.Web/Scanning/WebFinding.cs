@@ -33,7 +33,10 @@ public sealed record WebFinding(Finding Finding, string Url, string Method, stri
         string? url = null)
     {
         // A path may carry an ID or card number itself (/patients/110101…/card): the location is masked like evidence.
-        var target = PersonalDataScanner.Mask(url ?? proof.Request.Url.GetLeftPart(UriPartial.Path));
+        var at = url is null ? proof.Request.Url : new Uri(url);
+        var place = WebTarget.FromUrl(at, parameter);
+        place = place with { Path = PersonalDataScanner.Mask(place.Path), Method = proof.Request.Method };
+        var target = place.Url;
         var evidence = new Dictionary<string, string>
         {
             ["request"] = PersonalDataScanner.Mask(proof.RawRequest),
@@ -55,13 +58,14 @@ public sealed record WebFinding(Finding Finding, string Url, string Method, stri
             RuleId = ruleId,
             Title = title,
             Severity = severity,
-            Target = target,
+            Target = place,
             Locations = locations,
             Evidence = evidence,
             Cwe = cwe,
             StandardRefs = standardRefs ?? [],
             HighRiskCases = highRiskCases ?? [],
             Remediation = remediation,
+            Technique = technique,
         };
         return new WebFinding(finding, target, proof.Request.Method, parameter, technique);
     }

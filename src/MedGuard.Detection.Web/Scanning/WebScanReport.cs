@@ -1,3 +1,4 @@
+using MedGuard.Domain.Detection;
 using MedGuard.Domain.Findings;
 
 namespace MedGuard.Detection.Web.Scanning;
@@ -17,6 +18,8 @@ public sealed record WebScanReport(
 
     public bool Complete => Limitations.Count == 0;
 
+    public DateTimeOffset StartedAt { get; init; }
+
     public int Count(Severity severity) => Findings.Count(f => f.Severity == severity);
 
     /// <summary>Distinct kinds of vulnerability (rule ids), as the seed counts "18 kinds".</summary>
@@ -25,4 +28,33 @@ public sealed record WebScanReport(
     /// <summary>The seed's summary line: 共发现 N 种漏洞，高危 x 个、中危 y 个、低危 z 个.</summary>
     public string Summary =>
         $"共发现 {Kinds} 种漏洞、{Findings.Count} 个漏洞：高危 {Count(Severity.High)} 个、中危 {Count(Severity.Medium)} 个、低危 {Count(Severity.Low)} 个";
+
+    /// <summary>
+    /// The scan as a <see cref="DetectionRun"/>, the shape the writers and the platform share. Each limitation becomes
+    /// a coverage note on the site's origin; a weakness found over several methods is one finding (its identity is
+    /// origin + path + parameter + rule) listing each <c>METHOD url</c> as a location.
+    /// </summary>
+    public DetectionRun ToDetectionRun(string scope)
+    {
+        var origin = Uri.TryCreate(Target, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : Target;
+        return new DetectionRun
+        {
+            DetectorId = "web",
+            DetectorVersion = DetectionRun.VersionOf(typeof(WebScanReport).Assembly),
+            Scope = scope,
+            Target = Target,
+            StartedAt = StartedAt,
+            EndedAt = StartedAt + Duration,
+            Statistics = new DetectionStatistics { Requests = Requests },
+            Coverage = [.. Limitations.Select(l => new CoverageNote(origin, l))],
+            Findings = DetectionRun.MergeByFingerprint(Findings.Select(f =>
+                f.Finding with { Locations = [.. f.Finding.Locations.Where(l => !l.StartsWith("parameter:", StringComparison.Ordinal))] })),
+            Figures =
+            [
+                new("pagesCrawled", PagesCrawled),
+                new("endpointsFound", EndpointsFound),
+                new("parametersTested", ParametersTested),
+            ],
+        };
+    }
 }

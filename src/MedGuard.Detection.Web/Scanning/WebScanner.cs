@@ -26,6 +26,7 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
             throw new OutOfScopeException(target);
         }
 
+        var started = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
         using var pipeline = new SafeHttpPipeline(scope, _options.Http);
         var templates = new TemplateRunner(pipeline, _options.Templates ?? TemplateLoader.LoadBundled());
@@ -33,7 +34,8 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
         var piiSeen = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         Soft404Profile? soft404 = null;
 
-        void Add(WebFinding f) => findings.TryAdd($"{f.Finding.Fingerprint}", f);
+        // One per rule, method, place and parameter; the run merges methods later (its fingerprint has no method).
+        void Add(WebFinding f) => findings.TryAdd($"{f.RuleId}\n{f.Method}\n{f.Url}\n{f.Parameter}", f);
 
         void Observe(HttpExchange exchange)
         {
@@ -125,6 +127,7 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
         return new WebScanReport(target.AbsoluteUri, pipeline.RequestsSent, watch.Elapsed, ordered, crawl.Pages.Count, crawl.Endpoints.Count, parameters)
         {
             Limitations = limitations,
+            StartedAt = started,
         };
     }
 

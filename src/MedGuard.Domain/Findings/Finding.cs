@@ -1,11 +1,9 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace MedGuard.Domain.Findings;
 
 /// <summary>
 /// The one shape every detector's result takes (ports, web, apk, business logic). Detectors know nothing of storage
-/// or the web; the platform knows detectors only through this record.
+/// or the web; the platform knows detectors only through this record, carried in a
+/// <see cref="Detection.DetectionRun"/>.
 /// </summary>
 public sealed record Finding
 {
@@ -17,10 +15,10 @@ public sealed record Finding
 
     public required Severity Severity { get; init; }
 
-    /// <summary>What was found vulnerable: <c>10.200.0.2:3389</c>, a URL, an APK file or package.</summary>
-    public required string Target { get; init; }
+    /// <summary>What was found vulnerable, typed: a service, a place on a site, a place in an app, an account.</summary>
+    public required FindingTarget Target { get; init; }
 
-    /// <summary>Where inside the target: a class or method, a parameter, a port.</summary>
+    /// <summary>Where inside the target it was seen: code locations of an app, <c>POST /path</c> of a site.</summary>
     public IReadOnlyList<string> Locations { get; init; } = [];
 
     /// <summary>Proof kept with the finding: request/response, banner, bytecode location… keyed by kind.</summary>
@@ -36,20 +34,19 @@ public sealed record Finding
 
     public string? Remediation { get; init; }
 
+    /// <summary>How it was shown (web: boolean, time, error, pii, tls…); null when the rule says it all.</summary>
+    public string? Technique { get; init; }
+
+    /// <summary>Found in third-party code bundled with the app (第三方库): reported, never counted as the app's.</summary>
+    public bool InThirdPartyCode { get; init; }
+
+    /// <summary>How many places inside the target: the locations, at least one.</summary>
+    public int Count => Math.Max(1, Locations.Count);
+
     /// <summary>
-    /// Stable identity for de-duplication across runs: rule, target and locations, never the evidence (which changes
-    /// from scan to scan: dates, session ids).
+    /// Stable identity for de-duplication across runs: rule and the target's identity parts (APK: rule × package ×
+    /// location; ports: host:port:rule; web: origin + path + parameter + rule) — never the evidence, which changes
+    /// from scan to scan (dates, session ids), and never a file name.
     /// </summary>
-    public string Fingerprint => ComputeFingerprint(RuleId, Target, Locations);
-
-    public static string ComputeFingerprint(string ruleId, string target, IEnumerable<string> locations)
-    {
-        var canonical = new StringBuilder().Append(ruleId).Append('\n').Append(target);
-        foreach (var location in locations.Order(StringComparer.Ordinal))
-        {
-            canonical.Append('\n').Append(location);
-        }
-
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))[..32];
-    }
+    public string Fingerprint => Target.FingerprintOf(RuleId);
 }

@@ -1,0 +1,144 @@
+using MedGuard.Domain.Findings;
+
+namespace MedGuard.Domain.Detection;
+
+/// <summary>
+/// One run of one detector, the shape every detector returns and the platform imports: who ran (detector and
+/// version), under which authorized scope (授权范围), when, how much it did, what it could not cover and why, what it
+/// saw (hosts and ports, apps) and its findings. An importer may close a finding only where the run's coverage
+/// included it: <see cref="Coverage"/> names the parts it could not reach.
+/// </summary>
+public sealed record DetectionRun
+{
+    /// <summary>The version of the JSON written from this shape (docs/detection-run.md).</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary><c>ports</c>, <c>web</c>, <c>apk</c> (and later <c>logic</c>).</summary>
+    public required string DetectorId { get; init; }
+
+    public required string DetectorVersion { get; init; }
+
+    /// <summary>The authorized scope the run obeyed, as a person reads it (scope file and its entries).</summary>
+    public required string Scope { get; init; }
+
+    /// <summary>What the run was pointed at: the targets given, the start URL, the APK files.</summary>
+    public string? Target { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required DateTimeOffset EndedAt { get; init; }
+
+    public DetectionStatistics Statistics { get; init; } = new();
+
+    /// <summary>What could not be covered, and why (未完成的检测); empty when the run reached everything in scope.</summary>
+    public IReadOnlyList<CoverageNote> Coverage { get; init; } = [];
+
+    /// <summary>Hosts and their ports as a port scan saw them (empty for other detectors).</summary>
+    public IReadOnlyList<ObservedHost> Hosts { get; init; } = [];
+
+    /// <summary>The apps an APK analysis read (empty for other detectors).</summary>
+    public IReadOnlyList<ObservedApp> Apps { get; init; } = [];
+
+    /// <summary>The findings, one per fingerprint.</summary>
+    public IReadOnlyList<Finding> Findings { get; init; } = [];
+
+    /// <summary>Figures only this detector has (hostsWithOpenPorts, pagesCrawled…), in the order they are shown.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> Figures { get; init; } = [];
+
+    public bool Complete => Coverage.Count == 0;
+
+    /// <summary>A detector's version as runs carry it: its assembly's major.minor.build.</summary>
+    public static string VersionOf(System.Reflection.Assembly assembly) => (assembly.GetName().Version ?? new Version(1, 0, 0)).ToString(3);
+
+    public int CountOf(Severity severity) => Findings.Count(f => f.Severity == severity && !f.InThirdPartyCode);
+
+    /// <summary>Distinct kinds of weakness (rule ids) in the app's own findings, as the seed counts "18 kinds".</summary>
+    public int Kinds => Findings.Where(f => !f.InThirdPartyCode).Select(f => f.RuleId).Distinct(StringComparer.Ordinal).Count();
+
+    /// <summary>
+    /// One finding per fingerprint, as a run must hold them: findings a detector reports twice for one identity (the
+    /// same parameter over GET and POST, two policy rules with one rule id on one port) become one — the first, which
+    /// the detector's order makes the most severe, with the others' locations and evidence added.
+    /// </summary>
+    public static IReadOnlyList<Finding> MergeByFingerprint(IEnumerable<Finding> findings)
+    {
+        var merged = new List<Finding>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var finding in findings)
+        {
+            var fingerprint = finding.Fingerprint;
+            if (!index.TryGetValue(fingerprint, out var at))
+            {
+                index[fingerprint] = merged.Count;
+                merged.Add(finding);
+                continue;
+            }
+
+            var first = merged[at];
+            var evidence = new Dictionary<string, string>(first.Evidence);
+            foreach (var (key, value) in finding.Evidence)
+            {
+                evidence.TryAdd(key, value);
+            }
+
+            merged[at] = first with
+            {
+                Severity = first.Severity >= finding.Severity ? first.Severity : finding.Severity,
+                Locations = [.. first.Locations.Concat(finding.Locations).Distinct(StringComparer.Ordinal)],
+                Evidence = evidence,
+            };
+        }
+
+        return merged;
+    }
+}
+
+/// <summary>How much a run did: HTTP requests sent, TCP connections attempted, files read.</summary>
+public sealed record DetectionStatistics
+{
+    public long Requests { get; init; }
+
+    public long Connections { get; init; }
+
+    public long Files { get; init; }
+}
+
+/// <summary>
+/// A part of the scope the run could not cover, and why: a host that stopped answering, the pages beyond the crawl
+/// limit, write endpoints spared in safe mode, an APK that could not be read. <see cref="Subject"/> names the part
+/// (an address, an origin, a file) so that an importer closes nothing there.
+/// </summary>
+public sealed record CoverageNote(string Subject, string Reason);
+
+/// <summary>A host as a port scan saw it, with the ports it reports (open ones; closed/filtered only counted).</summary>
+public sealed record ObservedHost(string Address, IReadOnlyList<ObservedPort> Ports)
+{
+    public string? HostName { get; init; }
+
+    public int Closed { get; init; }
+
+    public int Filtered { get; init; }
+}
+
+/// <summary>A port of a host: <c>open</c>, <c>closed</c> or <c>filtered</c>, and what the probes found behind it.</summary>
+public sealed record ObservedPort(int Port, string State)
+{
+    public string? Service { get; init; }
+
+    /// <summary>Product with version and extra info as one line ("MariaDB 10.11.6").</summary>
+    public string? Product { get; init; }
+
+    public string? Banner { get; init; }
+}
+
+/// <summary>An app an APK analysis read: the file as given, and the manifest facts that identify it.</summary>
+public sealed record ObservedApp(string File, string Package)
+{
+    public string? VersionName { get; init; }
+
+    public int MinSdk { get; init; }
+
+    public int TargetSdk { get; init; }
+
+    public bool Debuggable { get; init; }
+}
