@@ -153,8 +153,11 @@ public sealed class DeploymentHygieneTests
                 { new ByteArrayContent("这不是工作簿"u8.ToArray()), "workbook", "测评记录.xlsx" },
             };
             using var bad = await browser.Http.PostAsync($"/assessments/{assessment}?handler=Import", junk);
-            var badPage = WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync());
-            Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
+            // Post/Redirect/Get: the refusal travels to the assessment page, which shows it once.
+            Assert.Equal(HttpStatusCode.Redirect, bad.StatusCode);
+            using var shown = await browser.Http.GetAsync(bad.Headers.Location);
+            var badPage = WebUtility.HtmlDecode(await shown.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
             Assert.Contains("工作簿无法导入", badPage, StringComparison.Ordinal);
             Assert.Contains("测评记录.xlsx", badPage, StringComparison.Ordinal);
             Assert.DoesNotContain(Path.GetTempPath(), badPage, StringComparison.Ordinal);
