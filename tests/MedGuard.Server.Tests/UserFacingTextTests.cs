@@ -106,6 +106,14 @@ public sealed partial class UserFacingTextTests
             Assert.Matches(@"<td>北京市\p{IsCJKUnifiedIdeographs}+区</td>", institutions);
         }
 
+        if (role == "admin")
+        {
+            // The users page names each regulator's region (it showed the bare code "11").
+            var (_, users) = await user.SendAsync(HttpMethod.Get, "/admin/users");
+            Assert.Contains("<td class=\"small\">北京市海淀区</td>", users, StringComparison.Ordinal);
+            Assert.DoesNotMatch(@"<td class=""small"">\d{2,6}</td>", users);
+        }
+
         Assert.True(problems.Count == 0, $"{role} 看到的页面上有不该出现的内容：\n" + string.Join("\n", problems.Distinct().Take(40)));
     }
 }
