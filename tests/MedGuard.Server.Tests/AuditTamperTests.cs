@@ -180,6 +180,9 @@ public sealed class AuditTamperTests
         }
 
         File.Delete(platform.AuditKeyFile);
+        var (before, beforeText) = Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory);
+        Assert.Equal(0, before); // not yet upgraded: checked the old way, not called keyless
+        Assert.Contains("尚未升级", beforeText, StringComparison.Ordinal);
         var legacyFile = Path.Combine(platform.KeyDirectory, AuditLegacyHead.FileName);
 
         // The new platform starts on it: no false alarm at row 1, a key, and the legacy head recorded beside it.

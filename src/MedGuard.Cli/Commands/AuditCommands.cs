@@ -48,11 +48,17 @@ internal sealed class AuditCommands : ICommandModule
             }
 
             AuditVerification result;
+            var notUpgraded = false;
             using (var context = MedGuardContextFactory.Create(target))
             {
                 try
                 {
-                    result = AuditChainVerifier.Verify(context.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).AsEnumerable().Select(e => e.ToRecord()), chainKey, head, legacy);
+                    var records = context.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).AsEnumerable().Select(e => e.ToRecord()).ToList();
+                    // A chain from before keying that the platform has not started on yet: no key, no legacy record, and
+                    // row 1 sealed with plain SM3. Checked the old way (links and anchor) rather than called keyless.
+                    notUpgraded = chainKey is null && legacy is null && records.Count > 0
+                        && AuditChain.ComputeLegacyHash(records[0]) == records[0].Hash;
+                    result = AuditChainVerifier.Verify(records, chainKey, head, notUpgraded ? AuditLegacyHead.Of(records) with { Fingerprints = [] } : legacy);
                 }
                 catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException or InvalidOperationException)
                 {
@@ -72,7 +78,11 @@ internal sealed class AuditCommands : ICommandModule
                     output.WriteLine($"（未找到审计链密钥文件 {Path.GetFullPath(keyPath)}；若密钥在别处，用 --keys 或 --key 指定）");
                 }
 
-                if (legacy is not null)
+                if (notUpgraded)
+                {
+                    output.WriteLine("（审计链尚未升级为 HMAC-SM3：按升级前的 SM3 链校验链接与锚点；平台下次启动时校验并升级）");
+                }
+                else if (legacy is not null)
                 {
                     output.WriteLine($"（第 1–{legacy.Sequence} 条为升级前的 SM3 链记录，按库外记录的末条哈希校验；此后为 HMAC-SM3）");
                 }
