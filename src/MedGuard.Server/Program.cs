@@ -3,7 +3,17 @@ using MedGuard.Server.Hosting;
 
 Console.OutputEncoding = Encoding.UTF8;
 var app = MedGuardServer.Build(args);
-var credentials = await MedGuardServer.PrepareAsync(app);
+MedGuard.Server.Demo.DemoCredentials? credentials;
+try
+{
+    credentials = await MedGuardServer.PrepareAsync(app);
+}
+catch (MedGuard.Server.Auditing.AuditKeyMissingException ex)
+{
+    Console.Error.WriteLine(ex.Message); // said once, in Chinese, without a stack trace
+    return 1;
+}
+
 await app.StartAsync();
 Console.WriteLine();
 Console.WriteLine($"医盾 MedGuard 平台已启动：{string.Join(", ", app.Urls)}");
@@ -17,3 +27,4 @@ else
 }
 
 await app.WaitForShutdownAsync();
+return 0;

@@ -121,6 +121,119 @@ public class AuditChainTests
         Assert.True(AuditChainVerifier.Verify([], Key, anchor: null).Intact); // a fresh platform has neither
     }
 
+    /// <summary>A chain written before keying (plain SM3, entries 1..<paramref name="legacyCount"/>), upgraded, then
+    /// <paramref name="keyedCount"/> HMAC-sealed entries chained on the last legacy hash.</summary>
+    private static (List<AuditRecord> Records, AuditLegacyHead Legacy) Upgraded(int legacyCount, int keyedCount)
+    {
+        var records = Chain(legacyCount + keyedCount);
+        var previous = AuditChain.GenesisHash;
+        for (var i = 0; i < legacyCount; i++)
+        {
+            var record = records[i] with { PreviousHash = previous, Hash = "" };
+            records[i] = record with { Hash = AuditChain.ComputeLegacyHash(record) };
+            previous = records[i].Hash;
+        }
+
+        var legacy = AuditLegacyHead.Of(records.Take(legacyCount).ToList());
+        for (var i = legacyCount; i < records.Count; i++)
+        {
+            records[i] = AuditChain.Seal(records[i], i + 1, previous, Key);
+            previous = records[i].Hash;
+        }
+
+        return (records, legacy);
+    }
+
+    [Fact]
+    public void AChainWrittenBeforeKeyingVerifiesAfterTheUpgradeAndKeyedEntriesFollowIt()
+    {
+        var (records, legacy) = Upgraded(5, 3);
+        Assert.Equal(PlainSm3(records[0]), records[0].Hash); // the legacy hash is the old scheme's
+        var result = AuditChainVerifier.Verify(records, Key, new AuditAnchor(8, records[^1].Hash), legacy);
+        Assert.True(result.Intact, result.Summary);
+        Assert.Equal(8, result.EntriesChecked);
+
+        // Without the record of where the legacy part ends, row 1 looks broken: the false alarm the upgrade avoids.
+        Assert.Equal(1, AuditChainVerifier.Verify(records, Key, null, anchorRequired: false).BrokenAtSequence);
+
+        // The keyed part is still keyed: a keyed entry re-hashed with plain SM3 is found.
+        var forged = records[6] with { Detail = "（已被篡改）" };
+        records[6] = forged with { Hash = PlainSm3(forged) };
+        Assert.Equal(7, AuditChainVerifier.Verify(records, Key, null, legacy, anchorRequired: false).BrokenAtSequence);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ALegacyRowEditedAndReHashedAfterTheUpgradeIsNamed(bool withFingerprints)
+    {
+        // An insider with the database edits legacy row 3 and recomputes the plain SM3 hashes of rows 3..5 (possible
+        // without any key), then points the first keyed row at the new head.
+        var (records, legacy) = Upgraded(5, 3);
+        if (!withFingerprints)
+        {
+            legacy = legacy with { Fingerprints = [] };
+        }
+
+        var previous = records[1].Hash;
+        for (var i = 2; i < 5; i++)
+        {
+            var record = (i == 2 ? records[i] with { Detail = "定级为第二级" } : records[i]) with { PreviousHash = previous, Hash = "" };
+            records[i] = record with { Hash = AuditChain.ComputeLegacyHash(record) };
+            previous = records[i].Hash;
+        }
+
+        records[5] = records[5] with { PreviousHash = previous };
+        var result = AuditChainVerifier.Verify(records, Key, new AuditAnchor(8, records[^1].Hash), legacy);
+        Assert.False(result.Intact);
+        if (withFingerprints)
+        {
+            Assert.Equal(3, result.BrokenAtSequence);
+            Assert.Contains("第 3 条记录", result.Summary, StringComparison.Ordinal);
+            Assert.Contains("重新计算", result.Problem, StringComparison.Ordinal);
+        }
+        else
+        {
+            // Only the pinned head is left: every link holds, so the report says the legacy rows 1..5 were rewritten.
+            Assert.Null(result.BrokenAtSequence);
+            Assert.Contains("第 1–5 条记录被改写", result.Problem, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void AMissingKeyIsAnAlarmForKeyedEntriesOnly()
+    {
+        var result = AuditChainVerifier.Verify(Chain(3), key: null, anchor: null, anchorRequired: false);
+        Assert.False(result.Intact);
+        Assert.Equal(AuditChainVerifier.MissingKey, result.Problem);
+        Assert.Contains("审计链密钥文件缺失", result.Summary, StringComparison.Ordinal);
+
+        var (records, legacy) = Upgraded(4, 0);
+        Assert.True(AuditChainVerifier.Verify(records, key: null, new AuditAnchor(4, records[^1].Hash), legacy).Intact); // nothing keyed yet
+        (records, legacy) = Upgraded(4, 1);
+        var keyed = AuditChainVerifier.Verify(records, key: null, new AuditAnchor(5, records[^1].Hash), legacy);
+        Assert.Equal(AuditChainVerifier.MissingKey, keyed.Problem);
+        Assert.Equal(4, keyed.EntriesChecked);
+    }
+
+    [Fact]
+    public void LegacyRecordFileRoundTripsOwnerOnly()
+    {
+        var (records, legacy) = Upgraded(3, 0);
+        var path = Path.Combine(Path.GetTempPath(), "medguard-legacy-" + Guid.NewGuid().ToString("N"));
+        legacy.Write(path);
+        var read = AuditLegacyHead.Read(path)!;
+        Assert.Equal((3L, records[^1].Hash), (read.Sequence, read.Hash));
+        Assert.Equal(legacy.Fingerprints, read.Fingerprints);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+
+        File.Delete(path);
+        Assert.Null(AuditLegacyHead.Read(path));
+    }
+
     /// <summary>The unkeyed chain as it was: SM3(previous ‖ canonical).</summary>
     private static string PlainSm3(AuditRecord record)
     {

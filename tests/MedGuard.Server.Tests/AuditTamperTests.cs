@@ -2,6 +2,7 @@ using System.Net;
 using MedGuard.Security.Audit;
 using MedGuard.Storage.Providers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MedGuard.Server.Tests;
 
@@ -148,6 +149,136 @@ public sealed class AuditTamperTests
         Assert.Contains("锚点文件缺失", text, StringComparison.Ordinal);
         var verdict = await admin.GetJsonAsync("/api/audit/verify");
         Assert.False(verdict.GetProperty("intact").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task AChainWrittenBeforeKeyingIsUpgradedAndALegacyEditIsStillFound(DatabaseKind kind)
+    {
+        await using var platform = await PlatformFixture.StartAsync(kind);
+        using (await ApiClient.LoginAsync(platform, "admin"))
+        {
+        }
+
+        // Make it an installation from before the chain was keyed: every hash plain SM3, the head anchored, no key.
+        long last;
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            var previous = AuditChain.GenesisHash;
+            foreach (var entry in await db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync())
+            {
+                var record = entry.ToRecord() with { PreviousHash = previous, Hash = "" };
+                var hash = PlainSm3(record);
+                var sequence = entry.Sequence;
+                await db.AuditEntries.Where(e => e.Sequence == sequence).ExecuteUpdateAsync(u => u.SetProperty(e => e.PreviousHash, previous).SetProperty(e => e.Hash, hash));
+                previous = hash;
+            }
+
+            last = await db.AuditEntries.MaxAsync(e => e.Sequence);
+            new AuditAnchor(last, previous).Write(platform.AnchorFile);
+        }
+
+        File.Delete(platform.AuditKeyFile);
+        var (before, beforeText) = Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory);
+        Assert.Equal(0, before); // not yet upgraded: checked the old way, not called keyless
+        Assert.Contains("尚未升级", beforeText, StringComparison.Ordinal);
+        var legacyFile = Path.Combine(platform.KeyDirectory, AuditLegacyHead.FileName);
+
+        // The new platform starts on it: no false alarm at row 1, a key, and the legacy head recorded beside it.
+        await using (var upgraded = await OpenAsync(platform))
+        {
+            Assert.True(File.Exists(platform.AuditKeyFile));
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(legacyFile));
+            }
+
+            Assert.Equal(last, AuditLegacyHead.Read(legacyFile)!.Sequence);
+            var trail = upgraded.Services.GetRequiredService<MedGuard.Server.Auditing.AuditTrail>();
+            await trail.RecordAsync([new MedGuard.Server.Auditing.AuditEvent("login") { UserName = "admin" }, new MedGuard.Server.Auditing.AuditEvent("logout") { UserName = "admin" }]);
+        }
+
+        var (code, text) = Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory);
+        Assert.Equal(0, code);
+        Assert.Contains($"已校验 {last + 2} 条记录", text, StringComparison.Ordinal);
+        Assert.Contains($"第 1–{last} 条为升级前的 SM3 链记录", text, StringComparison.Ordinal);
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            var keyed = await db.AuditEntries.SingleAsync(e => e.Sequence == last + 1);
+            Assert.NotEqual(PlainSm3(keyed.ToRecord()), keyed.Hash); // sealed with the key from here on
+        }
+
+        // After the upgrade an insider edits legacy row 2 and recomputes the plain hashes of rows 2..N (no key needed),
+        // then points the first keyed row at the new head: still found, at row 2.
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            var entries = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence <= last).OrderBy(e => e.Sequence).ToListAsync();
+            var previous = entries[0].Hash;
+            foreach (var entry in entries.Skip(1))
+            {
+                var record = entry.ToRecord() with { PreviousHash = previous, Hash = "" };
+                record = entry.Sequence == 2 ? record with { Detail = "（已被篡改）" } : record;
+                var hash = PlainSm3(record);
+                var sequence = entry.Sequence;
+                await db.AuditEntries.Where(e => e.Sequence == sequence).ExecuteUpdateAsync(u => u
+                    .SetProperty(e => e.Detail, record.Detail).SetProperty(e => e.PreviousHash, record.PreviousHash).SetProperty(e => e.Hash, hash));
+                previous = hash;
+            }
+
+            await db.AuditEntries.Where(e => e.Sequence == last + 1).ExecuteUpdateAsync(u => u.SetProperty(e => e.PreviousHash, previous));
+        }
+
+        (code, text) = Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory);
+        Assert.Equal(1, code);
+        Assert.Contains("第 2 条记录", text, StringComparison.Ordinal);
+        Assert.Contains("重新计算", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADeletedKeyOfAKeyedChainIsAnAlarmNotAFreshStart()
+    {
+        await using var platform = await PlatformFixture.StartAsync(DatabaseKind.Sqlite);
+        using var admin = await ApiClient.LoginAsync(platform, "admin");
+        Assert.Equal(0, Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory).Code);
+        File.Delete(platform.AuditKeyFile);
+
+        var (code, text) = Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory);
+        Assert.Equal(1, code);
+        Assert.Contains("审计链密钥文件缺失", text, StringComparison.Ordinal);
+        var verdict = await admin.GetJsonAsync("/api/audit/verify"); // the running platform reports it too
+        Assert.False(verdict.GetProperty("intact").GetBoolean());
+        Assert.Contains("审计链密钥文件缺失", verdict.GetProperty("summary").GetString(), StringComparison.Ordinal);
+
+        // A restart refuses, naming the file and the remedy, and creates no key.
+        var refused = await Assert.ThrowsAsync<MedGuard.Server.Auditing.AuditKeyMissingException>(async () => await (await OpenAsync(platform)).DisposeAsync());
+        Assert.Contains(platform.AuditKeyFile, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("从备份恢复", refused.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(platform.AuditKeyFile));
+        Assert.Equal(1, Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory).Code);
+    }
+
+    /// <summary>A second platform process on the same database and key folder, prepared (migrated, audit key opened)
+    /// but not listening: a restart as far as the audit chain is concerned.</summary>
+    private static async Task<Microsoft.AspNetCore.Builder.WebApplication> OpenAsync(PlatformFixture platform)
+    {
+        var app = MedGuard.Server.Hosting.MedGuardServer.Build(["--urls", "http://127.0.0.1:0", "--environment", "Production"], o =>
+        {
+            o.Database = platform.Database;
+            o.KeyFile = platform.KeyFile;
+            o.DemoCredentialsFile = Path.Combine(platform.KeyDirectory, "..", "demo-credentials.txt");
+            o.DemoToday = PlatformFixture.DemoToday;
+        });
+        try
+        {
+            await MedGuard.Server.Hosting.MedGuardServer.PrepareAsync(app);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
     }
 
     private static string PlainSm3(MedGuard.Security.Audit.AuditRecord record)

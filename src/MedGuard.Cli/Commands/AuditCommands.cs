@@ -17,7 +17,7 @@ internal sealed class AuditCommands : ICommandModule
         var key = new Option<string?>("--key") { Description = "审计链 HMAC-SM3 密钥文件（默认 <密钥目录>/audit-chain.key）" };
         var anchor = new Option<string?>("--anchor") { Description = "库外的链头锚点文件（默认 <密钥目录>/audit-head），用于发现末尾记录被删除" };
         var format = new Option<string>("--format") { Description = "输出格式：text | json", DefaultValueFactory = _ => "text" };
-        var verify = new Command("verify", "校验审计日志的 HMAC-SM3 链：完整返回 0，发现篡改、删除或锚点缺失返回 1，并指出第一条被改动的记录") { db, keys, key, anchor, format };
+        var verify = new Command("verify", "校验审计日志的 HMAC-SM3 链：完整返回 0，发现篡改、删除、锚点或密钥缺失返回 1，并指出第一条被改动的记录") { db, keys, key, anchor, format };
         verify.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -31,17 +31,16 @@ internal sealed class AuditCommands : ICommandModule
             var directory = parse.GetValue(keys) ?? Path.Combine("data", "keys");
             var keyPath = parse.GetValue(key) ?? Path.Combine(directory, "audit-chain.key");
             var anchorPath = parse.GetValue(anchor) ?? Path.Combine(directory, "audit-head");
-            if (!File.Exists(keyPath))
-            {
-                throw new CliException($"审计链密钥文件不存在: {keyPath}（用 --keys 指定平台的密钥目录，或 --key 指定密钥文件）");
-            }
-
-            byte[] chainKey;
+            // A missing key is an alarm for a chain with keyed entries (exit 1), never a reason to give up quietly; an
+            // empty chain or one written wholly before keying needs none.
+            byte[]? chainKey;
             AuditAnchor? head;
+            AuditLegacyHead? legacy;
             try
             {
-                chainKey = FieldKeyFile.Read(keyPath, FieldKeyFile.AuditKeyBytes);
+                chainKey = File.Exists(keyPath) ? FieldKeyFile.Read(keyPath, FieldKeyFile.AuditKeyBytes) : null;
                 head = AuditAnchor.Read(anchorPath);
+                legacy = AuditLegacyHead.Read(AuditLegacyHead.PathBeside(keyPath));
             }
             catch (InvalidDataException ex)
             {
@@ -49,11 +48,17 @@ internal sealed class AuditCommands : ICommandModule
             }
 
             AuditVerification result;
+            var notUpgraded = false;
             using (var context = MedGuardContextFactory.Create(target))
             {
                 try
                 {
-                    result = AuditChainVerifier.Verify(context.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).AsEnumerable().Select(e => e.ToRecord()), chainKey, head);
+                    var records = context.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).AsEnumerable().Select(e => e.ToRecord()).ToList();
+                    // A chain from before keying that the platform has not started on yet: no key, no legacy record, and
+                    // row 1 sealed with plain SM3. Checked the old way (links and anchor) rather than called keyless.
+                    notUpgraded = chainKey is null && legacy is null && records.Count > 0
+                        && AuditChain.ComputeLegacyHash(records[0]) == records[0].Hash;
+                    result = AuditChainVerifier.Verify(records, chainKey, head, notUpgraded ? AuditLegacyHead.Of(records) with { Fingerprints = [] } : legacy);
                 }
                 catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException or InvalidOperationException)
                 {
@@ -63,11 +68,25 @@ internal sealed class AuditCommands : ICommandModule
 
             if (fmt == "json")
             {
-                OutputFormat.WriteJson(output, new { intact = result.Intact, entriesChecked = result.EntriesChecked, brokenAtSequence = result.BrokenAtSequence, problem = result.Problem, lastHash = result.LastHash, anchorChecked = head is not null });
+                OutputFormat.WriteJson(output, new { intact = result.Intact, entriesChecked = result.EntriesChecked, brokenAtSequence = result.BrokenAtSequence, problem = result.Problem, lastHash = result.LastHash, anchorChecked = head is not null, keyFound = chainKey is not null, legacyEntries = legacy?.Sequence ?? 0 });
             }
             else
             {
                 output.WriteLine(result.Summary);
+                if (chainKey is null && result.Problem == AuditChainVerifier.MissingKey)
+                {
+                    output.WriteLine($"（未找到审计链密钥文件 {Path.GetFullPath(keyPath)}；若密钥在别处，用 --keys 或 --key 指定）");
+                }
+
+                if (notUpgraded)
+                {
+                    output.WriteLine("（审计链尚未升级为 HMAC-SM3：按升级前的 SM3 链校验链接与锚点；平台下次启动时校验并升级）");
+                }
+                else if (legacy is not null)
+                {
+                    output.WriteLine($"（第 1–{legacy.Sequence} 条为升级前的 SM3 链记录，按库外记录的末条哈希校验；此后为 HMAC-SM3）");
+                }
+
                 if (head is null)
                 {
                     output.WriteLine($"（未找到链头锚点 {anchorPath}；可用 --keys 或 --anchor 指定）");

@@ -55,6 +55,20 @@ public static class AuditChain
         return Convert.ToHexStringLower(output);
     }
 
+    /// <summary>The unkeyed hash of the chain as it was before it was keyed: SM3(previous hash ‖ canonical entry).
+    /// Entries written then stay verifiable this way (<see cref="AuditLegacyHead"/> pins where they end).</summary>
+    public static string ComputeLegacyHash(AuditRecord record)
+    {
+        var digest = new SM3Digest();
+        var previous = Encoding.ASCII.GetBytes(record.PreviousHash);
+        digest.BlockUpdate(previous, 0, previous.Length);
+        var canonical = Canonical(record);
+        digest.BlockUpdate(canonical, 0, canonical.Length);
+        var output = new byte[digest.GetDigestSize()];
+        digest.DoFinal(output, 0);
+        return Convert.ToHexStringLower(output);
+    }
+
     /// <summary>
     /// The canonical form: UTF-8 JSON with a fixed property order and no whitespace, so the same entry always hashes
     /// the same whatever database or serializer stored it.

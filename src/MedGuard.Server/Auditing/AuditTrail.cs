@@ -17,6 +17,9 @@ public sealed record AuditEvent(string Action, string? EntityType = null, string
     public string? SourceAddress { get; init; }
 }
 
+/// <summary>The platform refuses to start: the audit chain's key is missing while the chain holds keyed entries.</summary>
+public sealed class AuditKeyMissingException(string message) : InvalidOperationException(message);
+
 /// <summary>
 /// Appends entries to the HMAC-SM3-chained audit log (key and head anchor in files outside the database). One writer
 /// at a time per process (the chain is a sequence); the unique index on the sequence turns a race with another
@@ -25,7 +28,93 @@ public sealed record AuditEvent(string Action, string? EntityType = null, string
 public sealed class AuditTrail(DatabaseTarget database, PlatformOptions options, TimeProvider clock, ILogger<AuditTrail> logger)
 {
     private readonly SemaphoreSlim writer = new(1, 1);
-    private readonly Lazy<byte[]> key = new(() => FieldKeyFile.LoadOrCreate(options.AuditKeyPath, FieldKeyFile.AuditKeyBytes));
+    private byte[]? key; // read (or created) once, under the writer lock
+
+    /// <summary>
+    /// At start: reads the chain's key, or creates it on an empty chain (first start) or on a chain written before the
+    /// chain was keyed (upgrade: its plain-SM3 head is recorded in <see cref="PlatformOptions.AuditLegacyPath"/>).
+    /// Throws <see cref="AuditKeyMissingException"/> when the key is missing while keyed entries exist.
+    /// </summary>
+    public async Task OpenAsync(CancellationToken cancellationToken = default)
+    {
+        await writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = MedGuardContextFactory.Create(database);
+            await KeyAsync(db, cancellationToken);
+        }
+        finally
+        {
+            writer.Release();
+        }
+    }
+
+    private async Task<byte[]> KeyAsync(MedGuardDbContext db, CancellationToken cancellationToken)
+    {
+        if (key is not null)
+        {
+            return key;
+        }
+
+        if (File.Exists(options.AuditKeyPath))
+        {
+            return key = FieldKeyFile.Read(options.AuditKeyPath, FieldKeyFile.AuditKeyBytes);
+        }
+
+        var records = await ReadChainAsync(db, cancellationToken);
+        if (records.Count == 0)
+        {
+            return key = FieldKeyFile.LoadOrCreate(options.AuditKeyPath, FieldKeyFile.AuditKeyBytes); // first start
+        }
+
+        var legacy = AuditLegacyHead.Read(options.AuditLegacyPath);
+        if (legacy is not null && records[^1].Sequence <= legacy.Sequence)
+        {
+            // Upgraded, but no keyed entry was written before the key was lost: nothing depends on the old key.
+            logger.LogWarning("审计链密钥文件 {Path} 缺失，库中只有升级前的 {Count} 条记录：重新生成密钥", options.AuditKeyPath, records.Count);
+            return key = FieldKeyFile.LoadOrCreate(options.AuditKeyPath, FieldKeyFile.AuditKeyBytes);
+        }
+
+        if (legacy is not null || !string.Equals(AuditChain.ComputeLegacyHash(records[0]), records[0].Hash, StringComparison.Ordinal))
+        {
+            // Keyed entries exist: a new key would leave them unverifiable and hide any edit, so never a fresh start.
+            var message = $"审计链密钥文件缺失：{Path.GetFullPath(options.AuditKeyPath)}。库中已有 {records.Count} 条以该密钥签封的审计记录，"
+                + "平台不会新建密钥（新密钥会使整条链无法校验、掩盖篡改）。请从备份恢复该文件后再启动，并运行 ./medguard audit verify 校验。";
+            logger.LogCritical("{Message}", message);
+            throw new AuditKeyMissingException(message);
+        }
+
+        // An installation upgraded from the unkeyed chain: entries 1..N keep their plain SM3 hashes, the head is pinned
+        // outside the database, and entries after N are HMAC-sealed from entry N's hash on.
+        legacy = AuditLegacyHead.Of(records);
+        var anchor = AuditAnchor.Read(options.AuditAnchorPath);
+        var verdict = AuditChainVerifier.Verify(records, null, anchor, legacy, anchorRequired: false);
+        if (!verdict.Intact)
+        {
+            // Not silent: recorded as it stands, so every later verification reports the same row.
+            logger.LogCritical("升级前写入的审计日志链校验失败：{Summary}。已照现状记录其末条并启用 HMAC-SM3 密钥，之后每次校验都会报告此问题，请查明原因", verdict.Summary);
+        }
+
+        legacy.Write(options.AuditLegacyPath);
+        if (anchor is null)
+        {
+            new AuditAnchor(legacy.Sequence, legacy.Hash).Write(options.AuditAnchorPath);
+        }
+
+        logger.LogWarning("审计日志链升级为 HMAC-SM3：第 1–{Sequence} 条为升级前的 SM3 链（末条记录于 {Path}），此后的记录以密钥签封", legacy.Sequence, options.AuditLegacyPath);
+        return key = FieldKeyFile.LoadOrCreate(options.AuditKeyPath, FieldKeyFile.AuditKeyBytes);
+    }
+
+    private static async Task<List<AuditRecord>> ReadChainAsync(MedGuardDbContext db, CancellationToken cancellationToken)
+    {
+        var records = new List<AuditRecord>();
+        await foreach (var entry in db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            records.Add(entry.ToRecord());
+        }
+
+        return records;
+    }
 
     public async Task RecordAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken = default)
     {
@@ -42,6 +131,7 @@ public sealed class AuditTrail(DatabaseTarget database, PlatformOptions options,
                 try
                 {
                     await using var db = MedGuardContextFactory.Create(database);
+                    var chainKey = await KeyAsync(db, cancellationToken);
                     var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
                         .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
                     var sequence = last?.Sequence ?? 0;
@@ -79,7 +169,7 @@ public sealed class AuditTrail(DatabaseTarget database, PlatformOptions options,
                             },
                             ++sequence,
                             previous,
-                            key.Value);
+                            chainKey);
                         db.AuditEntries.Add(record.ToEntry());
                         previous = record.Hash;
                     }
@@ -106,17 +196,13 @@ public sealed class AuditTrail(DatabaseTarget database, PlatformOptions options,
 
     public Task RecordAsync(AuditEvent e, CancellationToken cancellationToken = default) => RecordAsync([e], cancellationToken);
 
-    /// <summary>Reads the whole chain in order and verifies it (the audit page and <c>medguard audit verify</c>).</summary>
+    /// <summary>Reads the whole chain in order and verifies it with the files as they are now (the audit page and
+    /// the API): a key file deleted while the platform runs is reported, not papered over by the key in memory.</summary>
     public async Task<AuditVerification> VerifyAsync(MedGuardDbContext db, CancellationToken cancellationToken = default)
     {
-        var entries = db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable();
-        var records = new List<AuditRecord>();
-        await foreach (var entry in entries.WithCancellation(cancellationToken))
-        {
-            records.Add(entry.ToRecord());
-        }
-
-        return AuditChainVerifier.Verify(records, key.Value, AuditAnchor.Read(options.AuditAnchorPath));
+        var records = await ReadChainAsync(db, cancellationToken);
+        var fileKey = File.Exists(options.AuditKeyPath) ? FieldKeyFile.Read(options.AuditKeyPath, FieldKeyFile.AuditKeyBytes) : null;
+        return AuditChainVerifier.Verify(records, fileKey, AuditAnchor.Read(options.AuditAnchorPath), AuditLegacyHead.Read(options.AuditLegacyPath));
     }
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];

@@ -181,12 +181,18 @@ public static class MedGuardServer
     {
         var options = app.Services.GetRequiredService<PlatformOptions>();
         var target = app.Services.GetRequiredService<DatabaseTarget>();
+        bool empty;
         await using (var db = MedGuardContextFactory.CreateMigrated(target))
         {
-            if (!options.LoadDemo || db.Institutions.Any() || db.Users.Any())
-            {
-                return null;
-            }
+            empty = !db.Institutions.Any() && !db.Users.Any();
+        }
+
+        // The audit key before anything is logged: created on an empty chain or upgraded from the unkeyed one, and a
+        // keyed chain whose key is gone stops the start (AuditKeyMissingException) rather than starting afresh.
+        await app.Services.GetRequiredService<AuditTrail>().OpenAsync();
+        if (!options.LoadDemo || !empty)
+        {
+            return null;
         }
 
         var loader = new DemoLoader(target, app.Services.GetRequiredService<PasswordHasher>(), app.Services.GetRequiredService<Sm4FieldProtector>(),

@@ -23,6 +23,10 @@ public sealed class PlatformOptions
 
     public string AuditKeyPath => AuditKeyFile ?? Path.Combine(KeyDirectory, "audit-chain.key");
 
+    /// <summary>Where the plain-SM3 part of a chain written before it was keyed ends (beside the audit key; only on an
+    /// installation upgraded from then).</summary>
+    public string AuditLegacyPath => MedGuard.Security.Audit.AuditLegacyHead.PathBeside(AuditKeyPath);
+
     /// <summary>The folder of the SM4 key: the audit anchor, the audit key and the session keys live beside it.</summary>
     public string KeyDirectory => Path.GetDirectoryName(Path.GetFullPath(KeyFile))!;
 
