@@ -35,6 +35,8 @@ public sealed class AuditPageTests
 
         var trail = platform.App.Services.GetRequiredService<AuditTrail>();
         await trail.RecordAsync([.. Enumerable.Range(0, 60).Select(i => new AuditEvent("update", "ProtectedSystem", systemId.ToString(), "字段: Name,InternetFacing") { UserName = "tester" })]);
+        // The change auditor's own format already names each field beside its label: shown as written, not re-labelled.
+        await trail.RecordAsync(new AuditEvent("update", "RectificationItem", null, "变更 整改期限(DueOn): 2026-07-01 → 2026-08-01") { UserName = "tester" });
         using var admin = await ApiClient.LoginAsync(platform, "admin");
 
         var (status, html) = await admin.SendAsync(HttpMethod.Get, "/audit");
@@ -44,6 +46,7 @@ public sealed class AuditPageTests
         Assert.Contains(" 登录 ", table, StringComparison.Ordinal);                     // the admin's own login
         Assert.Contains($"修改 定级对象 {systemName}（", table, StringComparison.Ordinal); // the name (and its institution), not the id
         Assert.Contains("字段: 名称,互联网可访问", table, StringComparison.Ordinal);       // fields in Chinese, not property names
+        Assert.Contains("变更 整改期限(DueOn): 2026-07-01 → 2026-08-01", table, StringComparison.Ordinal);
         Assert.DoesNotContain(systemId.ToString(), table, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotMatch(@"(?<![a-z-])(update|login|create)(?![a-z-])", table);
         Assert.Equal(50, Regex.Matches(html, "<tr><td>").Count);

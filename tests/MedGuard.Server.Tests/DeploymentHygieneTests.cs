@@ -133,10 +133,10 @@ public sealed class DeploymentHygieneTests
             // A 50 MB workbook: 413 with a Chinese page, not a 500.
             var assessment = await AssessmentOfAsync(platform);
             using var form = await browser.Http.GetAsync($"/assessments/{assessment}");
-            var token = System.Text.RegularExpressions.Regex.Match(await form.Content.ReadAsStringAsync(), "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+            var token = PageText.AntiForgeryToken(await form.Content.ReadAsStringAsync());
             using var upload = new MultipartFormDataContent
             {
-                { new StringContent(WebUtility.HtmlDecode(token)), "__RequestVerificationToken" },
+                { new StringContent(token), "__RequestVerificationToken" },
                 { new ByteArrayContent(new byte[50 * 1024 * 1024]), "workbook", "big.xlsx" },
             };
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/assessments/{assessment}?handler=Import") { Content = upload };
@@ -149,7 +149,7 @@ public sealed class DeploymentHygieneTests
             // A file that is not a workbook: the message names the upload, never the server's temporary path.
             using var junk = new MultipartFormDataContent
             {
-                { new StringContent(WebUtility.HtmlDecode(token)), "__RequestVerificationToken" },
+                { new StringContent(token), "__RequestVerificationToken" },
                 { new ByteArrayContent("这不是工作簿"u8.ToArray()), "workbook", "测评记录.xlsx" },
             };
             using var bad = await browser.Http.PostAsync($"/assessments/{assessment}?handler=Import", junk);

@@ -27,11 +27,11 @@ internal static partial class PageText
     /// <summary>Same-site links of the page (paths with their query), HTML-decoded.</summary>
     public static IEnumerable<string> Links(string html) => Link().Matches(html).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value));
 
-    /// <summary>The anti-forgery token of the page's first form.</summary>
+    /// <summary>The anti-forgery token of the page's first form, as a browser would post it (HTML-decoded).</summary>
     public static string AntiForgeryToken(string html)
     {
         var match = Token().Match(html);
         Assert.True(match.Success, "页面上没有防伪令牌");
-        return match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value;
+        return WebUtility.HtmlDecode(match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value);
     }
 }

@@ -183,20 +183,23 @@ public sealed class AccountService(DatabaseTarget database, PasswordHasher hashe
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = MedGuardContextFactory.Create(database);
-        var session = await db.UserSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId && s.UserId == userId);
-        if (session is null || session.RevokedAt is not null || session.ExpiresAt <= now
-            || session.LastSeenAt.AddMinutes(options.SessionTimeoutMinutes) <= now)
+        // One round trip on every request: the session and its account together.
+        var row = await db.UserSessions.AsNoTracking()
+            .Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
+            .Join(db.Users.AsNoTracking().Where(u => !u.Disabled && !u.MustChangePassword), s => s.UserId, u => u.Id,
+                (s, u) => new { s.LastSeenAt, User = u })
+            .FirstOrDefaultAsync();
+        if (row is null || row.LastSeenAt.AddMinutes(options.SessionTimeoutMinutes) <= now)
         {
             return null;
         }
 
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId && !u.Disabled && !u.MustChangePassword);
-        if (user is not null && now - session.LastSeenAt >= SeenGranularity)
+        if (now - row.LastSeenAt >= SeenGranularity)
         {
             await db.UserSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now));
         }
 
-        return user;
+        return row.User;
     }
 
     /// <summary>Ends one session server-side: its cookie, even a copy, is refused from now on.</summary>

@@ -23,63 +23,6 @@ public static class ChangeAuditor
     // Field names that hold secrets or personal data whatever their content (the value is masked even in plaintext).
     private static readonly string[] SensitiveNameParts = ["Password", "Secret", "Token", "Hash", "Phone", "Evidence", "Encrypted", "Key"];
 
-    // Names a reader of the audit log understands; the property name follows in brackets for precision.
-    private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
-    {
-        ["DueOn"] = "整改期限",
-        ["Status"] = "状态",
-        ["Owner"] = "责任人",
-        ["FixEvidence"] = "整改证据",
-        ["FixedOn"] = "整改完成日期",
-        ["RetestedOn"] = "复测日期",
-        ["RetestPassed"] = "复测结论",
-        ["RetestNote"] = "复测说明",
-        ["Title"] = "标题",
-        ["Risk"] = "风险",
-        ["Level"] = "等级",
-        ["GradedOn"] = "定级日期",
-        ["ExpertReviewed"] = "专家评审",
-        ["ExpertReviewedOn"] = "专家评审日期",
-        ["ExpertReviewers"] = "评审专家",
-        ["SupervisorApproved"] = "主管部门核准",
-        ["SupervisorApprovedOn"] = "核准日期",
-        ["ApprovalRequestedOn"] = "申请核准日期",
-        ["ApprovalDecidedBy"] = "核准决定人",
-        ["ApprovalDecidedAt"] = "核准决定时间",
-        ["ApprovalRefusalReason"] = "不予核准理由",
-        ["FiledOn"] = "备案日期",
-        ["CertificateNumber"] = "备案证明编号",
-        ["CertificateIssuedOn"] = "备案证明签发日期",
-        ["CertificateValidUntil"] = "备案证明有效期",
-        ["PoliceOrgan"] = "受理公安机关",
-        ["Conclusion"] = "测评结论",
-        ["Score"] = "得分",
-        ["AssessedOn"] = "测评日期",
-        ["Result"] = "测评结果",
-        ["MajorHazard"] = "重大风险隐患",
-        ["Evidence"] = "测评证据",
-        ["Kind"] = "类型",
-        ["AssignedOn"] = "委托开始",
-        ["EndsOn"] = "委托结束",
-        ["Name"] = "名称",
-        ["RequestedDueOn"] = "申请期限",
-        ["DecidedBy"] = "审批人",
-        ["DecidedAt"] = "审批时间",
-        ["DecisionNote"] = "审批意见",
-        ["Reason"] = "理由",
-        ["Phone"] = "电话",
-        ["PasswordHash"] = "口令",
-        ["TotpSecretEncrypted"] = "动态口令密钥",
-        ["TotpEnabled"] = "动态口令",
-        ["Disabled"] = "停用",
-        ["Role"] = "角色",
-        ["Region"] = "行政区划",
-        ["DisplayName"] = "显示名",
-        ["FailedLoginCount"] = "连续登录失败次数",
-        ["LockoutUntil"] = "锁定至",
-        ["LastLoginAt"] = "最近登录",
-    };
-
     public static void Attach(MedGuardDbContext db, AuditTrail trail, Func<AuditEvent, AuditEvent> who)
     {
         List<AuditEvent>? pending = null;
@@ -121,7 +64,7 @@ public static class ChangeAuditor
         var parts = entry.Properties.Where(p => p.IsModified).Select(p =>
         {
             var name = p.Metadata.Name;
-            var label = Labels.TryGetValue(name, out var chinese) ? $"{chinese}({name})" : name;
+            var label = FieldLabels.Names.TryGetValue(name, out var chinese) ? $"{chinese}({name})" : name;
             return $"{label}: {Show(name, p.OriginalValue)} → {Show(name, p.CurrentValue)}";
         }).ToList();
         if (parts.Count == 0)

@@ -18,9 +18,6 @@ namespace MedGuard.Server.Pages.Audit;
 [Authorize(Policy = Policies.Admin)]
 public sealed class IndexModel(MedGuardDbContext db, AuditTrail trail) : PagedListPageModel
 {
-    /// <summary>Asia/Shanghai: China keeps one offset all year, so the tz database's zone and +08:00 agree.</summary>
-    public static TimeZoneInfo ChinaTime { get; } = FindChinaTime();
-
     public sealed record Row(long Sequence, string Time, string? UserName, string? SourceAddress, string Action, string EntityType, string Object, string? Detail, string Hash);
 
     [BindProperty(SupportsGet = true, Name = "user")]
@@ -44,9 +41,6 @@ public sealed class IndexModel(MedGuardDbContext db, AuditTrail trail) : PagedLi
     {
         ("user", UserFilter), ("action", ActionFilter), ("from", From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("to", To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
     }.Where(p => !string.IsNullOrEmpty(p.Item2)).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}"));
-
-    public static string LocalTime(DateTime utc) =>
-        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), ChinaTime).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     public async Task OnGetAsync()
     {
@@ -80,7 +74,7 @@ public sealed class IndexModel(MedGuardDbContext db, AuditTrail trail) : PagedLi
         var names = await ObjectNamesAsync(entries);
         Rows = entries.Select(e => new Row(
             e.Sequence,
-            LocalTime(e.Timestamp),
+            ChinaTime.Show(e.Timestamp),
             e.UserName,
             e.SourceAddress,
             AuditNames.Action(e.Action),
@@ -91,7 +85,7 @@ public sealed class IndexModel(MedGuardDbContext db, AuditTrail trail) : PagedLi
     }
 
     private static DateTime StartOfDayUtc(DateOnly day) =>
-        TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), ChinaTime);
+        TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), ChinaTime.Zone);
 
     /// <summary>
     /// Names of the objects the page's entries are about, where they still exist (a deleted object keeps no name; the
@@ -137,17 +131,5 @@ public sealed class IndexModel(MedGuardDbContext db, AuditTrail trail) : PagedLi
         }
 
         return names;
-    }
-
-    private static TimeZoneInfo FindChinaTime()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-        }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            return TimeZoneInfo.CreateCustomTimeZone("Asia/Shanghai", TimeSpan.FromHours(8), "中国标准时间", "中国标准时间");
-        }
     }
 }
