@@ -36,7 +36,7 @@ public sealed class AuditPageTests
         var trail = platform.App.Services.GetRequiredService<AuditTrail>();
         await trail.RecordAsync([.. Enumerable.Range(0, 60).Select(i => new AuditEvent("update", "ProtectedSystem", systemId.ToString(), "字段: Name,InternetFacing") { UserName = "tester" })]);
         // The change auditor's own format already names each field beside its label: shown as written, not re-labelled.
-        await trail.RecordAsync(new AuditEvent("update", "RectificationItem", null, "变更 整改期限(DueOn): 2026-07-01 → 2026-08-01") { UserName = "tester" });
+        await trail.RecordAsync(new AuditEvent("update", "RectificationItem", null, "变更 整改期限(DueOn): 2026-07-01 → 2026-08-01") { UserName = "reviewer" });
         using var admin = await ApiClient.LoginAsync(platform, "admin");
 
         var (status, html) = await admin.SendAsync(HttpMethod.Get, "/audit");
