@@ -108,9 +108,9 @@ internal sealed class PortScanCommands : ICommandModule
                 throw new CliException($"文件不存在: {path.FullName}");
             }
 
-            var hosts = NmapXmlImporter.Read(path.FullName);
+            var scan = NmapXmlImporter.ReadScan(path.FullName);
             var now = DateTimeOffset.UtcNow;
-            var report = ScanReport.Build(hosts, HighRiskPortPolicy.Default, now).WithRun(now, now, null);
+            var report = ScanReport.Build(scan.Hosts, HighRiskPortPolicy.Default, now).WithRun(now, now, scan.Services);
             var run = report.ToDetectionRun("nmap XML 导入：扫描由 nmap 完成，未经本工具的授权范围检查", importedFrom: path.Name);
             Emit(report, run, fmt, parseResult.GetValue(output), parseResult.InvocationConfiguration.Output);
             return 0;

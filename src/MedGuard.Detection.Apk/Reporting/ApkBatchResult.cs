@@ -50,6 +50,8 @@ public sealed record ApkBatchResult(IReadOnlyList<ApkReport> Apps, IReadOnlyList
             EndedAt = EndedAt,
             Statistics = new DetectionStatistics { Files = Apps.Count + Errors.Count },
             Coverage = [.. Errors.Select(e => new CoverageNote(e.File, e.Error))],
+            // The packages read: a file that could not be read names no package, so it covers nothing.
+            Covered = [.. Apps.Select(a => a.Package).Distinct(StringComparer.Ordinal)],
             Apps = [.. Apps.Select(a => new ObservedApp(a.File, a.Package)
             {
                 VersionName = a.VersionName,

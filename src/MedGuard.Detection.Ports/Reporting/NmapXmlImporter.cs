@@ -8,6 +8,9 @@ using MedGuard.Detection.Ports.Services;
 
 namespace MedGuard.Detection.Ports.Reporting;
 
+/// <summary>What an nmap XML file holds for us: the hosts, and the TCP port list of its scaninfo (null when absent).</summary>
+public sealed record NmapScan(IReadOnlyList<HostResult> Hosts, string? Services);
+
 /// <summary>
 /// Reads nmap's <c>-oX</c> output into host results, so the same policy turns it into the same findings. The reader
 /// streams (memory grows with open ports only) and prohibits DTDs: nmap writes a bare <c>&lt;!DOCTYPE nmaprun&gt;</c>,
@@ -22,13 +25,18 @@ public static class NmapXmlImporter
 
     private static readonly Lazy<Dictionary<string, string>> ServiceNames = new(LoadServiceNames);
 
-    public static IReadOnlyList<HostResult> Read(string path)
+    public static IReadOnlyList<HostResult> Read(string path) => ReadScan(path).Hosts;
+
+    public static IReadOnlyList<HostResult> Read(Stream input, string source) => ReadScan(input, source).Hosts;
+
+    /// <summary>The hosts and the TCP ports nmap says it scanned (<c>scaninfo services</c>), which a run's coverage needs.</summary>
+    public static NmapScan ReadScan(string path)
     {
         using var file = File.OpenRead(path);
-        return Read(file, path);
+        return ReadScan(file, path);
     }
 
-    public static IReadOnlyList<HostResult> Read(Stream input, string source)
+    public static NmapScan ReadScan(Stream input, string source)
     {
         var prolog = new byte[4096];
         var read = 0;
@@ -56,6 +64,7 @@ public static class NmapXmlImporter
             IgnoreWhitespace = true,
         };
         var hosts = new List<HostResult>();
+        var services = new List<string>();
         var portCount = 0;
         try
         {
@@ -67,7 +76,12 @@ public static class NmapXmlImporter
 
             while (xml.Read())
             {
-                if (xml.NodeType == XmlNodeType.Element && xml.Name == "host")
+                if (xml.NodeType == XmlNodeType.Element && xml.Name == "scaninfo" && xml.GetAttribute("protocol") == "tcp"
+                    && xml.GetAttribute("services") is { Length: > 0 } scanned)
+                {
+                    services.Add(scanned);
+                }
+                else if (xml.NodeType == XmlNodeType.Element && xml.Name == "host")
                 {
                     using var hostReader = xml.ReadSubtree();
                     var host = ReadHost(hostReader, source, ref portCount);
@@ -83,7 +97,7 @@ public static class NmapXmlImporter
             throw new InvalidDataException($"{source}:{ex.LineNumber}: nmap XML 解析失败: {ex.Message}", ex);
         }
 
-        return hosts;
+        return new NmapScan(hosts, services.Count == 0 ? null : string.Join(',', services));
     }
 
     private static HostResult? ReadHost(XmlReader xml, string source, ref int portCount)

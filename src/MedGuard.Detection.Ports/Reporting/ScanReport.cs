@@ -1,4 +1,5 @@
 using MedGuard.Detection.Ports.Policy;
+using MedGuard.Detection.Ports.PortSets;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Domain.Detection;
 using MedGuard.Domain.Findings;
@@ -84,6 +85,10 @@ public sealed class ScanReport
             EndedAt = FinishedAt,
             Statistics = new DetectionStatistics { Connections = importedFrom is null ? connections : 0, Files = importedFrom is null ? 0 : 1 },
             Coverage = coverage,
+            // Every host scanned counts as covered, open ports or not: a host with nothing open any more is exactly
+            // where an importer closes findings.
+            Covered = [.. hosts.Select(h => h.Address)],
+            PortsScanned = ScannedPorts(),
             Hosts = hosts,
             Findings = DetectionRun.MergeByFingerprint(findings),
             Figures =
@@ -95,6 +100,24 @@ public sealed class ScanReport
                 new("hostsWithHighRiskPorts", Summary.HostsWithHighRiskPorts),
             ],
         };
+    }
+
+    /// <summary>The port list as canonical ranges; null when the run does not say which ports it scanned.</summary>
+    private string? ScannedPorts()
+    {
+        if (string.IsNullOrWhiteSpace(PortSpec))
+        {
+            return null;
+        }
+
+        try
+        {
+            return PortRanges.Canonical(PortSet.Parse(PortSpec).Ports);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private static string StateName(PortState state) => state switch

@@ -20,6 +20,9 @@ public sealed record WebScanReport(
 
     public DateTimeOffset StartedAt { get; init; }
 
+    /// <summary>The origins the scan crawled (<c>https://host:port</c>): what its run covers.</summary>
+    public IReadOnlyList<string> CrawledOrigins { get; init; } = [];
+
     public int Count(Severity severity) => Findings.Count(f => f.Severity == severity);
 
     /// <summary>Distinct kinds of vulnerability (rule ids), as the seed counts "18 kinds".</summary>
@@ -47,6 +50,8 @@ public sealed record WebScanReport(
             EndedAt = StartedAt + Duration,
             Statistics = new DetectionStatistics { Requests = Requests },
             Coverage = [.. Limitations.Select(l => new CoverageNote(origin, l))],
+            // A report made without crawling (none recorded) still covers the origin it was pointed at.
+            Covered = CrawledOrigins.Count > 0 ? CrawledOrigins : [origin],
             Findings = DetectionRun.MergeByFingerprint(Findings.Select(f =>
                 f.Finding with { Locations = [.. f.Finding.Locations.Where(l => !l.StartsWith("parameter:", StringComparison.Ordinal))] })),
             Figures =

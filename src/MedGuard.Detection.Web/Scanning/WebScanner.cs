@@ -128,6 +128,9 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
         {
             Limitations = limitations,
             StartedAt = started,
+            // The start origin and every origin a crawled page came from (the scope kept them all authorized).
+            CrawledOrigins = [.. crawl.Pages.Select(p => p.Request.Url.GetLeftPart(UriPartial.Authority))
+                .Prepend(target.GetLeftPart(UriPartial.Authority)).Distinct(StringComparer.OrdinalIgnoreCase)],
         };
     }
 

@@ -48,6 +48,14 @@ public sealed class RectificationItem
 
     public string? RetestNote { get; set; }
 
+    /// <summary>
+    /// A detection run no longer saw the finding behind this task: proposed to the assessor for 复测通过. Only a
+    /// proposal — <see cref="RetestPassed"/> is set by the assessor, never by an import.
+    /// </summary>
+    public Guid? RetestProposedByImportId { get; set; }
+
+    public DateOnly? RetestProposedOn { get; set; }
+
     /// <summary>Counted as done by the sector's 整改率: fixed, verified by re-test, or risk formally accepted.</summary>
     public static bool IsClosed(RectificationStatus status) =>
         status is RectificationStatus.Fixed or RectificationStatus.Verified or RectificationStatus.Accepted;

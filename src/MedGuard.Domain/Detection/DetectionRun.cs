@@ -45,7 +45,79 @@ public sealed record DetectionRun
     /// <summary>Figures only this detector has (hostsWithOpenPorts, pagesCrawled…), in the order they are shown.</summary>
     public IReadOnlyList<KeyValuePair<string, long>> Figures { get; init; } = [];
 
+    /// <summary>
+    /// The subjects the run actually examined (ports: each scanned host address, open ports or not; web: the origins
+    /// crawled; apk: the packages read; account: the accounts). Null when the run does not say — such a run covers
+    /// nothing, so an importer closes nothing with it (docs/detection-run.md, "Coverage").
+    /// </summary>
+    public IReadOnlyList<string>? Covered { get; init; }
+
+    /// <summary>Ports only: the ports scanned on every covered host, as canonical ranges (<c>21-23,80,3389</c>).</summary>
+    public string? PortsScanned { get; init; }
+
     public bool Complete => Coverage.Count == 0;
+
+    /// <summary>
+    /// Whether this run looked at <paramref name="target"/> and would have reported a finding there: its subject (host,
+    /// origin, package, account) is among <see cref="Covered"/>, no coverage note names it, and for a service the port
+    /// was among <see cref="PortsScanned"/>. An importer closes a finding absent from the run only when this holds.
+    /// </summary>
+    public bool Covers(FindingTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (Covered is null)
+        {
+            return false;
+        }
+
+        var subject = SubjectOf(target);
+        if (!Covered.Contains(subject, StringComparer.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        foreach (var note in Coverage)
+        {
+            if (NoteNames(note.Subject, target, subject))
+            {
+                return false;
+            }
+        }
+
+        return target is not ServiceTarget service || (PortsScanned is { } ports && PortRanges.Contains(ports, service.Port));
+    }
+
+    /// <summary>What a run covers a target through: the host of a service, the origin of a web place, the package, the account.</summary>
+    public static string SubjectOf(FindingTarget target) => target switch
+    {
+        ServiceTarget service => service.Host,
+        WebTarget web => web.Origin,
+        AppTarget app => app.Package,
+        AccountTarget account => account.Account,
+        _ => target.Display,
+    };
+
+    // A note names the target when it names its subject, the host behind an origin, or (apk) the file the package came from.
+    private bool NoteNames(string noteSubject, FindingTarget target, string subject)
+    {
+        if (string.Equals(noteSubject, subject, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        switch (target)
+        {
+            case WebTarget web when Uri.TryCreate(web.Origin, UriKind.Absolute, out var origin):
+                return string.Equals(noteSubject, origin.Host, StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(noteSubject, origin.IdnHost, StringComparison.OrdinalIgnoreCase);
+            case ServiceTarget service when Uri.TryCreate(noteSubject, UriKind.Absolute, out var noted):
+                return string.Equals(noted.Host, service.Host, StringComparison.OrdinalIgnoreCase);
+            case AppTarget app:
+                return Apps.Any(a => string.Equals(a.Package, app.Package, StringComparison.Ordinal) && string.Equals(a.File, noteSubject, StringComparison.Ordinal));
+            default:
+                return false;
+        }
+    }
 
     /// <summary>A detector's version as runs carry it: its assembly's major.minor.build.</summary>
     public static string VersionOf(System.Reflection.Assembly assembly) => (assembly.GetName().Version ?? new Version(1, 0, 0)).ToString(3);

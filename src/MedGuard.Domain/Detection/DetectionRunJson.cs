@@ -12,8 +12,20 @@ namespace MedGuard.Domain.Detection;
 /// <c>ruleId</c>, <c>title</c>, <c>severity</c>, <c>target</c>, <c>url</c>, <c>port</c>, <c>count</c>,
 /// <c>locations</c>.
 /// </summary>
-public static class DetectionRunJson
+public static partial class DetectionRunJson
 {
+    /// <summary>
+    /// The run's identity for import: SHA-256 (hex) of its canonical JSON (this writer, not indented), so the same run
+    /// re-written with other indentation or key spacing is still the same run.
+    /// </summary>
+    public static string Digest(DetectionRun run)
+    {
+        using var buffer = new MemoryStream();
+        Write(run, buffer, indented: false);
+        buffer.Position = 0;
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(buffer));
+    }
+
     public static string Write(DetectionRun run, bool indented = true)
     {
         using var buffer = new MemoryStream();
@@ -48,6 +60,18 @@ public static class DetectionRunJson
         }
 
         w.WriteEndArray();
+        if (run.Covered is null)
+        {
+            w.WriteNull("covered");
+        }
+        else
+        {
+            w.WriteStartObject("covered");
+            WriteStrings(w, "subjects", run.Covered);
+            w.WriteString("ports", run.PortsScanned);
+            w.WriteEndObject();
+        }
+
         WriteHosts(w, run.Hosts);
         WriteApps(w, run.Apps);
         w.WriteStartArray("findings");

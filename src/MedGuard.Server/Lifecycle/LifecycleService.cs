@@ -401,7 +401,7 @@ public sealed class LifecycleService(SensitiveFields sensitive, TimeProvider clo
                 Title = $"{shortfall.Item.Category.Name} / {shortfall.Item.ControlPoint}：{Shorten(shortfall.Item.Text)}",
                 Risk = shortfall.Risk?.ToChinese() ?? (shortfall.MajorHazard ? "高" : null),
                 CreatedOn = Today,
-                DueOn = Today.AddDays(shortfall.MajorHazard || shortfall.Risk == Severity.High ? 30 : 90),
+                DueOn = Today.AddDays(RectificationDeadlines.DaysFor(shortfall.MajorHazard || shortfall.Risk == Severity.High)),
                 Owner = system.Institution?.Name,
             });
         }
