@@ -1,5 +1,7 @@
 using MedGuard.Domain.Assessment;
+using MedGuard.Domain.Findings;
 using MedGuard.Domain.Institutions;
+using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
 using MedGuard.Domain.Systems;
 using MedGuard.Storage.Configurations;
@@ -76,6 +78,20 @@ public abstract partial class MedGuardDbContext : DbContext
 
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
 
+    public DbSet<Asset> Assets => Set<Asset>();
+
+    public DbSet<AssetAuthorization> AssetAuthorizations => Set<AssetAuthorization>();
+
+    public DbSet<FindingRecord> Findings => Set<FindingRecord>();
+
+    public DbSet<FindingSighting> FindingSightings => Set<FindingSighting>();
+
+    public DbSet<FindingStatusChange> FindingStatusChanges => Set<FindingStatusChange>();
+
+    public DbSet<DetectionImport> DetectionImports => Set<DetectionImport>();
+
+    public DbSet<AssessmentFindingProposal> FindingProposals => Set<AssessmentFindingProposal>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         new TenantWriteGuard(this).Check();
@@ -103,10 +119,16 @@ public abstract partial class MedGuardDbContext : DbContext
         configurationBuilder.Properties<AssessmentKind>().HaveConversion<string>().HaveMaxLength(24);
         configurationBuilder.Properties<ExtensionStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<UserRole>().HaveConversion<string>().HaveMaxLength(24);
+        configurationBuilder.Properties<AssetKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Severity>().HaveConversion<string>().HaveMaxLength(8);
+        configurationBuilder.Properties<FindingStatus>().HaveConversion<string>().HaveMaxLength(24);
+        configurationBuilder.Properties<ProposalDecision>().HaveConversion<string>().HaveMaxLength(16);
 
         // Instants are UTC everywhere; SQLite hands back "unspecified" and Npgsql refuses anything but UTC.
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
         configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcDateTimeOffsetConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcDateTimeOffsetConverter>();
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

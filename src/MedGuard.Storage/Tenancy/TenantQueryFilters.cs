@@ -1,5 +1,7 @@
 using MedGuard.Domain.Assessment;
+using MedGuard.Domain.Findings;
 using MedGuard.Domain.Institutions;
+using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
 using MedGuard.Domain.Systems;
 using MedGuard.Storage.Tenancy;
@@ -61,6 +63,35 @@ public abstract partial class MedGuardDbContext
 
         modelBuilder.Entity<ItemResult>().HasQueryFilter(TenantFilter, r =>
             ScopeKind == TenantKind.System || Assessments.Any(a => a.Id == r.AssessmentId));
+
+        // Inventory and findings (issue 12): a regulator or hospital sees those of its visible institutions; an agency only
+        // the assets and findings of systems assigned to it (its assignment's own filter bounds it in time). An agency
+        // must not see them through Institutions: it sees an institution whole when one system of it is assigned.
+        modelBuilder.Entity<Asset>().HasQueryFilter(TenantFilter, a =>
+            ScopeKind == TenantKind.System
+            || (ScopeKind != TenantKind.Agency && Institutions.Any(i => i.Id == a.InstitutionId))
+            || (ScopeKind == TenantKind.Agency && a.SystemId != null && AgencyAssignments.Any(x => x.SystemId == a.SystemId)));
+
+        modelBuilder.Entity<AssetAuthorization>().HasQueryFilter(TenantFilter, z =>
+            ScopeKind == TenantKind.System || Assets.Any(a => a.Id == z.AssetId));
+
+        modelBuilder.Entity<FindingRecord>().HasQueryFilter(TenantFilter, f =>
+            ScopeKind == TenantKind.System
+            || (ScopeKind != TenantKind.Agency && Institutions.Any(i => i.Id == f.InstitutionId))
+            || (ScopeKind == TenantKind.Agency && f.SystemId != null && AgencyAssignments.Any(x => x.SystemId == f.SystemId)));
+
+        modelBuilder.Entity<FindingSighting>().HasQueryFilter(TenantFilter, s =>
+            ScopeKind == TenantKind.System || Findings.Any(f => f.Id == s.FindingId));
+
+        modelBuilder.Entity<FindingStatusChange>().HasQueryFilter(TenantFilter, c =>
+            ScopeKind == TenantKind.System || Findings.Any(f => f.Id == c.FindingId));
+
+        // Imports are the institution's record of runs; an agency reads the findings, not the runs.
+        modelBuilder.Entity<DetectionImport>().HasQueryFilter(TenantFilter, d =>
+            ScopeKind == TenantKind.System || (ScopeKind != TenantKind.Agency && Institutions.Any(i => i.Id == d.InstitutionId)));
+
+        modelBuilder.Entity<AssessmentFindingProposal>().HasQueryFilter(TenantFilter, p =>
+            ScopeKind == TenantKind.System || Assessments.Any(a => a.Id == p.AssessmentId));
 
         // The agency directory is public to hospitals and regulators (they pick an agency); an agency sees itself.
         modelBuilder.Entity<AssessmentAgency>().HasQueryFilter(TenantFilter, g =>

@@ -1,5 +1,7 @@
 using MedGuard.Domain.Assessment;
+using MedGuard.Domain.Findings;
 using MedGuard.Domain.Institutions;
+using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
 using MedGuard.Domain.Systems;
 using Microsoft.EntityFrameworkCore;
@@ -53,6 +55,13 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
     [
         nameof(DeadlineExtensionRequest.Status), nameof(DeadlineExtensionRequest.DecidedBy), nameof(DeadlineExtensionRequest.DecidedAt),
         nameof(DeadlineExtensionRequest.DecisionNote),
+    ];
+
+    // What an assessor (agency) may change on a finding of a system assigned to it: its status, nothing of what was found.
+    private static readonly HashSet<string> AgencyFindingFields =
+    [
+        nameof(FindingRecord.Status), nameof(FindingRecord.StatusReason), nameof(FindingRecord.AcceptedUntil), nameof(FindingRecord.FixedAt),
+        nameof(FindingRecord.FixedByImportId), nameof(FindingRecord.ReopenCount),
     ];
 
     private readonly TenantScope _scope = context.Scope;
@@ -129,10 +138,72 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
             ItemResult => await BothAsync(entry, nameof(ItemResult.AssessmentId), AssessmentWritableAsync, async, ct),
             AuditEntry => entry.State == EntityState.Added,
             PlatformUser => OwnAccountChange(entry),
+            // Inventory: the institution itself, or the regulator of its region (it runs the remote detection).
+            Asset => !agency && await BothAsync(entry, nameof(Asset.InstitutionId), InstitutionWritableAsync, async, ct),
+            AssetAuthorization authorization => !agency && await BothAsync(entry, nameof(AssetAuthorization.InstitutionId), InstitutionWritableAsync, async, ct)
+                && (entry.State == EntityState.Deleted || await AssetInstitutionAsync(authorization.AssetId, async, ct) == authorization.InstitutionId),
+            // Findings come from imports (regulator of the region, or the hospital for itself); an assessor only moves
+            // the status of those on its assigned systems; 风险接受 and 误报 are never the hospital's to set.
+            FindingRecord => agency
+                ? entry.State == EntityState.Modified && AgencyFindingChange(entry) && await AssignedFindingAsync(entry, async, ct)
+                : await BothAsync(entry, nameof(FindingRecord.InstitutionId), InstitutionWritableAsync, async, ct) && HospitalFindingChangeAllowed(entry),
+            FindingSighting => !agency && await BothAsync(entry, nameof(FindingSighting.InstitutionId), InstitutionWritableAsync, async, ct),
+            DetectionImport => !agency && await BothAsync(entry, nameof(DetectionImport.InstitutionId), InstitutionWritableAsync, async, ct),
+            // The history is append-only, like the audit trail.
+            FindingStatusChange change => entry.State == EntityState.Added && (agency
+                ? await FindingSystemAsync(change.FindingId, async, ct) is { } systemId && await AssignedToAgencyAsync(systemId, async, ct)
+                : await InstitutionWritableAsync(change.InstitutionId, async, ct)),
+            AssessmentFindingProposal => await BothAsync(entry, nameof(AssessmentFindingProposal.AssessmentId), AssessmentWritableAsync, async, ct),
             // Agencies, and any entity type added later without a rule here: administrators only. A new tenant-owned
             // type must get its rule (and its query filter) before tenants can write it.
             _ => false,
         };
+    }
+
+    private static bool AgencyFindingChange(EntityEntry entry) =>
+        entry.Properties.All(p => !p.IsModified || AgencyFindingFields.Contains(p.Metadata.Name));
+
+    /// <summary>A hospital neither accepts its own risks nor declares its own findings false positives (issue 12 §3).</summary>
+    private bool HospitalFindingChangeAllowed(EntityEntry entry)
+    {
+        if (_scope.Kind != TenantKind.Institution || entry.State == EntityState.Deleted)
+        {
+            return true;
+        }
+
+        var status = entry.Property(nameof(FindingRecord.Status));
+        var setsReserved = (entry.State == EntityState.Added || status.IsModified)
+            && (FindingStatus)status.CurrentValue! is FindingStatus.RiskAccepted or FindingStatus.FalsePositive;
+        return !setsReserved && !SetsAny(entry, [nameof(FindingRecord.AcceptedUntil)]);
+    }
+
+    private async Task<bool> AssignedFindingAsync(EntityEntry entry, bool async, CancellationToken ct) =>
+        entry.Property(nameof(FindingRecord.SystemId)).OriginalValue is Guid systemId
+        && !entry.Property(nameof(FindingRecord.SystemId)).IsModified
+        && await AssignedToAgencyAsync(systemId, async, ct);
+
+    private async Task<Guid?> AssetInstitutionAsync(Guid assetId, bool async, CancellationToken ct)
+    {
+        var tracked = context.ChangeTracker.Entries<Asset>().FirstOrDefault(e => e.Entity.Id == assetId);
+        if (tracked is not null)
+        {
+            return tracked.Property(a => a.InstitutionId).OriginalValue;
+        }
+
+        var query = context.Assets.IgnoreQueryFilters([MedGuardDbContext.TenantFilter]).Where(a => a.Id == assetId).Select(a => (Guid?)a.InstitutionId);
+        return async ? await query.FirstOrDefaultAsync(ct) : query.FirstOrDefault();
+    }
+
+    private async Task<Guid?> FindingSystemAsync(Guid findingId, bool async, CancellationToken ct)
+    {
+        var tracked = context.ChangeTracker.Entries<FindingRecord>().FirstOrDefault(e => e.Entity.Id == findingId);
+        if (tracked is not null)
+        {
+            return tracked.Property(f => f.SystemId).OriginalValue;
+        }
+
+        var query = context.Findings.IgnoreQueryFilters([MedGuardDbContext.TenantFilter]).Where(f => f.Id == findingId).Select(f => f.SystemId);
+        return async ? await query.FirstOrDefaultAsync(ct) : query.FirstOrDefault();
     }
 
     private bool InstitutionRowAllowed(EntityEntry entry, Institution institution)
