@@ -50,7 +50,18 @@ public sealed record DetectionRun
     /// crawled; apk: the packages read; account: the accounts). Null when the run does not say — such a run covers
     /// nothing, so an importer closes nothing with it (docs/detection-run.md, "Coverage").
     /// </summary>
-    public IReadOnlyList<string>? Covered { get; init; }
+    public IReadOnlyList<string>? Covered
+    {
+        get => _covered;
+        init
+        {
+            _covered = value;
+            _coveredSet = null;
+        }
+    }
+
+    private readonly IReadOnlyList<string>? _covered;
+    private HashSet<string>? _coveredSet;
 
     /// <summary>Ports only: the ports scanned on every covered host, as canonical ranges (<c>21-23,80,3389</c>).</summary>
     public string? PortsScanned { get; init; }
@@ -71,7 +82,9 @@ public sealed record DetectionRun
         }
 
         var subject = SubjectOf(target);
-        if (!Covered.Contains(subject, StringComparer.OrdinalIgnoreCase))
+        // A set built once: an import asks this for every open finding of an institution.
+        _coveredSet ??= new HashSet<string>(Covered, StringComparer.OrdinalIgnoreCase);
+        if (!_coveredSet.Contains(subject))
         {
             return false;
         }

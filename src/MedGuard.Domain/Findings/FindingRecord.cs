@@ -109,12 +109,16 @@ public sealed class FindingRecord
     public bool IsOverdue(DateOnly today) => Status.IsOpen() && DueOn is { } due && due < today;
 
     /// <summary>The typed target back from its columns (what <see cref="Detection.DetectionRun.Covers"/> takes).</summary>
-    public FindingTarget ToTarget() => TargetKind switch
+    public FindingTarget ToTarget() => TargetOf(TargetKind, Host, Port, Origin, Path, Parameter, Package, Member, Account, Endpoint);
+
+    /// <summary>A typed target from the columns a finding stores it in.</summary>
+    public static FindingTarget TargetOf(
+        string kind, string? host, int? port, string? origin, string? path, string? parameter, string? package, string? member, string? account, string? endpoint) => kind switch
     {
-        "service" => new ServiceTarget(Host ?? "", Port ?? 0),
-        "web" => new WebTarget(Origin ?? "", Path ?? "", Parameter),
-        "app" => new AppTarget(Package ?? "", Member),
-        _ => new AccountTarget(Account ?? "", Endpoint),
+        "service" => new ServiceTarget(host ?? "", port ?? 0),
+        "web" => new WebTarget(origin ?? "", path ?? "", parameter),
+        "app" => new AppTarget(package ?? "", member),
+        _ => new AccountTarget(account ?? "", endpoint),
     };
 
     /// <summary>Copies a target's typed fields into the columns.</summary>

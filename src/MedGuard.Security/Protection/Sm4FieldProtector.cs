@@ -19,6 +19,7 @@ public sealed class Sm4FieldProtector
     private const int NonceBytes = 12;
     private const int TagBits = 128;
     private readonly byte[] key;
+    private readonly byte[] macKey;
 
     public Sm4FieldProtector(byte[] key)
     {
@@ -29,6 +30,19 @@ public sealed class Sm4FieldProtector
         }
 
         this.key = (byte[])key.Clone();
+        // A separate key for digests, derived so that a digest never reveals anything about the encryption key.
+        macKey = HMACSHA256.HashData(this.key, "medguard/field-mac"u8);
+    }
+
+    /// <summary>
+    /// A keyed digest (HMAC-SHA-256, 128 bits shown) of a field's plaintext, bound to the purpose: tells whether a value
+    /// changed without decrypting the stored one, and without letting anyone who lacks the key confirm a guess.
+    /// </summary>
+    public string Mac(string plaintext, string purpose)
+    {
+        ArgumentNullException.ThrowIfNull(plaintext);
+        ArgumentNullException.ThrowIfNull(purpose);
+        return Convert.ToHexStringLower(HMACSHA256.HashData(macKey, Encoding.UTF8.GetBytes(purpose + "\n" + plaintext)))[..32];
     }
 
     public static bool IsProtected(string? value) => value?.StartsWith(Prefix, StringComparison.Ordinal) == true;
