@@ -1,9 +1,9 @@
+using MedGuard.Storage.Auditing;
 using System.Security.Cryptography;
 using MedGuard.Domain.Platform;
 using MedGuard.Security.Passwords;
 using MedGuard.Security.Protection;
 using MedGuard.Security.Totp;
-using MedGuard.Server.Auditing;
 using MedGuard.Server.Hosting;
 using MedGuard.Storage;
 using MedGuard.Storage.Providers;

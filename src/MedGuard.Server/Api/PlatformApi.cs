@@ -8,6 +8,7 @@ using MedGuard.Server.Lifecycle;
 using MedGuard.Server.Pages.Dashboard;
 using MedGuard.Server.Sector;
 using MedGuard.Standards.Grading;
+using MedGuard.Storage.Auditing;
 using MedGuard.Storage;
 using MedGuard.Storage.Tenancy;
 using Microsoft.AspNetCore.Antiforgery;

@@ -1,8 +1,8 @@
 using MedGuard.Server.Accounts;
-using MedGuard.Server.Auditing;
 using MedGuard.Server.Hosting;
 using MedGuard.Server.Pages.Account;
 using MedGuard.Server.Tenancy;
+using MedGuard.Storage.Auditing;
 
 namespace MedGuard.Server.Api;
 

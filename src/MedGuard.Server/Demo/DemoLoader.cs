@@ -1,3 +1,4 @@
+using MedGuard.Storage.Auditing;
 using System.Security.Cryptography;
 using System.Text;
 using MedGuard.Security.Passwords;

@@ -1,9 +1,9 @@
 using MedGuard.Domain.Platform;
 using MedGuard.Security.Passwords;
 using MedGuard.Server.Accounts;
-using MedGuard.Server.Auditing;
 using MedGuard.Server.Hosting;
 using MedGuard.Server.Tenancy;
+using MedGuard.Storage.Auditing;
 using MedGuard.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;

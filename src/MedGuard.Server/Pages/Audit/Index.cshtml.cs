@@ -1,9 +1,9 @@
+using MedGuard.Domain.Institutions;
+using MedGuard.Storage.Auditing;
 using System.Globalization;
 using MedGuard.Domain.Platform;
 using MedGuard.Security.Audit;
-using MedGuard.Server.Auditing;
 using MedGuard.Server.Hosting;
-using MedGuard.Server.Sector;
 using MedGuard.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;

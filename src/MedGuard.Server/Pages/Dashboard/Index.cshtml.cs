@@ -1,3 +1,4 @@
+using MedGuard.Domain.Institutions;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using MedGuard.Server.Hosting;

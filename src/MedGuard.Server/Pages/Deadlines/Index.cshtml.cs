@@ -1,7 +1,7 @@
+using MedGuard.Domain.Institutions;
 using System.Globalization;
 using MedGuard.Server.Hosting;
 using MedGuard.Server.Lifecycle;
-using MedGuard.Server.Sector;
 using MedGuard.Standards.Obligations;
 using MedGuard.Storage;
 using Microsoft.AspNetCore.Mvc;
