@@ -73,6 +73,7 @@ public static class MedGuardServer
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddSingleton<SensitiveFields>();
         builder.Services.AddSingleton<MedGuard.Server.Lifecycle.LifecycleService>();
+        builder.Services.AddSingleton<MedGuard.Server.Inventory.InventoryService>();
         builder.Services.AddTenantDatabase();
 
         builder.Services

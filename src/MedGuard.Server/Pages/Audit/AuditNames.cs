@@ -1,5 +1,5 @@
-using MedGuard.Storage.Auditing;
 using System.Text.RegularExpressions;
+using MedGuard.Storage.Auditing;
 
 namespace MedGuard.Server.Pages.Audit;
 

@@ -1,5 +1,5 @@
-using MedGuard.Domain.Institutions;
 using System.Globalization;
+using MedGuard.Domain.Institutions;
 using MedGuard.Server.Hosting;
 using MedGuard.Server.Lifecycle;
 using MedGuard.Standards.Obligations;
