@@ -8,7 +8,7 @@ try
 {
     credentials = await MedGuardServer.PrepareAsync(app);
 }
-catch (MedGuard.Server.Auditing.AuditKeyMissingException ex)
+catch (MedGuard.Storage.Auditing.AuditKeyMissingException ex)
 {
     Console.Error.WriteLine(ex.Message); // said once, in Chinese, without a stack trace
     return 1;

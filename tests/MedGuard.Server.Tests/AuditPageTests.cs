@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using MedGuard.Server.Auditing;
+using MedGuard.Storage.Auditing;
 using MedGuard.Storage.Providers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

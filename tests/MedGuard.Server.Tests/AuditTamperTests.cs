@@ -195,8 +195,8 @@ public sealed class AuditTamperTests
             }
 
             Assert.Equal(last, AuditLegacyHead.Read(legacyFile)!.Sequence);
-            var trail = upgraded.Services.GetRequiredService<MedGuard.Server.Auditing.AuditTrail>();
-            await trail.RecordAsync([new MedGuard.Server.Auditing.AuditEvent("login") { UserName = "admin" }, new MedGuard.Server.Auditing.AuditEvent("logout") { UserName = "admin" }]);
+            var trail = upgraded.Services.GetRequiredService<MedGuard.Storage.Auditing.AuditTrail>();
+            await trail.RecordAsync([new MedGuard.Storage.Auditing.AuditEvent("login") { UserName = "admin" }, new MedGuard.Storage.Auditing.AuditEvent("logout") { UserName = "admin" }]);
         }
 
         var (code, text) = Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory);
@@ -251,7 +251,7 @@ public sealed class AuditTamperTests
         Assert.Contains("审计链密钥文件缺失", verdict.GetProperty("summary").GetString(), StringComparison.Ordinal);
 
         // A restart refuses, naming the file and the remedy, and creates no key.
-        var refused = await Assert.ThrowsAsync<MedGuard.Server.Auditing.AuditKeyMissingException>(async () => await (await OpenAsync(platform)).DisposeAsync());
+        var refused = await Assert.ThrowsAsync<MedGuard.Storage.Auditing.AuditKeyMissingException>(async () => await (await OpenAsync(platform)).DisposeAsync());
         Assert.Contains(platform.AuditKeyFile, refused.Message, StringComparison.Ordinal);
         Assert.Contains("从备份恢复", refused.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(platform.AuditKeyFile));

@@ -2,7 +2,7 @@ using MedGuard.Domain.Assessment;
 using MedGuard.Domain.Institutions;
 using MedGuard.Domain.Platform;
 using MedGuard.Security.Protection;
-using MedGuard.Server.Auditing;
+using MedGuard.Storage.Auditing;
 using MedGuard.Storage.Providers;
 
 namespace MedGuard.Server.Tests;

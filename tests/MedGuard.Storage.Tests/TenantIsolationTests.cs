@@ -3,7 +3,6 @@ using MedGuard.Domain.Institutions;
 using MedGuard.Domain.Platform;
 using MedGuard.Domain.Systems;
 using MedGuard.Storage.Providers;
-using MedGuard.Storage.Repositories;
 using MedGuard.Storage.Tenancy;
 using MedGuard.Storage.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -116,8 +115,9 @@ public abstract class TenantIsolationTests : StorageTestBase
         var a = await db.Institutions.Include(i => i.Systems).SingleAsync(i => i.Id == _p.A.Id);
         Assert.Equal(["HIS"], a.Systems.Select(s => s.Name)); // the portal is A's, but not assigned to X
         Assert.Null(await db.Systems.FindAsync(_p.Portal.Id));
-        Assert.Null(await new SystemRepository(db).GetAsync(_p.Lis.Id));
-        Assert.NotNull(await new SystemRepository(db).GetAsync(_p.His.Id));
+        // A query with the includes the pages use sees only the assigned system, and its institution through it.
+        Assert.Null(await db.Systems.Include(s => s.Institution).Include(s => s.Grading).Include(s => s.Filing).FirstOrDefaultAsync(s => s.Id == _p.Lis.Id));
+        Assert.NotNull((await db.Systems.Include(s => s.Institution).Include(s => s.Grading).Include(s => s.Filing).SingleAsync(s => s.Id == _p.His.Id)).Institution);
     }
 
     [Fact]
@@ -144,7 +144,8 @@ public abstract class TenantIsolationTests : StorageTestBase
 
             // Its own institution is fine.
             db.ChangeTracker.Clear();
-            await new SystemRepository(db).AddAsync(new ProtectedSystem { Name = "EMR", InstitutionId = _p.A.Id, Business = BusinessKind.Emr });
+            db.Systems.Add(new ProtectedSystem { Name = "EMR", InstitutionId = _p.A.Id, Business = BusinessKind.Emr });
+            await db.SaveChangesAsync();
         }
 
         await using var system = Open();
@@ -247,8 +248,11 @@ public abstract class TenantIsolationTests : StorageTestBase
             await Assert.ThrowsAsync<TenantScopeViolationException>(() => db.SaveChangesAsync());
             db.ChangeTracker.Clear();
 
-            await new InstitutionRepository(db).AddAsync(new Institution { Name = "新区医院", Region = "330110", Tier = HospitalTier.Secondary });
-            await new SystemRepository(db).SetFilingAsync(_p.Portal.Id, new FilingRecord { FiledOn = SampleProvince.Today });
+            db.Institutions.Add(new Institution { Name = "新区医院", Region = "330110", Tier = HospitalTier.Secondary });
+            await db.SaveChangesAsync();
+            var portal = await db.Systems.Include(s => s.Filing).SingleAsync(s => s.Id == _p.Portal.Id);
+            portal.Filing = new FilingRecord { SystemId = portal.Id, FiledOn = SampleProvince.Today };
+            await db.SaveChangesAsync();
         }
 
         await using var system = Open();
@@ -263,17 +267,28 @@ public abstract class TenantIsolationTests : StorageTestBase
         await SeedAsync();
         await using (var db = Open(TenantScope.ForAgency(_p.AgencyX.Id)))
         {
-            var assessments = new AssessmentRepository(db);
-            var mine = await assessments.AddAsync(new AssessmentRecord
+            var mine = new AssessmentRecord
             {
                 SystemId = _p.His.Id,
                 Level = 3,
                 AssessedOn = SampleProvince.Today,
                 AgencyId = _p.AgencyX.Id,
                 Results = [new ItemResult { ItemCode = "L3-SMC1-01", Result = ItemResultValue.Conforming }],
+            };
+            db.Assessments.Add(mine);
+            await db.SaveChangesAsync();
+
+            // A result in an assigned system's earlier assessment, and the rectification item it calls for.
+            db.ItemResults.Add(new ItemResult { AssessmentId = _p.PacsAssessment.Id, ItemCode = "L3-CNS1-01", Result = ItemResultValue.NonConforming });
+            db.Rectifications.Add(new RectificationItem
+            {
+                SystemId = _p.Pacs.Id,
+                AssessmentId = _p.PacsAssessment.Id,
+                ItemCode = "L3-CNS1-01",
+                Title = "L3-CNS1-01 不符合",
+                CreatedOn = SampleProvince.Today,
             });
-            await assessments.SetResultAsync(_p.PacsAssessment.Id, new ItemResult { ItemCode = "L3-CNS1-01", Result = ItemResultValue.NonConforming });
-            await new RectificationRepository(db).CreateFromAssessmentAsync(_p.PacsAssessment.Id, SampleProvince.Today, null);
+            await db.SaveChangesAsync();
 
             db.Assessments.Add(new AssessmentRecord { SystemId = _p.Lis.Id, Level = 2, AssessedOn = SampleProvince.Today });
             await Assert.ThrowsAsync<TenantScopeViolationException>(() => db.SaveChangesAsync());

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using MedGuard.Cli.Platform;
 using MedGuard.Security.Audit;
 using MedGuard.Security.Protection;
+using MedGuard.Storage.Auditing;
 using MedGuard.Storage.Providers;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +15,7 @@ internal sealed class AuditCommands : ICommandModule
     public void Register(RootCommand root)
     {
         var db = new Option<string?>("--db") { Description = "数据库：SQLite 文件路径或 PostgreSQL 连接串（默认 MEDGUARD_DB 或 ./data/medguard.db）" };
-        var keys = new Option<string?>("--keys") { Description = "平台密钥目录（默认 ./data/keys）：其中的 audit-chain.key 与 audit-head" };
+        var keys = new Option<string?>("--keys") { Description = "平台密钥目录（默认 SQLite 文件旁的 keys/，即 ./data/keys）：其中的 audit-chain.key 与 audit-head" };
         var key = new Option<string?>("--key") { Description = "审计链 HMAC-SM3 密钥文件（默认 <密钥目录>/audit-chain.key）" };
         var anchor = new Option<string?>("--anchor") { Description = "库外的链头锚点文件（默认 <密钥目录>/audit-head），用于发现末尾记录被删除" };
         var format = new Option<string>("--format") { Description = "输出格式：text | json", DefaultValueFactory = _ => "text" };
@@ -28,9 +30,10 @@ internal sealed class AuditCommands : ICommandModule
                 throw new CliException($"数据库文件不存在: {file}（先运行 ./medguard-server 启动平台）");
             }
 
-            var directory = parse.GetValue(keys) ?? Path.Combine("data", "keys");
-            var keyPath = parse.GetValue(key) ?? Path.Combine(directory, "audit-chain.key");
-            var anchorPath = parse.GetValue(anchor) ?? Path.Combine(directory, "audit-head");
+            // The same files the platform and `institutions add` use (see EmbeddedPlatform.KeyDirectory).
+            var directory = EmbeddedPlatform.KeyDirectory(target, parse.GetValue(keys));
+            var keyPath = parse.GetValue(key) ?? Path.Combine(directory, AuditTrailOptions.KeyFileName);
+            var anchorPath = parse.GetValue(anchor) ?? Path.Combine(directory, AuditTrailOptions.AnchorFileName);
             // A missing key is an alarm for a chain with keyed entries (exit 1), never a reason to give up quietly; an
             // empty chain or one written wholly before keying needs none.
             byte[]? chainKey;

@@ -3,10 +3,11 @@ using MedGuard.Domain.Platform;
 using MedGuard.Security.Passwords;
 using MedGuard.Security.Protection;
 using MedGuard.Security.Totp;
-using MedGuard.Server.Auditing;
 using MedGuard.Server.Hosting;
 using MedGuard.Storage;
+using MedGuard.Storage.Auditing;
 using MedGuard.Storage.Providers;
+using MedGuard.Storage.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedGuard.Server.Accounts;
@@ -279,6 +280,38 @@ public sealed class AccountService(DatabaseTarget database, PasswordHasher hashe
         var ended = await RevokeAllSessionsAsync(user.Id, "修改口令", keepSession);
         await audit.RecordAsync(who with { Action = "password-changed", Detail = $"用户修改了自己的口令，结束其他会话 {ended} 个" });
         return [];
+    }
+
+    /// <summary>
+    /// What stands against a new account (the users page and POST /api/users): the name's form, its uniqueness (case
+    /// does not count) and the password policy. Empty when it may be created.
+    /// </summary>
+    public async Task<List<string>> CheckNewUserAsync(MedGuardDbContext db, string userName, string password)
+    {
+        var problems = new List<string>();
+        if (!System.Text.RegularExpressions.Regex.IsMatch(userName, "^[A-Za-z0-9._-]{3,64}$"))
+        {
+            problems.Add("用户名须为 3–64 位字母、数字或 . _ -");
+        }
+
+        var normalized = PlatformUser.Normalize(userName);
+        if (await db.Users.AnyAsync(u => u.NormalizedUserName == normalized))
+        {
+            problems.Add("用户名已存在（用户名唯一，不区分大小写）");
+        }
+
+        problems.AddRange(policy.Check(password, userName));
+        return problems;
+    }
+
+    /// <summary>Adds a checked account (<see cref="CheckNewUserAsync"/>) with its password hashed; refuses a role without
+    /// the tenant it needs (a regulator without region, a hospital user without institution…). The caller saves.</summary>
+    public void Enrol(MedGuardDbContext db, PlatformUser user, string password)
+    {
+        user.NormalizedUserName = PlatformUser.Normalize(user.UserName);
+        _ = TenantScope.ForUser(user);
+        user.PasswordHash = hasher.Hash(password);
+        db.Users.Add(user);
     }
 
     /// <summary>An administrator forces a reset: every session ends now, and the next login must set a new password.</summary>

@@ -1,7 +1,7 @@
 using MedGuard.Domain.Platform;
-using MedGuard.Server.Auditing;
 using MedGuard.Server.Hosting;
 using MedGuard.Server.Tenancy;
+using MedGuard.Storage.Auditing;
 using Microsoft.AspNetCore.Authentication;
 
 namespace MedGuard.Server.Accounts;

@@ -1,4 +1,6 @@
+using MedGuard.Domain.Assessment;
 using MedGuard.Domain.Institutions;
+using MedGuard.Domain.Systems;
 
 namespace MedGuard.Server.Api;
 
@@ -17,7 +19,12 @@ public sealed record NewSystemRequest(string Name, string Type, string Business,
 
 /// <summary>A system in a list. <c>Filed</c> is true only with a 备案证明; <c>FilingStatus</c> is 未备案 / 已提交 / 已备案.</summary>
 public sealed record SystemSummary(Guid Id, Guid InstitutionId, string Name, string Type, string Business, int? Level, string? Notation, bool Filed, string? CertificateNumber,
-    string FilingStatus);
+    string FilingStatus)
+{
+    public static SystemSummary Of(ProtectedSystem s) =>
+        new(s.Id, s.InstitutionId, s.Name, s.Type.ToString(), s.Business.ToString(), (int?)s.Grading?.Level, s.Grading?.Notation, s.Filing is { IsCertified: true }, s.Filing?.CertificateNumber,
+            s.Filing?.StatusName ?? "未备案");
+}
 
 public sealed record SystemDetail(SystemSummary System, string Institution, IReadOnlyList<string> GradingReasons, DateOnly? GradedOn, DateOnly? FiledOn,
     DateOnly? CertificateValidUntil, IReadOnlyList<AssessmentSummary> Assessments);
@@ -33,7 +40,11 @@ public sealed record DeadlineView(string Kind, string Title, string Status, Date
 public sealed record NewAssessmentRequest(DateOnly AssessedOn, string Template = "2025");
 
 /// <summary>An assessment; <c>Kind</c> is LevelAssessment (等级测评, by an agency) or SelfInspection (自查, by the hospital).</summary>
-public sealed record AssessmentSummary(Guid Id, Guid SystemId, int Level, DateOnly AssessedOn, string? Agency, string Template, string? Conclusion, double? Score, string Kind);
+public sealed record AssessmentSummary(Guid Id, Guid SystemId, int Level, DateOnly AssessedOn, string? Agency, string Template, string? Conclusion, double? Score, string Kind)
+{
+    public static AssessmentSummary Of(AssessmentRecord a) =>
+        new(a.Id, a.SystemId, a.Level, a.AssessedOn, a.Agency, a.Template, a.Conclusion, a.Score, a.Kind.ToString());
+}
 
 public sealed record ItemView(string Code, string Result, string? Risk, bool MajorHazard, string? Evidence);
 

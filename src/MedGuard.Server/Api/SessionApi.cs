@@ -1,15 +1,17 @@
 using MedGuard.Server.Accounts;
-using MedGuard.Server.Auditing;
 using MedGuard.Server.Hosting;
 using MedGuard.Server.Pages.Account;
 using MedGuard.Server.Tenancy;
+using MedGuard.Storage;
+using MedGuard.Storage.Auditing;
+using Microsoft.AspNetCore.Antiforgery;
 
 namespace MedGuard.Server.Api;
 
 public sealed record PasswordChangeRequest(string CurrentPassword, string NewPassword);
 
 /// <summary>
-/// Login, logout and passwords under /api (mapped inside the platform's API group, so anti-forgery and the problem
+/// The anti-forgery token and who is signed in; login, logout and passwords under /api (mapped inside the platform's API group, so anti-forgery and the problem
 /// answers apply): the same one-step login as the page, a logout that revokes the session server-side, a user's own
 /// password change, and an administrator's forced reset.
 /// </summary>
@@ -17,6 +19,9 @@ internal static class SessionApi
 {
     public static void MapSessionEndpoints(this RouteGroupBuilder api)
     {
+        api.MapGet("/csrf", (HttpContext http, IAntiforgery antiforgery) => Results.Ok(new { token = antiforgery.GetAndStoreTokens(http).RequestToken })).WithSummary("获取防跨站请求伪造令牌");
+        api.MapGet("/me", (HttpContext http, MedGuardDbContext db) =>
+            Results.Ok(new MeResponse(http.User.UserId(), http.User.Identity!.Name!, http.User.FindFirst(ClaimNames.DisplayName)?.Value ?? "", http.User.Role().ToString()!, db.Scope.ToString())));
         api.MapPost("/session", LoginAsync).AllowAnonymous().WithSummary("登录（用户名、口令、动态口令一步提交）");
         api.MapDelete("/session", async (HttpContext http) =>
         {

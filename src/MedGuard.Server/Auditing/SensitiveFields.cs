@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using MedGuard.Security.Protection;
 using MedGuard.Server.Tenancy;
+using MedGuard.Storage.Auditing;
 
 namespace MedGuard.Server.Auditing;
 

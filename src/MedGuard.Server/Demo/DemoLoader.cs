@@ -5,6 +5,7 @@ using MedGuard.Security.Protection;
 using MedGuard.Security.Totp;
 using MedGuard.Server.Accounts;
 using MedGuard.Server.Auditing;
+using MedGuard.Storage.Auditing;
 using MedGuard.Storage.Providers;
 
 namespace MedGuard.Server.Demo;

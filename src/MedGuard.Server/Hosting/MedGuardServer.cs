@@ -6,6 +6,7 @@ using MedGuard.Server.Auditing;
 using MedGuard.Server.Demo;
 using MedGuard.Server.Pages;
 using MedGuard.Server.Tenancy;
+using MedGuard.Storage.Auditing;
 using MedGuard.Storage.Providers;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -67,10 +68,12 @@ public static class MedGuardServer
         builder.Services.AddSingleton(new PasswordHasher());
         builder.Services.AddSingleton(new PasswordPolicy());
         builder.Services.AddSingleton(new LoginLockout());
+        builder.Services.AddSingleton(options.AuditTrail);
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddSingleton<SensitiveFields>();
         builder.Services.AddSingleton<MedGuard.Server.Lifecycle.LifecycleService>();
+        builder.Services.AddSingleton<MedGuard.Server.Inventory.InventoryService>();
         builder.Services.AddTenantDatabase();
 
         builder.Services

@@ -1,3 +1,5 @@
+using MedGuard.Storage.Auditing;
+
 namespace MedGuard.Server.Hosting;
 
 /// <summary>How the platform runs: bound from the <c>MedGuard</c> configuration section (appsettings, environment
@@ -15,17 +17,20 @@ public sealed class PlatformOptions
     /// <summary>The audit chain's head, kept outside the database (catches a cut-off tail); beside the key when empty.</summary>
     public string? AuditAnchorFile { get; set; }
 
-    public string AuditAnchorPath => AuditAnchorFile ?? Path.Combine(KeyDirectory, "audit-head");
+    public string AuditAnchorPath => AuditAnchorFile ?? Path.Combine(KeyDirectory, AuditTrailOptions.AnchorFileName);
 
     /// <summary>The HMAC-SM3 key of the audit chain, outside the database (so rewriting rows cannot re-seal them);
     /// beside the SM4 key when empty; created 0600 on first start.</summary>
     public string? AuditKeyFile { get; set; }
 
-    public string AuditKeyPath => AuditKeyFile ?? Path.Combine(KeyDirectory, "audit-chain.key");
+    public string AuditKeyPath => AuditKeyFile ?? Path.Combine(KeyDirectory, AuditTrailOptions.KeyFileName);
 
     /// <summary>Where the plain-SM3 part of a chain written before it was keyed ends (beside the audit key; only on an
     /// installation upgraded from then).</summary>
     public string AuditLegacyPath => MedGuard.Security.Audit.AuditLegacyHead.PathBeside(AuditKeyPath);
+
+    /// <summary>The audit chain's files as the trail (shared with the command line) takes them.</summary>
+    public AuditTrailOptions AuditTrail => new(AuditKeyPath, AuditAnchorPath, AuditLegacyPath);
 
     /// <summary>The folder of the SM4 key: the audit anchor, the audit key and the session keys live beside it.</summary>
     public string KeyDirectory => Path.GetDirectoryName(Path.GetFullPath(KeyFile))!;

@@ -1,4 +1,4 @@
-using MedGuard.Server.Sector;
+using MedGuard.Domain.Institutions;
 using MedGuard.Storage;
 using MedGuard.Storage.Tenancy;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,5 @@
-using MedGuard.Server.Auditing;
 using MedGuard.Server.Hosting;
+using MedGuard.Storage.Auditing;
 using MedGuard.Storage.Providers;
 
 namespace MedGuard.Server.Tenancy;

@@ -1,10 +1,9 @@
 using MedGuard.Domain.Platform;
-using MedGuard.Security.Passwords;
 using MedGuard.Server.Accounts;
-using MedGuard.Server.Auditing;
 using MedGuard.Server.Hosting;
 using MedGuard.Server.Tenancy;
 using MedGuard.Storage;
+using MedGuard.Storage.Auditing;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace MedGuard.Server.Pages.Admin;
 
 [Authorize(Policy = Policies.Admin)]
-public sealed class UsersModel(MedGuardDbContext db, PasswordHasher hasher, PasswordPolicy policy, AccountService accounts) : PageModel
+public sealed class UsersModel(MedGuardDbContext db, AccountService accounts) : PageModel
 {
     public sealed class NewUserInput
     {
@@ -51,18 +50,8 @@ public sealed class UsersModel(MedGuardDbContext db, PasswordHasher hasher, Pass
     public async Task<IActionResult> OnPostCreateAsync()
     {
         var name = NewUser.UserName.Trim();
-        if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z0-9._-]{3,64}$"))
-        {
-            Errors.Add("用户名须为 3–64 位字母、数字或 . _ -");
-        }
-
-        if (await db.Users.AnyAsync(u => u.NormalizedUserName == name.ToUpperInvariant()))
-        {
-            Errors.Add("用户名已存在（用户名唯一，不区分大小写）");
-        }
-
-        Errors.AddRange(policy.Check(NewUser.Password, name));
-        var user = new PlatformUser { UserName = name, NormalizedUserName = name.ToUpperInvariant(), DisplayName = NewUser.DisplayName.Trim(), Role = NewUser.Role };
+        Errors.AddRange(await accounts.CheckNewUserAsync(db, name, NewUser.Password));
+        var user = new PlatformUser { UserName = name, DisplayName = NewUser.DisplayName.Trim(), Role = NewUser.Role };
         var tenant = NewUser.Tenant?.Trim() ?? "";
         switch (NewUser.Role)
         {
@@ -98,8 +87,7 @@ public sealed class UsersModel(MedGuardDbContext db, PasswordHasher hasher, Pass
             return Page();
         }
 
-        user.PasswordHash = hasher.Hash(NewUser.Password);
-        db.Users.Add(user);
+        accounts.Enrol(db, user, NewUser.Password);
         await db.SaveChangesAsync();
         TempData["message"] = $"已创建用户 {user.UserName}";
         return RedirectToPage();

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using MedGuard.Server.Auditing;
+using MedGuard.Storage.Auditing;
 
 namespace MedGuard.Server.Pages.Audit;
 

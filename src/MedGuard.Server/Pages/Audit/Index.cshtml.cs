@@ -1,10 +1,10 @@
 using System.Globalization;
+using MedGuard.Domain.Institutions;
 using MedGuard.Domain.Platform;
 using MedGuard.Security.Audit;
-using MedGuard.Server.Auditing;
 using MedGuard.Server.Hosting;
-using MedGuard.Server.Sector;
 using MedGuard.Storage;
+using MedGuard.Storage.Auditing;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using MedGuard.Domain.Institutions;
 using MedGuard.Server.Hosting;
 using MedGuard.Server.Sector;
 using MedGuard.Storage;

@@ -1,7 +1,7 @@
 using System.Globalization;
+using MedGuard.Domain.Institutions;
 using MedGuard.Server.Hosting;
 using MedGuard.Server.Lifecycle;
-using MedGuard.Server.Sector;
 using MedGuard.Standards.Obligations;
 using MedGuard.Storage;
 using Microsoft.AspNetCore.Mvc;

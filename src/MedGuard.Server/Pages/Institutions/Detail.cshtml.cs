@@ -1,6 +1,8 @@
 using MedGuard.Domain.Institutions;
 using MedGuard.Server.Auditing;
 using MedGuard.Server.Hosting;
+using MedGuard.Server.Inventory;
+using MedGuard.Server.Lifecycle;
 using MedGuard.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MedGuard.Server.Pages.Institutions;
 
-public sealed class DetailModel(MedGuardDbContext db, SensitiveFields sensitive) : PageModel
+public sealed class DetailModel(MedGuardDbContext db, SensitiveFields sensitive, InventoryService inventory) : PageModel
 {
     public Institution Institution { get; private set; } = null!;
 
@@ -52,24 +54,16 @@ public sealed class DetailModel(MedGuardDbContext db, SensitiveFields sensitive)
             return NotFound();
         }
 
-        if (Survey.SecurityStaffCount is < 0 || Survey.PersonalDataRecords is < 0)
+        try
         {
-            Message = "人数和记录量不能为负数";
+            await inventory.SaveSurveyAsync(db, Institution, Survey);
+        }
+        catch (LifecycleException ex)
+        {
+            Message = ex.Message;
             return Page();
         }
 
-        var target = Institution.Survey;
-        target.SecurityStaffCount = Survey.SecurityStaffCount;
-        target.PersonalDataRecords = Survey.PersonalDataRecords;
-        target.UsesCryptoDevices = Survey.UsesCryptoDevices;
-        target.UsesCryptoAlgorithms = Survey.UsesCryptoAlgorithms;
-        target.UsesDomesticCryptoProducts = Survey.UsesDomesticCryptoProducts;
-        target.UsesDomesticOperatingSystem = Survey.UsesDomesticOperatingSystem;
-        target.UsesDomesticDatabase = Survey.UsesDomesticDatabase;
-        target.UsesDomesticMiddleware = Survey.UsesDomesticMiddleware;
-        target.LacksProfessionals = Survey.LacksProfessionals;
-        target.SurveyedOn = DateOnly.FromDateTime(DateTime.Today);
-        await db.SaveChangesAsync();
         TempData["Flash"] = "调查信息已保存";
         return Redirect($"/institutions/{id}");
     }

@@ -1,6 +1,7 @@
 using MedGuard.Domain.Platform;
 using MedGuard.Domain.Systems;
 using MedGuard.Server.Hosting;
+using MedGuard.Server.Inventory;
 using MedGuard.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -61,16 +62,8 @@ public sealed class NewModel(MedGuardDbContext db) : PageModel
         }
 
         await LoadChoicesAsync();
-        var name = Form.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 200)
-        {
-            Errors.Add("请填写定级对象名称（200 字以内）");
-        }
-
-        if (!Enum.IsDefined(Form.Type) || !Enum.IsDefined(Form.Business))
-        {
-            Errors.Add("请选择定级对象类型和业务类型");
-        }
+        var input = new NewSystem(Form.Name, Form.Type, Form.Business, Form.IsCore, Form.InternetFacing);
+        Errors.AddRange(InventoryService.Check(input));
 
         // A hospital user's institution comes from its account, never from the form.
         var institutionId = User.Role() == UserRole.InstitutionStaff && Guid.TryParse(User.FindFirst(ClaimNames.Institution)?.Value, out var own)
@@ -86,17 +79,7 @@ public sealed class NewModel(MedGuardDbContext db) : PageModel
             return Page();
         }
 
-        var system = new ProtectedSystem
-        {
-            InstitutionId = institutionId!.Value,
-            Name = name!,
-            Type = Form.Type,
-            Business = Form.Business,
-            IsCore = Form.IsCore,
-            InternetFacing = Form.InternetFacing,
-        };
-        db.Systems.Add(system);
-        await db.SaveChangesAsync();
+        var system = await InventoryService.AddSystemAsync(db, institutionId!.Value, input);
         TempData["Flash"] = $"已新增定级对象“{system.Name}”，下一步：定级";
         return Redirect($"/systems/{system.Id}");
     }

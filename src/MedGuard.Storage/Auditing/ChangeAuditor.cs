@@ -2,11 +2,10 @@ using System.Collections;
 using System.Globalization;
 using MedGuard.Domain.Platform;
 using MedGuard.Security.Protection;
-using MedGuard.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 
-namespace MedGuard.Server.Auditing;
+namespace MedGuard.Storage.Auditing;
 
 /// <summary>
 /// Every change saved through a request's database context becomes an audit entry — in one place, so that no page

@@ -1,10 +1,12 @@
 using System.Reflection;
 
-namespace MedGuard.Server.Sector;
+namespace MedGuard.Domain.Institutions;
 
 /// <summary>
-/// Names of 行政区划 codes (administrative regions) for pages: users see 北京市 / 海淀区, not "11" / "110108". The table
-/// is embedded data (Sector/Data/regions.tsv); an unknown code is shown as the code itself rather than hidden.
+/// Names of 行政区划 codes (administrative regions, GB/T 2260): pages show 北京市 / 海淀区, not "11" / "110108", and the
+/// platform and the command line accept only a code the table knows when an institution is registered. The table is
+/// embedded data (Institutions/Data/regions.tsv), shared by every host; an unknown code is shown as the code itself
+/// rather than hidden.
 /// </summary>
 public static class AdministrativeRegions
 {
@@ -13,6 +15,9 @@ public static class AdministrativeRegions
     /// <summary>The region's own name (海淀区), or null when the table does not know the code.</summary>
     public static string? Find(string? code) =>
         code is { Length: > 0 } c && Table.Value.TryGetValue(c.Trim(), out var name) ? name : null;
+
+    /// <summary>Whether the table knows the code (a registered institution's region must be one).</summary>
+    public static bool IsKnown(string? code) => Find(code) is not null;
 
     /// <summary>The region's own name, or the code when unknown.</summary>
     public static string Name(string? code) => Find(code) ?? code ?? "";
@@ -31,7 +36,7 @@ public static class AdministrativeRegions
 
     private static Dictionary<string, string> Load()
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("MedGuard.Server.Sector.Data.regions.tsv")
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("MedGuard.Domain.Institutions.Data.regions.tsv")
             ?? throw new InvalidOperationException("缺少内嵌的行政区划表 regions.tsv");
         using var reader = new StreamReader(stream);
         var table = new Dictionary<string, string>(StringComparer.Ordinal);

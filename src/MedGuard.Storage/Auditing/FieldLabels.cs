@@ -1,4 +1,4 @@
-namespace MedGuard.Server.Auditing;
+namespace MedGuard.Storage.Auditing;
 
 /// <summary>
 /// Chinese names of the entity properties the audit trail mentions: the change auditor writes them beside the property
