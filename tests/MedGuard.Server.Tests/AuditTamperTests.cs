@@ -293,6 +293,37 @@ public sealed class AuditTamperTests
         return Convert.ToHexStringLower(output);
     }
 
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task TheCommandLineWritesIntoThePlatformsChain(DatabaseKind kind)
+    {
+        await using var platform = await PlatformFixture.StartAsync(kind);
+        using var admin = await ApiClient.LoginAsync(platform, "admin");
+
+        // `medguard institutions add` on the platform's database and key folder, while the platform runs.
+        var (code, text) = Cli("institutions", "add", "命令行登记医院", "--tier", "二甲", "--region", "110108", "--db", platform.Database, "--keys", platform.KeyDirectory);
+        Assert.True(code == 0, text);
+        var institutions = await admin.GetJsonAsync("/api/institutions");
+        var added = institutions.EnumerateArray().Single(i => i.GetProperty("name").GetString() == "命令行登记医院");
+        Assert.Equal(("Secondary", "110108"), (added.GetProperty("tier").GetString(), added.GetProperty("region").GetString()));
+
+        // The platform goes on writing after the command's entry: one chain, intact for both verifiers.
+        using var hospital = await ApiClient.LoginAsync(platform, "hospital");
+        var own = (await hospital.GetJsonAsync("/api/institutions"))[0].GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.NoContent, (await hospital.SendAsync(HttpMethod.Put, $"/api/institutions/{own}/survey", new { securityStaffCount = 4 })).Status);
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            var operatorName = "cli:" + Environment.UserName;
+            var cli = await db.AuditEntries.SingleAsync(e => e.EntityType == "Institution" && e.Action == "create" && e.UserName == operatorName);
+            Assert.Equal(added.GetProperty("id").GetString(), cli.EntityId);
+            Assert.True(await db.AuditEntries.AnyAsync(e => e.Sequence > cli.Sequence && e.UserName == "hospital" && e.Action == "update"));
+        }
+
+        Assert.True((await admin.GetJsonAsync("/api/audit/verify")).GetProperty("intact").GetBoolean());
+        Assert.Equal(0, Cli("audit", "verify", "--db", platform.Database, "--keys", platform.KeyDirectory).Code);
+    }
+
     private static (int Code, string Text) Cli(params string[] args)
     {
         using var output = new StringWriter();

@@ -25,14 +25,11 @@ public sealed class DemoProvince
     /// <summary>Demo accounts, without password hashes or TOTP secrets (the loader makes those fresh).</summary>
     public required IReadOnlyList<PlatformUser> Users { get; init; }
 
-    /// <summary>Districts (区) of the province: code → name.</summary>
+    /// <summary>Districts (区) of the province: code → name, the names from the real 行政区划 table (the demo reads the
+    /// table, never the other way round).</summary>
     public static IReadOnlyList<(string Code, string Name)> Districts { get; } =
-    [
-        ("110101", "东城区"), ("110102", "西城区"), ("110105", "朝阳区"), ("110106", "丰台区"), ("110107", "石景山区"),
-        ("110108", "海淀区"), ("110109", "门头沟区"), ("110111", "房山区"), ("110112", "通州区"), ("110113", "顺义区"),
-        ("110114", "昌平区"), ("110115", "大兴区"), ("110116", "怀柔区"), ("110117", "平谷区"), ("110118", "密云区"),
-        ("110119", "延庆区"),
-    ];
+        [.. new[] { "110101", "110102", "110105", "110106", "110107", "110108", "110109", "110111", "110112", "110113", "110114", "110115", "110116", "110117", "110118", "110119" }
+            .Select(code => (code, AdministrativeRegions.Find(code) ?? throw new InvalidOperationException($"行政区划表缺少演示区县 {code}")))];
 
     // Fictional names: the demo must never be mistaken for a real hospital's security posture.
     private static readonly string[] AffiliatedNames =
