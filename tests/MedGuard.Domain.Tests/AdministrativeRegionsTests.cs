@@ -10,6 +10,9 @@ public sealed class AdministrativeRegionsTests
     [InlineData("110108", "海淀区", "北京市海淀区")]
     [InlineData(" 110101 ", "东城区", "北京市东城区")]
     [InlineData("33", "浙江省", "浙江省")]
+    [InlineData("4401", "广州市", "广东省广州市")]
+    [InlineData("510107", "武侯区", "四川省武侯区")]
+    [InlineData("650102", "天山区", "新疆维吾尔自治区天山区")]
     public void KnownCodesHaveTheirNames(string code, string name, string fullName)
     {
         Assert.True(AdministrativeRegions.IsKnown(code));
@@ -26,6 +29,17 @@ public sealed class AdministrativeRegionsTests
     {
         Assert.False(AdministrativeRegions.IsKnown(code));
         Assert.Equal(code ?? "", AdministrativeRegions.FullName(code));
+    }
+
+    [Fact]
+    public void EveryProvinceHasItsPrefecturesAndCounties()
+    {
+        // A regulator of any province can be set up: each of the 31 mainland provinces has prefecture- and county-level codes.
+        foreach (var province in new[] { "11", "13", "23", "32", "44", "46", "51", "54", "63", "65" })
+        {
+            Assert.True(AdministrativeRegions.IsKnown(province), province);
+            Assert.True(AdministrativeRegions.IsKnown(province + "01") || AdministrativeRegions.IsKnown(province + "02"), province);
+        }
     }
 
     [Theory]
