@@ -88,6 +88,17 @@ public class ReportWriterTests
     }
 
     [Fact]
+    public void Covered_names_the_packages_read_and_no_unreadable_file()
+    {
+        var batch = Batch();
+        var run = batch.ToDetectionRun("本地文件");
+        Assert.NotEmpty(batch.Errors);
+        Assert.Equal(batch.Apps.Select(a => a.Package).Distinct(), run.Covered);
+        Assert.DoesNotContain(run.Covered!, c => batch.Errors.Any(e => e.File == c));
+        Assert.True(run.Covers(new AppTarget(batch.Apps[0].Package, "Lanything;")));
+    }
+
+    [Fact]
     public void A_renamed_apk_keeps_every_fingerprint()
     {
         var dir = Directory.CreateTempSubdirectory("medguard-apk-rename-");

@@ -4,12 +4,36 @@ using MedGuard.Detection.Ports.PortSets;
 using MedGuard.Detection.Ports.Reporting;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;
+using MedGuard.Domain.Detection;
 
 namespace MedGuard.Detection.Ports.Tests;
 
 /// <summary>Real nmap (Debian) output of our own test namespace, imported into the same findings as our scan.</summary>
 public class NmapImportTests
 {
+    [Fact]
+    public void ScanInfoGivesTheRunItsPortList()
+    {
+        const string xml = """
+            <?xml version="1.0"?>
+            <!DOCTYPE nmaprun>
+            <nmaprun scanner="nmap" args="nmap -sT -p 21-23,80,3389 10.200.0.2">
+              <scaninfo type="connect" protocol="tcp" numservices="5" services="21-23,80,3389"/>
+              <host><status state="up"/><address addr="10.200.0.2" addrtype="ipv4"/>
+                <ports><extraports state="closed" count="4"/>
+                  <port protocol="tcp" portid="3389"><state state="open"/><service name="ms-wbt-server"/></port></ports></host>
+              <host><status state="up"/><address addr="10.200.0.3" addrtype="ipv4"/><ports><extraports state="closed" count="5"/></ports></host>
+            </nmaprun>
+            """;
+        using var input = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(xml));
+        var scan = NmapXmlImporter.ReadScan(input, "scan.xml");
+        Assert.Equal("21-23,80,3389", scan.Services);
+        var now = DateTimeOffset.UtcNow;
+        var run = ScanReport.Build(scan.Hosts, HighRiskPortPolicy.Default, now).WithRun(now, now, scan.Services).ToDetectionRun("nmap", importedFrom: "scan.xml");
+        Assert.Equal(["10.200.0.2", "10.200.0.3"], run.Covered);
+        Assert.Equal("21-23,80,3389", run.PortsScanned);
+    }
+
     [Fact]
     public async Task RealNmapXmlMatchesOurScan()
     {
@@ -32,6 +56,11 @@ public class NmapImportTests
             }
 
             var imported = Assert.Single(NmapXmlImporter.Read(file));
+            var scan = NmapXmlImporter.ReadScan(file);
+            var now = DateTimeOffset.UtcNow;
+            var run = ScanReport.Build(scan.Hosts, HighRiskPortPolicy.Default, now).WithRun(now, now, scan.Services).ToDetectionRun("nmap", importedFrom: "scan.xml");
+            Assert.Equal(PortRanges.Canonical(PortSet.Parse(ports).Ports), run.PortsScanned);
+            Assert.Equal([host.ToString()], run.Covered);
             var scanner = new ConnectScanner(TestNetwork.Scope, new ScanOptions { IdentifyServices = false, PerHostRate = 0 });
             var ours = Assert.Single(await scanner.ScanAsync([new ScanTarget(host)], PortSet.Parse(ports)));
             Assert.Equal(ours.OpenPorts.Select(p => p.Port), imported.OpenPorts.Select(p => p.Port));

@@ -82,6 +82,21 @@ public class ReportingTests
     }
 
     [Fact]
+    public void RunCoversEveryScannedHostAndTheCanonicalPortList()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var run = Sample().WithRun(now, now, "80,22,21-23,3389").ToDetectionRun("scope.txt");
+        // 10.200.0.4 has nothing open and is covered all the same: that is where findings get closed.
+        Assert.Equal(["10.200.0.2", "10.200.0.3", "10.200.0.4"], run.Covered);
+        Assert.Equal("21-23,80,3389", run.PortsScanned);
+        Assert.True(run.Covers(new ServiceTarget("10.200.0.4", 3389)));
+        Assert.False(run.Covers(new ServiceTarget("10.200.0.4", 3306)));
+
+        // Without a port list (an nmap file without scaninfo) no service is covered.
+        Assert.Null(Sample().ToDetectionRun("scope.txt").PortsScanned);
+    }
+
+    [Fact]
     public void AnImportMakesNoConnectionOfOurs()
     {
         var run = Sample().ToDetectionRun("nmap", importedFrom: "scan.xml");

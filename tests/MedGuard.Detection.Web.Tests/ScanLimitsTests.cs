@@ -2,6 +2,7 @@ using MedGuard.Detection.Web.Crawl;
 using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Scanning;
 using MedGuard.Detection.Web.Scope;
+using MedGuard.Domain.Findings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Endpoint = MedGuard.Detection.Web.Crawl.Endpoint;
@@ -135,6 +136,9 @@ public sealed class ScanLimitsTests
         Assert.Equal(report.Limitations, run.Coverage.Select(n => n.Reason));
         Assert.All(run.Coverage, n => Assert.Equal(s.BaseUrl.GetLeftPart(UriPartial.Authority), n.Subject));
         Assert.Equal(12, run.Statistics.Requests);
+        // The origin crawled is covered, yet the budget note on it keeps an importer from closing anything there.
+        Assert.Equal([s.BaseUrl.GetLeftPart(UriPartial.Authority)], run.Covered);
+        Assert.False(run.Covers(new WebTarget(s.BaseUrl.GetLeftPart(UriPartial.Authority), "/search", "q")));
         Assert.True(run.EndedAt >= run.StartedAt && run.StartedAt > DateTimeOffset.UtcNow.AddMinutes(-5));
     }
 }

@@ -114,12 +114,12 @@ public sealed class FindingRecord
     /// <summary>A typed target from the columns a finding stores it in.</summary>
     public static FindingTarget TargetOf(
         string kind, string? host, int? port, string? origin, string? path, string? parameter, string? package, string? member, string? account, string? endpoint) => kind switch
-    {
-        "service" => new ServiceTarget(host ?? "", port ?? 0),
-        "web" => new WebTarget(origin ?? "", path ?? "", parameter),
-        "app" => new AppTarget(package ?? "", member),
-        _ => new AccountTarget(account ?? "", endpoint),
-    };
+        {
+            "service" => new ServiceTarget(host ?? "", port ?? 0),
+            "web" => new WebTarget(origin ?? "", path ?? "", parameter),
+            "app" => new AppTarget(package ?? "", member),
+            _ => new AccountTarget(account ?? "", endpoint),
+        };
 
     /// <summary>Copies a target's typed fields into the columns.</summary>
     public void SetTarget(FindingTarget target)
