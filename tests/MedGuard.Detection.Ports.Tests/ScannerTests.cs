@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MedGuard.Detection.Ports.PortSets;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;
+using MedGuard.Domain.Scope;
 using MedGuard.Detection.Ports.Services;
 
 namespace MedGuard.Detection.Ports.Tests;

@@ -1,6 +1,6 @@
 using MedGuard.Detection.Web.Crawl;
 using MedGuard.Detection.Web.Http;
-using MedGuard.Detection.Web.Scope;
+using MedGuard.Domain.Scope;
 using MedGuard.Detection.Web.Templates;
 using Microsoft.AspNetCore.Builder;
 

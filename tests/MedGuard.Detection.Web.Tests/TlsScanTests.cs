@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Scanning;
-using MedGuard.Detection.Web.Scope;
+using MedGuard.Domain.Scope;
 using MedGuard.Detection.Web.Tls;
 using MedGuard.TestTargets.HospitalPortal;
 using Xunit.Abstractions;

@@ -4,6 +4,7 @@ using System.Text;
 using System.Xml;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;
+using MedGuard.Domain.Scope;
 using MedGuard.Detection.Ports.Services;
 
 namespace MedGuard.Detection.Ports.Reporting;

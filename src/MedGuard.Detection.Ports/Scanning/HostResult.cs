@@ -1,4 +1,5 @@
 using MedGuard.Detection.Ports.Scope;
+using MedGuard.Domain.Scope;
 using MedGuard.Detection.Ports.Services;
 
 namespace MedGuard.Detection.Ports.Scanning;

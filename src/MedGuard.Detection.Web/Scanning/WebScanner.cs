@@ -5,7 +5,7 @@ using MedGuard.Detection.Web.Active;
 using MedGuard.Detection.Web.Crawl;
 using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Pii;
-using MedGuard.Detection.Web.Scope;
+using MedGuard.Domain.Scope;
 using MedGuard.Detection.Web.Templates;
 using MedGuard.Detection.Web.Tls;
 
@@ -21,7 +21,7 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
 
     public async Task<WebScanReport> ScanAsync(Uri target, CancellationToken cancellationToken = default)
     {
-        if (!scope.Allows(target))
+        if (!scope.Permits(target))
         {
             throw new OutOfScopeException(target);
         }
