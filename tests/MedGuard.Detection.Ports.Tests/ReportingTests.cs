@@ -5,10 +5,10 @@ using MedGuard.Detection.Ports.Policy;
 using MedGuard.Detection.Ports.Reporting;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;
-using MedGuard.Domain.Scope;
 using MedGuard.Detection.Ports.Services;
 using MedGuard.Domain.Detection;
 using MedGuard.Domain.Findings;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Tests;
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using MedGuard.Detection.Ports.PortSets;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;
-using MedGuard.Domain.Scope;
 using MedGuard.Detection.Ports.Services;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Tests;
 

@@ -1,9 +1,9 @@
 using MedGuard.Detection.Ports.Policy;
 using MedGuard.Detection.Ports.Reporting;
 using MedGuard.Detection.Ports.Scope;
-using MedGuard.Domain.Scope;
 using MedGuard.Detection.Ports.Services;
 using MedGuard.Domain.Findings;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Tests;
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using MedGuard.Detection.Web.Http;
-using MedGuard.Domain.Scope;
 using MedGuard.Detection.Web.Templates;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Web.Tests;
 

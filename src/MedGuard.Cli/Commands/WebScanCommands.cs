@@ -76,6 +76,12 @@ internal sealed class WebScanCommands : ICommandModule
             {
                 all.AddRange(TemplateLoader.LoadDirectory(dir));
                 TemplateLoader.EnsureUniqueIds(all);
+
+                // The user's templates cite GB/T 22239 like the bundled ones: resolved against the catalog at load.
+                if (MedGuard.Standards.Catalog.StandardRefIntegrity.Problems(TemplateLoader.StandardRefs(dir)) is { Count: > 0 } problems)
+                {
+                    throw new CliException("模板中的 GB/T 22239 引用无法在目录中找到：" + Environment.NewLine + string.Join(Environment.NewLine, problems));
+                }
             }
 
             System.Security.Cryptography.X509Certificates.X509Certificate2Collection? roots = null;

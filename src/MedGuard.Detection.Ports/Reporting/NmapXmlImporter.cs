@@ -4,8 +4,8 @@ using System.Text;
 using System.Xml;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;
-using MedGuard.Domain.Scope;
 using MedGuard.Detection.Ports.Services;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Reporting;
 

@@ -1,7 +1,7 @@
 using MedGuard.Detection.Ports.PortSets;
 using MedGuard.Detection.Ports.Scope;
-using MedGuard.Domain.Scope;
 using MedGuard.Detection.Ports.Services;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Scanning;
 

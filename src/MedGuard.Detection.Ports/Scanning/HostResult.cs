@@ -1,6 +1,6 @@
 using MedGuard.Detection.Ports.Scope;
-using MedGuard.Domain.Scope;
 using MedGuard.Detection.Ports.Services;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Scanning;
 

@@ -6,8 +6,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
 using MedGuard.Detection.Ports.Scope;
-using MedGuard.Domain.Scope;
 using MedGuard.Detection.Tls;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Services;
 

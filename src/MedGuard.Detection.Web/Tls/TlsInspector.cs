@@ -8,8 +8,8 @@ using System.Text;
 using MedGuard.Detection.Tls;
 using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Scanning;
-using MedGuard.Domain.Scope;
 using MedGuard.Domain.Findings;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Web.Tls;
 
