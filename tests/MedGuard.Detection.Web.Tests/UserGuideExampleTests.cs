@@ -17,7 +17,7 @@ public sealed class UserGuideExampleTests
     [Fact]
     public void ScopeExampleLoadsAndMeansWhatTheGuideSays()
     {
-        var scope = AuthorizedScope.Parse(Block("targets:"), "docs/web.md");
+        var scope = AuthorizedScope.Parse(Block("origins:"), "docs/web.md");
         Assert.True(scope.Permits(new Uri("http://127.0.0.1:8080/")));
         Assert.False(scope.Permits(new Uri("http://127.0.0.1:8081/")));
         Assert.True(scope.Permits(new Uri("https://his.hospital.test/")));

@@ -20,7 +20,7 @@ public static class ScopeFile
     {
         if (!File.Exists(path))
         {
-            throw new ScopeException($"授权范围文件不存在: {path}");
+            throw new ScopeException($"找不到授权范围文件: {path}");
         }
 
         var info = new FileInfo(path);
@@ -102,8 +102,15 @@ public static class ScopeFile
         var accounts = new List<OfficialAccount>();
         double? rate = null;
         ScanWindow? window = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (key, value) in map.Entries)
         {
+            if (!seen.Add(key.Value))
+            {
+                // A second list under the same key would silently replace or extend the first: say so instead.
+                throw new ScopeException($"{source}:{key.Line}: 键 '{key.Value}' 重复；同类条目请写在同一个列表里");
+            }
+
             switch (key.Value)
             {
                 case "addresses":

@@ -120,6 +120,7 @@ public sealed class ScopeFileTests
     [InlineData("addresses: [10.0.0.1]\n---\naddresses: [10.0.0.2]\n", "s.yaml", "一个 YAML 文档")]
     [InlineData("addresses: [10.0.0.1\n", "第", "YAML 格式错误")]
     [InlineData("addresses: []\n", "s.yaml", "授权范围为空")]
+    [InlineData("addresses: [10.0.0.1]\naddresses: [10.0.0.2]\n", "s.yaml:2", "重复")]
     public void WrongTypesAndValuesNameTheLine(string yaml, string where, string what)
     {
         var ex = Assert.Throws<ScopeException>(() => AuthorizedScope.Parse(yaml, "s.yaml", resolve: Dns));
@@ -183,5 +184,22 @@ public sealed class ScopeFileTests
         Assert.Empty(web.Ranges);
         var ports = AuthorizedScope.Parse("addresses: [127.0.0.1]\n", "p.yaml");
         Assert.False(ports.Permits(new Uri("http://127.0.0.1/")));
+    }
+
+    [Fact]
+    public void TheGuideExamplesLoadAsWritten()
+    {
+        var guide = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "docs", "scope.md"));
+        var blocks = System.Text.RegularExpressions.Regex.Matches(guide, "```(yaml)?\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => m.Groups[2].Value).ToList();
+        Assert.Equal(3, blocks.Count);
+        var yaml = AuthorizedScope.Parse(blocks[0], "docs/scope.md", resolve: _ => [IPAddress.Parse("10.200.9.5")]);
+        Assert.True(yaml.Permits(new Uri("https://his.hospital.test/")));
+        Assert.True(yaml.PermitsPackage("com.example.hospital"));
+        Assert.Equal(50, yaml.MaxRatePerHost);
+        var text = AuthorizedScope.Parse(blocks[1], "docs/scope.md", resolve: _ => [IPAddress.Parse("10.200.9.5")]);
+        Assert.True(text.Permits(IPAddress.Parse("10.200.3.15")));
+        var targets = AuthorizedScope.Parse(blocks[2], "docs/scope.md");
+        Assert.True(targets.Permits(new Uri("https://a.hospital.test/")));
     }
 }
