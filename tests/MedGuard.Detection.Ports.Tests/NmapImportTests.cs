@@ -4,7 +4,6 @@ using MedGuard.Detection.Ports.PortSets;
 using MedGuard.Detection.Ports.Reporting;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;
-using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Tests;
 

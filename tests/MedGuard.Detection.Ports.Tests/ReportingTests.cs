@@ -8,7 +8,6 @@ using MedGuard.Detection.Ports.Scope;
 using MedGuard.Detection.Ports.Services;
 using MedGuard.Domain.Detection;
 using MedGuard.Domain.Findings;
-using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Tests;
 

@@ -3,7 +3,6 @@ using MedGuard.Detection.Ports.PortSets;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;
 using MedGuard.Detection.Ports.Services;
-using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Tests;
 

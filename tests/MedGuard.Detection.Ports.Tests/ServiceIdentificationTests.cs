@@ -3,7 +3,6 @@ using MedGuard.Detection.Ports.Reporting;
 using MedGuard.Detection.Ports.Scope;
 using MedGuard.Detection.Ports.Services;
 using MedGuard.Domain.Findings;
-using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Tests;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using MedGuard.Detection.Ports.Scope;
 using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Tests;

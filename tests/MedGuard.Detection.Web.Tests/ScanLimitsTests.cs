@@ -1,10 +1,10 @@
-using Endpoint = MedGuard.Detection.Web.Crawl.Endpoint;
 using MedGuard.Detection.Web.Crawl;
 using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Scanning;
 using MedGuard.Domain.Scope;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Endpoint = MedGuard.Detection.Web.Crawl.Endpoint;
 
 namespace MedGuard.Detection.Web.Tests;
 

@@ -5,7 +5,6 @@ using System.Xml;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;
 using MedGuard.Detection.Ports.Services;
-using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Reporting;
 

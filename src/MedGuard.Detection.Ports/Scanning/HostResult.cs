@@ -1,6 +1,5 @@
 using MedGuard.Detection.Ports.Scope;
 using MedGuard.Detection.Ports.Services;
-using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Scanning;
 

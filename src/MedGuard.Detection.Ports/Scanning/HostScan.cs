@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using MedGuard.Detection.Ports.Scope;
-using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Scanning;
 

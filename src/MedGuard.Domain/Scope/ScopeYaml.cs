@@ -86,32 +86,32 @@ public static class ScopeYaml
             case Scalar scalar:
                 return new ScopeYamlScalar(scalar.Value, line);
             case SequenceStart:
-            {
-                var items = new List<ScopeYamlNode>();
-                while (Next(parser, source) is not SequenceEnd)
                 {
-                    items.Add(ReadNode(parser, source, depth + 1, ref nodes));
-                }
-
-                return new ScopeYamlList(items, line);
-            }
-
-            case MappingStart:
-            {
-                var entries = new List<KeyValuePair<ScopeYamlScalar, ScopeYamlNode>>();
-                while (Next(parser, source) is not MappingEnd)
-                {
-                    if (ReadNode(parser, source, depth + 1, ref nodes) is not ScopeYamlScalar key)
+                    var items = new List<ScopeYamlNode>();
+                    while (Next(parser, source) is not SequenceEnd)
                     {
-                        throw Error(source, current, "键必须是简单的名字");
+                        items.Add(ReadNode(parser, source, depth + 1, ref nodes));
                     }
 
-                    Next(parser, source);
-                    entries.Add(new(key, ReadNode(parser, source, depth + 1, ref nodes)));
+                    return new ScopeYamlList(items, line);
                 }
 
-                return new ScopeYamlMap(entries, line);
-            }
+            case MappingStart:
+                {
+                    var entries = new List<KeyValuePair<ScopeYamlScalar, ScopeYamlNode>>();
+                    while (Next(parser, source) is not MappingEnd)
+                    {
+                        if (ReadNode(parser, source, depth + 1, ref nodes) is not ScopeYamlScalar key)
+                        {
+                            throw Error(source, current, "键必须是简单的名字");
+                        }
+
+                        Next(parser, source);
+                        entries.Add(new(key, ReadNode(parser, source, depth + 1, ref nodes)));
+                    }
+
+                    return new ScopeYamlMap(entries, line);
+                }
 
             default:
                 throw Error(source, current, "YAML 文档结构错误");
