@@ -117,7 +117,7 @@ public sealed class ApkAnalyzer(RuleCatalog? catalog = null, ZipLimits? limits =
                 Locations = g.Select(h => h.Location).Distinct().ToList(),
                 Evidence = g.GroupBy(h => h.Location).ToDictionary(x => x.Key, x => x.First().Evidence),
                 Cwe = g.Key.Cwe,
-                StandardRefs = g.Key.Gbt22239,
+                StandardRefs = g.Key.StandardRefs,
                 Remediation = g.Key.Remediation,
             }).ToList();
     }

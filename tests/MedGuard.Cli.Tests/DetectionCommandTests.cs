@@ -24,6 +24,29 @@ public sealed class DetectionCommandTests : IDisposable
     }
 
     [Fact]
+    public void ScanPortsReadsTheYamlScopeAndRefusesOutsideItsWindow()
+    {
+        var scope = Path.Combine(directory, "scope.yaml");
+        File.WriteAllText(scope, "addresses:\n  - 10.200.99.0/24\n");
+        var outside = CliRun.Of("scan", "ports", "--scope", scope, "--targets", "10.200.98.7", "--ports", "22", "--format", "json");
+        Assert.NotEqual(0, outside.ExitCode);
+        Assert.Contains("10.200.98.7", outside.Error);
+
+        // An authorization that has expired sends nothing, even to a target inside it.
+        File.WriteAllText(scope, "addresses: [10.200.99.0/24]\nwindow:\n  validUntil: 2020-01-31\n");
+        var expired = CliRun.Of("scan", "ports", "--scope", scope, "--targets", "10.200.99.5", "--ports", "22", "--format", "json");
+        Assert.NotEqual(0, expired.ExitCode);
+        Assert.Contains("授权已于 2020-01-31 到期", expired.Error);
+        Assert.Equal("", expired.Output);
+
+        File.WriteAllText(scope, "addresses: [10.200.99.0/24]\naddresses: *x\n");
+        var hostile = CliRun.Of("scan", "ports", "--scope", scope, "--targets", "10.200.99.5", "--ports", "22");
+        Assert.NotEqual(0, hostile.ExitCode);
+        Assert.Contains("scope.yaml:2", hostile.Error);
+        Assert.DoesNotContain("   at ", hostile.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ScanPortsFindsAListenerOfOurOwnOnLoopback()
     {
         // Only the port this test opened is scanned: the host's other loopback services are not ours.

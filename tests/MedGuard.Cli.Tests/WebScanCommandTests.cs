@@ -94,7 +94,7 @@ public sealed class WebScanCommandTests : IAsyncLifetime
                 title: 登录页显示 HIS 厂商版本号
                 severity: 低
                 cwe: CWE-200
-                standardRefs: ["8.1.4.4 a)", "L3-CES1-17"]
+                standardRefs: ["L3-CES1-17"]
                 requests:
                   - path: /Account/Login
                 matchersCondition: and
@@ -121,6 +121,14 @@ public sealed class WebScanCommandTests : IAsyncLifetime
             Assert.NotEqual(0, refused.ExitCode);
             Assert.Contains("broken.yaml", refused.Error, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+
+            // A well-shaped unit code that is not in the catalog (GB/T 28448 has no L3-CES1-16): refused before any
+            // request, naming the file and the line.
+            File.Delete(Path.Combine(dir.FullName, "broken.yaml"));
+            File.WriteAllText(Path.Combine(dir.FullName, "his-build-banner.yaml"), File.ReadAllText(Path.Combine(dir.FullName, "his-build-banner.yaml")).Replace("L3-CES1-17", "L3-CES1-16", StringComparison.Ordinal));
+            var unknown = CliRun.Of("scan", "web", "--scope", _scope, "--url", _portal.BaseUrl.AbsoluteUri, "--passive-only", "--templates", dir.FullName);
+            Assert.NotEqual(0, unknown.ExitCode);
+            Assert.Contains("his-build-banner.yaml:5: L3-CES1-16 不在", unknown.Error, StringComparison.Ordinal);
         }
         finally
         {

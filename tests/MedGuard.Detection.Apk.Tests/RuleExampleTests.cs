@@ -90,7 +90,21 @@ public class RuleExampleTests
         var ex = Assert.Throws<ApkFormatException>(() => RuleCatalog.Load([("rule_bad.yaml", "id: bad\ntitle: x\norder: [1\n")]));
         Assert.Contains("rule_bad.yaml", ex.Message);
         Assert.Contains("行", ex.Message);
-        var missing = Assert.Throws<ApkFormatException>(() => RuleCatalog.Load([("rule_bad.yaml", "id: bad\ntitle: x\nseverity: 高\ncwe: CWE-1\ngbt22239: [a]\nremediation: r\ndetector: code\n")]));
+        var missing = Assert.Throws<ApkFormatException>(() => RuleCatalog.Load([("rule_bad.yaml", "id: bad\ntitle: x\nseverity: 高\ncwe: CWE-1\nstandardRefs: [a]\nremediation: r\ndetector: code\n")]));
         Assert.Contains("正例", missing.Message);
+    }
+
+    [Fact]
+    public void A_clause_number_instead_of_a_unit_code_is_refused_with_its_line()
+    {
+        var assembly = typeof(RuleCatalog).Assembly;
+        using var stream = assembly.GetManifestResourceStream("MedGuard.Detection.Apk.Rules.Data.rule_weak_crypto.yaml")!;
+        using var reader = new StreamReader(stream);
+        var text = reader.ReadToEnd();
+        var line = text.Split('\n').ToList().FindIndex(l => l.StartsWith("standardRefs:", StringComparison.Ordinal)) + 1;
+        Assert.True(line > 0);
+        var ex = Assert.Throws<ApkFormatException>(() => RuleCatalog.Load([("rule_weak_crypto.yaml", text.Replace("\"L3-CES1-27\"", "\"8.1.4.8 a)\"", StringComparison.Ordinal))]));
+        Assert.Contains($"rule_weak_crypto.yaml 第 {line} 行", ex.Message);
+        Assert.Contains("8.1.4.8 a)", ex.Message);
     }
 }

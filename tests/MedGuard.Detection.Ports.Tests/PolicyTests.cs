@@ -44,8 +44,8 @@ public class PolicyTests
         Assert.True(policy.Rules.Count >= 15);
         Assert.All(policy.Rules, r =>
         {
-            Assert.NotEmpty(r.Refs);
-            Assert.All(r.Refs, reference => Assert.StartsWith("GB/T 22239-2019 ", reference));
+            Assert.NotEmpty(r.StandardRefs);
+            Assert.All(r.StandardRefs, code => Assert.True(StandardRefText.IsUnitCode(code), code));
             Assert.NotEqual(Severity.Info, r.Severity);
         });
         Assert.Contains("6.4.3.1", policy.Rules.Single(r => r.Id == "rdp_exposed").HighRiskCases);
@@ -82,11 +82,12 @@ public class PolicyTests
     private const string Rule = "{\"id\": \"x\", \"rule_id\": \"high_risk_port\", \"title\": \"t\", \"why\": \"w\", ";
 
     [Theory]
-    [InlineData(Rule + "\"severity\": \"严重\", \"refs\": [\"GB/T 22239-2019 8.1.4.4 b)\"], \"examples\": {\"positive\": [{\"port\": 1}], \"negative\": [{\"port\": 2}]}}", "severity")]
-    [InlineData(Rule + "\"severity\": \"高\", \"refs\": [\"GB/T 22239-2019 8.1.4.4 b)\"], \"examples\": {\"positive\": [{\"port\": 1}]}}", "反例")]
-    [InlineData(Rule + "\"severity\": \"高\", \"examples\": {\"positive\": [{\"port\": 1}], \"negative\": [{\"port\": 2}]}}", "refs")]
-    [InlineData(Rule + "\"severity\": \"高\", \"wehn\": {\"ports\": [1]}, \"refs\": [\"GB/T 22239-2019 8.1.4.4 b)\"], \"examples\": {\"positive\": [{\"port\": 1}], \"negative\": [{\"port\": 2}]}}", "wehn")]
-    [InlineData(Rule + "\"severity\": \"高\", \"when\": {\"ports\": [70000]}, \"refs\": [\"GB/T 22239-2019 8.1.4.4 b)\"], \"examples\": {\"positive\": [{\"port\": 1}], \"negative\": [{\"port\": 2}]}}", "无效端口 70000")]
+    [InlineData(Rule + "\"severity\": \"严重\", \"standardRefs\": [\"L3-CES1-18\"], \"examples\": {\"positive\": [{\"port\": 1}], \"negative\": [{\"port\": 2}]}}", "severity")]
+    [InlineData(Rule + "\"severity\": \"高\", \"standardRefs\": [\"L3-CES1-18\"], \"examples\": {\"positive\": [{\"port\": 1}]}}", "反例")]
+    [InlineData(Rule + "\"severity\": \"高\", \"examples\": {\"positive\": [{\"port\": 1}], \"negative\": [{\"port\": 2}]}}", "standardRefs")]
+    [InlineData(Rule + "\"severity\": \"高\", \"wehn\": {\"ports\": [1]}, \"standardRefs\": [\"L3-CES1-18\"], \"examples\": {\"positive\": [{\"port\": 1}], \"negative\": [{\"port\": 2}]}}", "wehn")]
+    [InlineData(Rule + "\"severity\": \"高\", \"standardRefs\": [\"8.1.4.4 b)\"], \"examples\": {\"positive\": [{\"port\": 1}], \"negative\": [{\"port\": 2}]}}", "不是 GB/T 28448 单元编号")]
+    [InlineData(Rule + "\"severity\": \"高\", \"when\": {\"ports\": [70000]}, \"standardRefs\": [\"L3-CES1-18\"], \"examples\": {\"positive\": [{\"port\": 1}], \"negative\": [{\"port\": 2}]}}", "无效端口 70000")]
     [InlineData("{\"id\": \"x\", \"rule_id\": [oops", "p.json:3:")]
     public void BadPolicyDataIsRejectedWithAReason(string rule, string expected)
     {

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using MedGuard.Detection.Ports.PortSets;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Tests;
 
@@ -44,12 +45,12 @@ public class ScopeTests
                 return [IPAddress.Parse("10.200.3.3")];
             });
         Assert.Equal(1, lookups);
-        Assert.True(scope.Contains(IPAddress.Parse("10.200.1.200")));
-        Assert.True(scope.Contains(IPAddress.Parse("10.200.2.7")));
-        Assert.False(scope.Contains(IPAddress.Parse("10.200.2.8")));
-        Assert.True(scope.Contains(IPAddress.Parse("fd00:c8:1::2")));
-        Assert.True(scope.Contains(IPAddress.Parse("10.200.3.3")));
-        Assert.True(scope.Contains(IPAddress.Parse("::ffff:10.200.1.5")));
+        Assert.True(scope.Permits(IPAddress.Parse("10.200.1.200")));
+        Assert.True(scope.Permits(IPAddress.Parse("10.200.2.7")));
+        Assert.False(scope.Permits(IPAddress.Parse("10.200.2.8")));
+        Assert.True(scope.Permits(IPAddress.Parse("fd00:c8:1::2")));
+        Assert.True(scope.Permits(IPAddress.Parse("10.200.3.3")));
+        Assert.True(scope.Permits(IPAddress.Parse("::ffff:10.200.1.5")));
         Assert.Contains("pacs.hospital.test", scope.HostNames);
     }
 

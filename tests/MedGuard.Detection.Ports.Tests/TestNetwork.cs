@@ -1,5 +1,5 @@
 using System.Net;
-using MedGuard.Detection.Ports.Scope;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Tests;
 
@@ -69,7 +69,7 @@ internal static class TestNetwork
 
         var address = IPAddress.Parse(value);
         // Belt and braces: never let a misconfigured variable point a test anywhere but our namespaces.
-        Assert.True(Scope.Contains(address), $"{variable}={value} is outside the test namespaces");
+        Assert.True(Scope.Permits(address), $"{variable}={value} is outside the test namespaces");
         Assert.True(RoutedThroughTestNetwork.GetOrAdd(value, RouteIsOurs),
             $"{variable}={value} is not routed through the test network's veth (mgp-th*): the namespaces are gone, and a " +
             "scan would leave the machine by its default route. Run ./test.sh.");

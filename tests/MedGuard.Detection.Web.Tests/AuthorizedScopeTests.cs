@@ -1,4 +1,4 @@
-using MedGuard.Detection.Web.Scope;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Web.Tests;
 
@@ -8,13 +8,13 @@ public sealed class AuthorizedScopeTests
     public void OnlyRegisteredHostsAndPortsAreAllowed()
     {
         var scope = AuthorizedScope.Parse("targets:\n  - host: 127.0.0.1\n    ports: [8080]\n  - host: '*.hospital.test'\n", "scope.yaml");
-        Assert.True(scope.Allows(new Uri("http://127.0.0.1:8080/a")));
-        Assert.False(scope.Allows(new Uri("http://127.0.0.1:8081/a")));
-        Assert.False(scope.Allows(new Uri("http://127.0.0.2:8080/a")));
-        Assert.True(scope.Allows(new Uri("https://www.hospital.test/")));
-        Assert.False(scope.Allows(new Uri("https://www.hospital.test:8443/")));
-        Assert.False(scope.Allows(new Uri("https://hospital.test.evil.invalid/")));
-        Assert.False(scope.Allows(new Uri("ftp://127.0.0.1:8080/")));
+        Assert.True(scope.Permits(new Uri("http://127.0.0.1:8080/a")));
+        Assert.False(scope.Permits(new Uri("http://127.0.0.1:8081/a")));
+        Assert.False(scope.Permits(new Uri("http://127.0.0.2:8080/a")));
+        Assert.True(scope.Permits(new Uri("https://www.hospital.test/")));
+        Assert.False(scope.Permits(new Uri("https://www.hospital.test:8443/")));
+        Assert.False(scope.Permits(new Uri("https://hospital.test.evil.invalid/")));
+        Assert.False(scope.Permits(new Uri("ftp://127.0.0.1:8080/")));
     }
 
     [Theory]
@@ -24,7 +24,7 @@ public sealed class AuthorizedScopeTests
     [InlineData("targets:\n  - host: [a\n", "第")]
     public void BadScopeFilesGiveAClearError(string yaml, string expected)
     {
-        var ex = Assert.Throws<InvalidDataException>(() => AuthorizedScope.Parse(yaml, "scope.yaml"));
+        var ex = Assert.Throws<ScopeException>(() => AuthorizedScope.Parse(yaml, "scope.yaml"));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
         Assert.Contains("scope.yaml", ex.Message, StringComparison.Ordinal);
     }

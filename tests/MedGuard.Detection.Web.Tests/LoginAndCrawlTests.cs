@@ -1,6 +1,6 @@
 using MedGuard.Detection.Web.Crawl;
 using MedGuard.Detection.Web.Http;
-using MedGuard.Detection.Web.Scope;
+using MedGuard.Domain.Scope;
 using MedGuard.TestTargets.HospitalPortal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

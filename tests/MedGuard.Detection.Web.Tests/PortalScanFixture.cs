@@ -1,6 +1,6 @@
 using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Scanning;
-using MedGuard.Detection.Web.Scope;
+using MedGuard.Domain.Scope;
 using MedGuard.TestTargets.HospitalPortal;
 
 namespace MedGuard.Detection.Web.Tests;

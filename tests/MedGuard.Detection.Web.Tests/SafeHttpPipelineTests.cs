@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using MedGuard.Detection.Web.Http;
-using MedGuard.Detection.Web.Scope;
+using MedGuard.Domain.Scope;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -181,7 +181,7 @@ public sealed class SafeHttpPipelineTests
         // Two sites (two host:port keys), each allowed more than the global limits: the global ones must bind.
         await using var a = await Server();
         await using var b = await Server();
-        var scope = new AuthorizedScope(AuthorizedScope.ForOrigin(a.BaseUrl).Entries.Concat(AuthorizedScope.ForOrigin(b.BaseUrl).Entries));
+        var scope = new AuthorizedScope(origins: AuthorizedScope.ForOrigin(a.BaseUrl).Origins.Concat(AuthorizedScope.ForOrigin(b.BaseUrl).Origins));
         Uri Next(int i, string path) => new(i % 2 == 0 ? a.BaseUrl : b.BaseUrl, path);
 
         using (var p = new SafeHttpPipeline(scope, new HttpPipelineOptions { GlobalRatePerSecond = 20, PerHostRatePerSecond = 1000 }))

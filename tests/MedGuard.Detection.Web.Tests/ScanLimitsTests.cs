@@ -1,8 +1,8 @@
 using MedGuard.Detection.Web.Crawl;
 using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Scanning;
-using MedGuard.Detection.Web.Scope;
 using MedGuard.Domain.Findings;
+using MedGuard.Domain.Scope;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Endpoint = MedGuard.Detection.Web.Crawl.Endpoint;

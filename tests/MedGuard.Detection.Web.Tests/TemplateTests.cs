@@ -1,7 +1,7 @@
 using MedGuard.Detection.Web.Crawl;
 using MedGuard.Detection.Web.Http;
-using MedGuard.Detection.Web.Scope;
 using MedGuard.Detection.Web.Templates;
+using MedGuard.Domain.Scope;
 using Microsoft.AspNetCore.Builder;
 
 namespace MedGuard.Detection.Web.Tests;
@@ -46,6 +46,7 @@ public sealed class TemplateTests
     [InlineData("id: x\ntitle: t\nseverity: 高\nmatchers: [{type: status, status: [200]}]\nrequests: [{path: /}]\n", "positive")]
     [InlineData("id: x\ntitle: t\nseverity: 高\nmatchers: [{type: status, status: [200]}]\nrequests: [{path: 'http://other.invalid/'}]\n", "不能指向其他主机")]
     [InlineData("id: x\ntitle: t\nseverity: 高\nmatcherz: []\n", "第 4 行")]
+    [InlineData("id: x\ntitle: t\nseverity: 高\nstandardRefs: [\"8.1.4.4 a)\"]\nrequests: [{path: /}]\nmatchers: [{type: status, status: [200]}]\n", "第 4 行：standardRefs 中的 '8.1.4.4 a)' 不是 GB/T 28448 单元编号")]
     [InlineData("id: x\ntitle: t\nseverity: 高\nmatchers: [{type: color}]\nrequests: [{path: /}]\n", "matcher 类型")]
     [InlineData("id: x\ntitle: t\nseverity: 高\nrequests: [{path: /}]\nmatchers: [{type: word, words: [root]}]\nexamples:\n  positive: [{body: admin}]\n  negative: [{body: none}]\n", "第 1 个 positive 示例不满足")]
     [InlineData("id: x\ntitle: t\nseverity: 高\nrequests: [{path: /}]\nmatchers: [{type: word, words: [root]}]\nexamples:\n  positive: [{body: root}]\n  negative: [{body: none}, {body: 'root:x:0:0'}]\n", "第 2 个 negative 示例满足")]

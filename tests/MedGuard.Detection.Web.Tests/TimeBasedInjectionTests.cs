@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using MedGuard.Detection.Web.Active;
 using MedGuard.Detection.Web.Crawl;
 using MedGuard.Detection.Web.Http;
-using MedGuard.Detection.Web.Scope;
+using MedGuard.Domain.Scope;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Xunit.Abstractions;

@@ -1,8 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Scanning;
-using MedGuard.Detection.Web.Scope;
 using MedGuard.Detection.Web.Tls;
+using MedGuard.Domain.Scope;
 using MedGuard.TestTargets.HospitalPortal;
 using Xunit.Abstractions;
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using MedGuard.Detection.Web.Http;
-using MedGuard.Detection.Web.Scope;
 using MedGuard.Detection.Web.Templates;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Web.Tests;
 
@@ -17,12 +17,12 @@ public sealed class UserGuideExampleTests
     [Fact]
     public void ScopeExampleLoadsAndMeansWhatTheGuideSays()
     {
-        var scope = AuthorizedScope.Parse(Block("targets:"), "docs/web.md");
-        Assert.True(scope.Allows(new Uri("http://127.0.0.1:8080/")));
-        Assert.False(scope.Allows(new Uri("http://127.0.0.1:8081/")));
-        Assert.True(scope.Allows(new Uri("https://his.hospital.test/")));
-        Assert.False(scope.Allows(new Uri("https://hospital.test/")));
-        Assert.False(scope.Allows(new Uri("http://his.hospital.test:8080/")));
+        var scope = AuthorizedScope.Parse(Block("origins:"), "docs/web.md");
+        Assert.True(scope.Permits(new Uri("http://127.0.0.1:8080/")));
+        Assert.False(scope.Permits(new Uri("http://127.0.0.1:8081/")));
+        Assert.True(scope.Permits(new Uri("https://his.hospital.test/")));
+        Assert.False(scope.Permits(new Uri("https://hospital.test/")));
+        Assert.False(scope.Permits(new Uri("http://his.hospital.test:8080/")));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using MedGuard.Detection.Ports.Reporting;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;
 using MedGuard.Domain.Detection;
+using MedGuard.Domain.Scope;
 using Spectre.Console;
 
 namespace MedGuard.Cli.Commands;
@@ -24,7 +25,7 @@ internal sealed class PortScanCommands : ICommandModule
 
     private static Command BuildPorts()
     {
-        var scope = new Option<FileInfo>("--scope") { Description = "授权扫描范围文件（IP/CIDR/区间/主机名，每行一个；# 注释）", Required = true };
+        var scope = new Option<FileInfo>("--scope") { Description = "授权范围文件（YAML，见 docs/scope.md；旧的每行一个地址的格式仍可读取）", Required = true };
         var targets = new Option<string>("--targets") { Description = "扫描目标，逗号分隔：IP、CIDR、区间或主机名；必须全部在授权范围内", Required = true };
         var ports = new Option<string>("--ports") { Description = "端口：22,80,1-1024,top100 或 -（全部 65535）", DefaultValueFactory = _ => "top100" };
         var rate = new Option<double>("--rate") { Description = "全局每秒连接数上限（0 = 不限）", DefaultValueFactory = _ => 2000 };
@@ -57,6 +58,16 @@ internal sealed class PortScanCommands : ICommandModule
             try
             {
                 authorized = AuthorizedScope.Load(parseResult.GetValue(scope)!.FullName, limits);
+                if (authorized.TimeRefusal(DateTimeOffset.UtcNow) is { } refusal)
+                {
+                    throw new ScopeException($"{refusal}，拒绝扫描");
+                }
+
+                if (authorized.Ranges.Count == 0)
+                {
+                    throw new ScopeException($"{parseResult.GetValue(scope)!.Name} 没有登记地址（addresses 或 hosts），端口扫描无目标可授权");
+                }
+
                 list = TargetResolver.Resolve(parseResult.GetValue(targets)!.Split(','), authorized, limits);
                 portSet = PortSet.Parse(parseResult.GetValue(ports)!);
                 options = new ScanOptions
@@ -134,12 +145,7 @@ internal sealed class PortScanCommands : ICommandModule
         : throw new CliException($"未知的输出格式 '{format}'（应为 table、json、sarif 或 nmap-xml）");
 
     /// <summary>The scope as the run records it: the file and what it authorizes (the first entries, then a count).</summary>
-    private static string DescribeScope(FileInfo file, AuthorizedScope scope)
-    {
-        var entries = scope.Ranges.Select(r => r.ToString()).Concat(scope.HostNames).ToList();
-        var shown = string.Join("、", entries.Take(10)) + (entries.Count > 10 ? $" 等 {entries.Count} 项" : "");
-        return $"{file.Name}：{shown}";
-    }
+    private static string DescribeScope(FileInfo file, AuthorizedScope scope) => scope.Describe(file.Name);
 
     private static void Emit(ScanReport report, DetectionRun run, string format, FileInfo? file, TextWriter console)
     {

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Scanning;
-using MedGuard.Detection.Web.Scope;
 using MedGuard.Detection.Web.Templates;
 using MedGuard.Domain.Detection;
 using MedGuard.Domain.Findings;
+using MedGuard.Domain.Scope;
 using Spectre.Console;
 
 namespace MedGuard.Cli.Commands;
@@ -20,7 +20,7 @@ internal sealed class WebScanCommands : ICommandModule
 
     private static Command Web()
     {
-        var scope = new Option<string>("--scope") { Description = "授权检测范围文件（YAML：targets: [{host, ports}]）", Required = true };
+        var scope = new Option<string>("--scope") { Description = "授权范围文件（YAML，见 docs/scope.md；旧的 targets: 格式仍可读取）", Required = true };
         var url = new Option<string>("--url") { Description = "检测起始地址，必须在授权范围内", Required = true };
         var login = new Option<string?>("--login") { Description = "登录流程（YAML 步骤：取页面、提取 CSRF 令牌、提交表单）" };
         var templates = new Option<string?>("--templates") { Description = "用户模板目录（*.yaml），与内置模板一起运行" };
@@ -46,10 +46,24 @@ internal sealed class WebScanCommands : ICommandModule
                 throw new CliException($"--url '{parse.GetValue(url)}' 不是 http(s) 地址");
             }
 
-            var authorized = AuthorizedScope.Load(parse.GetValue(scope)!);
-            if (!authorized.Allows(target))
+            AuthorizedScope authorized;
+            try
             {
-                throw new CliException($"{target} 不在授权检测范围内（{string.Join("、", authorized.Entries.Select(e => $"{e.Host}:{string.Join(",", e.Ports)}"))}），拒绝检测");
+                authorized = AuthorizedScope.Load(parse.GetValue(scope)!);
+            }
+            catch (ScopeException ex)
+            {
+                throw new CliException(ex.Message);
+            }
+
+            if (!authorized.Permits(target))
+            {
+                throw new CliException($"{target} 不在授权检测范围内（{string.Join("、", authorized.Origins)}），拒绝检测");
+            }
+
+            if (authorized.TimeRefusal(DateTimeOffset.UtcNow) is { } refusal)
+            {
+                throw new CliException($"{refusal}，拒绝检测");
             }
 
             if (parse.GetValue(rate) <= 0 || parse.GetValue(globalRate) <= 0 || parse.GetValue(budget) <= 0 || parse.GetValue(maxPages) <= 0)
@@ -62,6 +76,12 @@ internal sealed class WebScanCommands : ICommandModule
             {
                 all.AddRange(TemplateLoader.LoadDirectory(dir));
                 TemplateLoader.EnsureUniqueIds(all);
+
+                // The user's templates cite GB/T 22239 like the bundled ones: resolved against the catalog at load.
+                if (MedGuard.Standards.Catalog.StandardRefIntegrity.Problems(TemplateLoader.StandardRefs(dir)) is { Count: > 0 } problems)
+                {
+                    throw new CliException("模板中的 GB/T 22239 引用无法在目录中找到：" + Environment.NewLine + string.Join(Environment.NewLine, problems));
+                }
             }
 
             System.Security.Cryptography.X509Certificates.X509Certificate2Collection? roots = null;
@@ -152,8 +172,7 @@ internal sealed class WebScanCommands : ICommandModule
     }
 
     /// <summary>The scope as the run records it: the file and the host:ports it authorizes.</summary>
-    private static string DescribeScope(string file, AuthorizedScope scope) =>
-        $"{Path.GetFileName(file)}：{string.Join("、", scope.Entries.Select(e => $"{e.Host}:{string.Join(",", e.Ports)}"))}";
+    private static string DescribeScope(string file, AuthorizedScope scope) => scope.Describe(Path.GetFileName(file));
 
     private static void WriteTable(TextWriter output, WebScanReport report)
     {

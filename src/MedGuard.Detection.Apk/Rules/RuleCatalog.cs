@@ -35,13 +35,22 @@ public sealed class RuleCatalog
 
     public static RuleCatalog Default => Embedded.Value;
 
+    /// <summary>
+    /// Every GB/T 22239 citation of the embedded rules with its file and line, for the catalog check in
+    /// MedGuard.Standards (StandardRefIntegrity): this engine knows the codes' shape, the standards library which exist.
+    /// </summary>
+    public static IEnumerable<StandardRefSite> StandardRefs() =>
+        EmbeddedFiles().SelectMany(f => StandardRefText.Scan($"src/MedGuard.Detection.Apk/Rules/Data/{f.Name}", f.Text));
+
     /// <summary>A copy with another library list (the list is configurable).</summary>
     public RuleCatalog WithLibraryPrefixes(IReadOnlyList<string> prefixes) => new(Rules, prefixes, Framework, DangerousPermissions);
 
-    private static RuleCatalog LoadEmbedded()
+    private static RuleCatalog LoadEmbedded() => Load(EmbeddedFiles());
+
+    private static List<(string Name, string Text)> EmbeddedFiles()
     {
         var assembly = Assembly.GetExecutingAssembly();
-        var files = assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal))
+        return assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .Select(n =>
             {
@@ -49,7 +58,6 @@ public sealed class RuleCatalog
                 using var reader = new StreamReader(stream);
                 return (Name: n[Prefix.Length..], Text: reader.ReadToEnd());
             }).ToList();
-        return Load(files);
     }
 
     /// <summary>Loads rule files (<c>rule_*.yaml</c>), <c>libraries.yaml</c> and <c>framework.yaml</c>.</summary>
@@ -83,6 +91,10 @@ public sealed class RuleCatalog
                 {
                     var rule = deserializer.Deserialize<RuleDefinition>(text);
                     Validate(rule, name);
+                    foreach (var site in StandardRefText.Scan(name, text).Where(s => !StandardRefText.IsUnitCode(s.Code)))
+                    {
+                        throw new ApkFormatException($"规则文件 {name} 第 {site.Line} 行：standardRefs 中的 '{site.Code}' 不是 GB/T 28448 单元编号（应写成 L3-CES1-20）");
+                    }
                     rules.Add(rule);
                 }
             }
@@ -109,9 +121,9 @@ public sealed class RuleCatalog
             Fail("id 须为小写字母、数字和下划线");
         }
 
-        if (string.IsNullOrWhiteSpace(rule.Title) || string.IsNullOrWhiteSpace(rule.Remediation) || rule.Gbt22239.Count == 0)
+        if (string.IsNullOrWhiteSpace(rule.Title) || string.IsNullOrWhiteSpace(rule.Remediation) || rule.StandardRefs.Count == 0)
         {
-            Fail("缺少 title、remediation 或 gbt22239");
+            Fail("缺少 title、remediation 或 standardRefs");
         }
 
         if (!SeverityNames.TryParse(rule.Severity, out var severity) || severity == Severity.Info)

@@ -19,7 +19,8 @@ public sealed class RuleDefinition
     public string Severity { get; set; } = "";
     public SeverityByMinSdk? SeverityByMinSdk { get; set; }
     public string Cwe { get; set; } = "";
-    public List<string> Gbt22239 { get; set; } = [];
+    /// <summary>GB/T 22239-2019 items as GB/T 28448 unit codes (L3-CES1-20); MedGuard.Standards checks they exist.</summary>
+    public List<string> StandardRefs { get; set; } = [];
     public string Description { get; set; } = "";
     public string Remediation { get; set; } = "";
     public string Detector { get; set; } = "";

@@ -10,13 +10,24 @@ namespace MedGuard.Detection.Ports.Policy;
 /// </summary>
 public sealed class HighRiskPortPolicy
 {
-    private static readonly Lazy<HighRiskPortPolicy> Embedded = new(() =>
+    /// <summary>Where the embedded policy is edited: named in errors and in <see cref="StandardRefs"/>.</summary>
+    public const string EmbeddedFile = "src/MedGuard.Detection.Ports/Data/high-risk-ports.json";
+
+    private static readonly Lazy<HighRiskPortPolicy> Embedded = new(() => Parse(EmbeddedText(), EmbeddedFile));
+
+    private static string EmbeddedText()
     {
         using var stream = typeof(HighRiskPortPolicy).Assembly.GetManifestResourceStream("MedGuard.Detection.Ports.Data.high-risk-ports.json")
             ?? throw new InvalidDataException("缺少内嵌资源 high-risk-ports.json");
         using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
-        return Parse(reader.ReadToEnd(), "high-risk-ports.json");
-    });
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>
+    /// Every GB/T 22239 citation of the embedded policy with its line, for the catalog check in MedGuard.Standards
+    /// (StandardRefIntegrity): this engine knows the codes' shape, the standards library knows which exist.
+    /// </summary>
+    public static IEnumerable<StandardRefSite> StandardRefs() => StandardRefText.Scan(EmbeddedFile, EmbeddedText());
 
     private HighRiskPortPolicy(string sourceVersion, IReadOnlyList<PolicyRule> rules)
     {
@@ -73,7 +84,7 @@ public sealed class HighRiskPortPolicy
                 Target = target,
                 Locations = [$"port:{observation.Port}", $"policy:{rule.Id}"],
                 Evidence = evidence,
-                StandardRefs = rule.Refs,
+                StandardRefs = rule.StandardRefs,
                 HighRiskCases = rule.HighRiskCases,
                 Remediation = rule.Remediation,
             };
@@ -121,9 +132,9 @@ public sealed class HighRiskPortPolicy
                 throw new InvalidDataException($"{where}: severity 应为 高/中/低，而不是 '{r.Severity}'");
             }
 
-            if (r.Refs is not { Count: > 0 })
+            if (r.StandardRefs is not { Count: > 0 })
             {
-                throw new InvalidDataException($"{where}: 至少需要一条 GB/T 22239 引用 (refs)");
+                throw new InvalidDataException($"{where}: 至少需要一条 GB/T 22239 引用 (standardRefs，GB/T 28448 单元编号如 L3-CES1-18)");
             }
 
             if (r.Examples?.Positive is not { Count: > 0 } || r.Examples.Negative is not { Count: > 0 })
@@ -150,7 +161,7 @@ public sealed class HighRiskPortPolicy
                 Ports = (when.Ports ?? []).ToHashSet(),
                 Services = (when.Services ?? []).ToHashSet(StringComparer.Ordinal),
                 Flags = when.Flags ?? [],
-                Refs = r.Refs,
+                StandardRefs = r.StandardRefs,
                 HighRiskCases = r.HighRiskCases ?? [],
                 Remediation = r.Remediation,
                 PositiveExamples = r.Examples.Positive.Select(Example).ToArray(),
@@ -161,6 +172,15 @@ public sealed class HighRiskPortPolicy
         if (rules.Count == 0)
         {
             throw new InvalidDataException($"{source}: 没有规则");
+        }
+
+        // One way to cite the standard in every detector's data: GB/T 28448 unit codes, not clause numbers.
+        foreach (var site in StandardRefText.Scan(source, json))
+        {
+            if (!StandardRefText.IsUnitCode(site.Code))
+            {
+                throw new InvalidDataException($"{site.File}:{site.Line}: standardRefs 中的 '{site.Code}' 不是 GB/T 28448 单元编号（应写成 L3-CES1-18）");
+            }
         }
 
         return new HighRiskPortPolicy(file.SourceVersion ?? "", rules);

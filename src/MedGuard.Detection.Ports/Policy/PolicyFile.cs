@@ -25,7 +25,9 @@ internal sealed class RuleEntry
 
     public WhenEntry? When { get; set; }
 
-    public List<string>? Refs { get; set; }
+    // Written as in every detector's data (standardRefs), not in this file's snake_case.
+    [JsonPropertyName("standardRefs")]
+    public List<string>? StandardRefs { get; set; }
 
     public List<string>? HighRiskCases { get; set; }
 

@@ -22,7 +22,7 @@ public sealed record PolicyRule
 
     public IReadOnlyList<string> Flags { get; init; } = [];
 
-    public IReadOnlyList<string> Refs { get; init; } = [];
+    public IReadOnlyList<string> StandardRefs { get; init; } = [];
 
     public IReadOnlyList<string> HighRiskCases { get; init; } = [];
 

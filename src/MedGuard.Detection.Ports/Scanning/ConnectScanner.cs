@@ -1,6 +1,7 @@
 using MedGuard.Detection.Ports.PortSets;
 using MedGuard.Detection.Ports.Scope;
 using MedGuard.Detection.Ports.Services;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Scanning;
 
@@ -18,7 +19,9 @@ public sealed class ConnectScanner
     public ConnectScanner(AuthorizedScope scope, ScanOptions? options = null, ServiceIdentifier? identifier = null)
     {
         _scope = scope;
+        // The authorization's per-host bound (授权的单机速率上限) caps whatever pace was asked for.
         _options = options ?? new ScanOptions();
+        _options = _options with { PerHostRate = scope.CapRatePerHost(_options.PerHostRate) };
         _options.Validate();
         _identifier = _options.IdentifyServices ? identifier ?? new ServiceIdentifier(ProbeCatalog.Default, scope) : null;
     }
@@ -32,7 +35,7 @@ public sealed class ConnectScanner
         // the user is not authorized to scan.
         foreach (var target in targets)
         {
-            if (!_scope.Contains(target.Address))
+            if (!_scope.Permits(target.Address))
             {
                 throw new ScopeException($"目标 {target} 不在授权范围内，拒绝扫描");
             }

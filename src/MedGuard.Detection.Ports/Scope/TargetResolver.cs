@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Scope;
 
@@ -28,7 +29,7 @@ public static class TargetResolver
 
             if (AddressRange.TryParse(spec, out var range))
             {
-                if (!scope.Contains(range))
+                if (!scope.Permits(range))
                 {
                     var outside = FirstOutside(range, scope);
                     throw new ScopeException($"目标 {spec} 不在授权范围内（{outside} 未授权），拒绝扫描");
@@ -60,7 +61,7 @@ public static class TargetResolver
 
             foreach (var address in addresses.Select(AddressRange.Normalize).Distinct())
             {
-                if (!scope.Contains(address))
+                if (!scope.Permits(address))
                 {
                     throw new ScopeException($"目标 {spec} 解析到的地址 {address} 不在授权范围内，拒绝扫描");
                 }
@@ -109,7 +110,7 @@ public static class TargetResolver
 
     private static string FirstOutside(AddressRange range, AuthorizedScope scope)
     {
-        if (!scope.Contains(range.AddressAt(0)))
+        if (!scope.Permits(range.AddressAt(0)))
         {
             return range.AddressAt(0).ToString();
         }

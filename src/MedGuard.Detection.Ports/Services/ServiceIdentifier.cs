@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using MedGuard.Detection.Ports.Scope;
 using MedGuard.Detection.Tls;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Ports.Services;
 
@@ -30,7 +31,7 @@ public sealed class ServiceIdentifier(ProbeCatalog catalog, AuthorizedScope scop
     public async Task<ServiceInfo?> IdentifyAsync(
         ScanTarget target, int port, Func<CancellationToken, ValueTask>? pace = null, CancellationToken cancellationToken = default)
     {
-        if (!scope.Contains(target.Address))
+        if (!scope.Permits(target.Address))
         {
             throw new ScopeException($"目标 {target} 不在授权范围内，拒绝识别服务");
         }

@@ -29,7 +29,7 @@ public sealed partial class Crawler(SafeHttpPipeline pipeline, CrawlOptions? opt
 
         void Enqueue(Uri url, int depth)
         {
-            if (!pipeline.Scope.Allows(url) || _options.Exclude.IsMatch(url.PathAndQuery) || depth > _options.MaxDepth)
+            if (!pipeline.Scope.Permits(url) || _options.Exclude.IsMatch(url.PathAndQuery) || depth > _options.MaxDepth)
             {
                 return;
             }
@@ -52,7 +52,7 @@ public sealed partial class Crawler(SafeHttpPipeline pipeline, CrawlOptions? opt
 
         void AddEndpoint(Endpoint e)
         {
-            if (e.Parameters.Count > 0 && pipeline.Scope.Allows(e.Url) && !_options.Exclude.IsMatch(e.Url.AbsolutePath))
+            if (e.Parameters.Count > 0 && pipeline.Scope.Permits(e.Url) && !_options.Exclude.IsMatch(e.Url.AbsolutePath))
             {
                 endpoints.TryAdd(e.Key, e);
             }

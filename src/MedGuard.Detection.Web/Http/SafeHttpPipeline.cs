@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using MedGuard.Detection.Web.Scope;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Web.Http;
 
@@ -29,7 +29,9 @@ public sealed class SafeHttpPipeline : IDisposable
     public SafeHttpPipeline(AuthorizedScope scope, HttpPipelineOptions? options = null)
     {
         Scope = scope;
+        // The authorization's per-host bound (授权的单机速率上限) caps whatever pace was asked for.
         Options = options ?? new HttpPipelineOptions();
+        Options = Options with { PerHostRatePerSecond = scope.CapRatePerHost(Options.PerHostRatePerSecond) };
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false, // redirects are followed here, one scope check per hop
@@ -104,7 +106,7 @@ public sealed class SafeHttpPipeline : IDisposable
                 break;
             }
 
-            if (!Scope.Allows(next))
+            if (!Scope.Permits(next))
             {
                 return CopyWith(exchange, redirectRefused: next);
             }
@@ -140,7 +142,7 @@ public sealed class SafeHttpPipeline : IDisposable
 
     private async Task<HttpExchange> SendOneAsync(ScanRequest request, CancellationToken cancellationToken)
     {
-        if (!Scope.Allows(request.Url))
+        if (!Scope.Permits(request.Url))
         {
             throw new OutOfScopeException(request.Url);
         }

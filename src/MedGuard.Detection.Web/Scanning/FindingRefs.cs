@@ -1,3 +1,4 @@
+using MedGuard.Domain.Findings;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
@@ -23,6 +24,17 @@ public static class FindingRefs
 
     public static RefSet Transport => Get("transport");
 
+    /// <summary>This file's GB/T 22239 citations with their lines, for the catalog check in MedGuard.Standards.</summary>
+    public static IEnumerable<StandardRefSite> StandardRefs() => StandardRefText.Scan("src/MedGuard.Detection.Web/Data/finding-refs.yaml", Text());
+
+    private static string Text()
+    {
+        using var stream = typeof(FindingRefs).Assembly.GetManifestResourceStream(Resource)
+            ?? throw new InvalidOperationException($"embedded data '{Resource}' is missing from the build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
     private static RefSet Get(string kind) =>
         Sets.Value.TryGetValue(kind, out var set) ? set : throw new InvalidDataException($"{Resource}：缺少 '{kind}'");
 
@@ -35,11 +47,14 @@ public static class FindingRefs
 
     private static Dictionary<string, RefSet> Load()
     {
-        using var stream = typeof(FindingRefs).Assembly.GetManifestResourceStream(Resource)
-            ?? throw new InvalidOperationException($"embedded data '{Resource}' is missing from the build");
-        using var reader = new StreamReader(stream);
+        var text = Text();
+        foreach (var site in StandardRefs().Where(s => !StandardRefText.IsUnitCode(s.Code)))
+        {
+            throw new InvalidDataException($"{site.File} 第 {site.Line} 行：standardRefs 中的 '{site.Code}' 不是 GB/T 28448 单元编号");
+        }
+
         var dtos = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build()
-            .Deserialize<Dictionary<string, Dto>>(reader) ?? [];
+            .Deserialize<Dictionary<string, Dto>>(text) ?? [];
         return dtos.ToDictionary(
             kv => kv.Key,
             kv => new RefSet(

@@ -5,9 +5,10 @@ using MedGuard.Detection.Web.Active;
 using MedGuard.Detection.Web.Crawl;
 using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Pii;
-using MedGuard.Detection.Web.Scope;
 using MedGuard.Detection.Web.Templates;
 using MedGuard.Detection.Web.Tls;
+using MedGuard.Domain.Findings;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Web.Scanning;
 
@@ -19,9 +20,15 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
 {
     private readonly WebScanOptions _options = options ?? new WebScanOptions();
 
+    /// <summary>
+    /// Every GB/T 22239 citation in the engine's embedded data (bundled templates, the engine's own findings) with its
+    /// file and line, for the catalog check in MedGuard.Standards (StandardRefIntegrity).
+    /// </summary>
+    public static IEnumerable<StandardRefSite> StandardRefs() => TemplateLoader.StandardRefs().Concat(FindingRefs.StandardRefs());
+
     public async Task<WebScanReport> ScanAsync(Uri target, CancellationToken cancellationToken = default)
     {
-        if (!scope.Allows(target))
+        if (!scope.Permits(target))
         {
             throw new OutOfScopeException(target);
         }

@@ -85,8 +85,39 @@ public static class TemplateLoader
             throw new InvalidDataException($"{source} 第 {ex.Start.Line} 行第 {ex.Start.Column} 列：{ex.InnerException?.Message ?? ex.Message}", ex);
         }
 
+        // One way to cite the standard in every detector's data: GB/T 28448 unit codes, not clause numbers.
+        foreach (var site in StandardRefText.Scan(source, yaml))
+        {
+            if (!StandardRefText.IsUnitCode(site.Code))
+            {
+                throw new InvalidDataException($"{source} 第 {site.Line} 行：standardRefs 中的 '{site.Code}' 不是 GB/T 28448 单元编号（应写成 L3-CES1-17）");
+            }
+        }
+
         return [.. dtos.Select(d => Build(d, source, yaml))];
     }
+
+    /// <summary>The bundled templates' GB/T 22239 citations with file and line, for the catalog check in MedGuard.Standards.</summary>
+    public static IEnumerable<StandardRefSite> StandardRefs()
+    {
+        var assembly = typeof(TemplateLoader).Assembly;
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            foreach (var site in StandardRefText.Scan($"src/MedGuard.Detection.Web/Templates/Bundled/{name[ResourcePrefix.Length..]}", reader.ReadToEnd()))
+            {
+                yield return site;
+            }
+        }
+    }
+
+    /// <summary>The citations of the user's templates under <paramref name="directory"/> (as <see cref="LoadDirectory"/> reads them).</summary>
+    public static IEnumerable<StandardRefSite> StandardRefs(string directory) =>
+        Directory.EnumerateFiles(directory, "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)
+            .SelectMany(f => StandardRefText.Scan(f, File.ReadAllText(f)));
 
     private static CheckTemplate Build(TemplateDto d, string source, string text)
     {

@@ -8,8 +8,8 @@ using System.Text;
 using MedGuard.Detection.Tls;
 using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Scanning;
-using MedGuard.Detection.Web.Scope;
 using MedGuard.Domain.Findings;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Detection.Web.Tls;
 
@@ -31,7 +31,7 @@ public sealed class TlsInspector(AuthorizedScope scope, TimeSpan timeout, X509Ce
             return [];
         }
 
-        if (!scope.Allows(url))
+        if (!scope.Permits(url))
         {
             throw new OutOfScopeException(url);
         }

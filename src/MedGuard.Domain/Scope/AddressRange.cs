@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace MedGuard.Detection.Ports.Scope;
+namespace MedGuard.Domain.Scope;
 
 /// <summary>
 /// An inclusive range of addresses of one family, as 128-bit integers (IPv4 in the low 32 bits), so that CIDR blocks
