@@ -13,6 +13,8 @@ public class InventoryTests
     [InlineData(AssetKind.Ip, " 10.0.0.5 ", "10.0.0.5")]
     [InlineData(AssetKind.Ip, "10.0.0.77/24", "10.0.0.0/24")]
     [InlineData(AssetKind.Ip, "2001:DB8::1/48", "2001:db8::/48")]
+    [InlineData(AssetKind.Ip, "10.0.0.0-10.0.0.255", "10.0.0.0/24")]
+    [InlineData(AssetKind.Ip, "10.0.0.1-10.0.0.9", "10.0.0.1-10.0.0.9")]
     [InlineData(AssetKind.Origin, "HTTPS://Portal.Example:443/path?q", "https://portal.example")]
     [InlineData(AssetKind.Origin, "http://portal.example:8080", "http://portal.example:8080")]
     [InlineData(AssetKind.Origin, "Portal.Example.", "portal.example")]

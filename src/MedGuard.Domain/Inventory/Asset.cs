@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using MedGuard.Domain.Findings;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Domain.Inventory;
 
@@ -14,7 +15,7 @@ public sealed class AssetValueException(string message) : FormatException(messag
 /// </summary>
 public sealed partial class Asset
 {
-    private AddressBlock? _block;
+    private AddressRange? _block;
     private string? _blockOf;
 
     public Guid Id { get; set; } = Guid.NewGuid();
@@ -56,9 +57,9 @@ public sealed partial class Asset
         switch (kind)
         {
             case AssetKind.Ip:
-                return AddressBlock.TryParse(value, out var block)
-                    ? block.ToString()
-                    : throw new AssetValueException($"'{value}' 不是有效的 IP 地址或 CIDR 网段（如 10.0.0.5、10.0.0.0/24、2001:db8::/48）");
+                return AddressRange.TryParse(value, out var range)
+                    ? range.ToNotation()
+                    : throw new AssetValueException($"'{value}' 不是有效的 IP 地址、CIDR 网段或地址段（如 10.0.0.5、10.0.0.0/24、10.0.0.1-10.0.0.9、2001:db8::/48）");
             case AssetKind.Origin:
                 return NormalizeOrigin(value);
             case AssetKind.App:
@@ -124,14 +125,14 @@ public sealed partial class Asset
 
     private bool IsBareHost => Kind == AssetKind.Origin && !Value.Contains("://", StringComparison.Ordinal);
 
-    private AddressBlock? Block
+    private AddressRange? Block
     {
         get
         {
             // Parsed once per value: an import matches thousands of targets against the same assets.
             if (!ReferenceEquals(_blockOf, Value))
             {
-                _block = AddressBlock.TryParse(Value, out var block) ? block : null;
+                _block = AddressRange.TryParse(Value, out var range) ? range : null;
                 _blockOf = Value;
             }
 

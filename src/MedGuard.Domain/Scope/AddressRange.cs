@@ -86,6 +86,38 @@ public readonly record struct AddressRange(AddressFamily Family, UInt128 First, 
 
     public IPAddress AddressAt(UInt128 offset) => FromNumber(Family, First + offset);
 
+    /// <summary>
+    /// The length of the shortest network prefix that holds the range (32/128 for one address): how narrowly the range
+    /// names its hosts, so that the narrowest of several registered ranges wins.
+    /// </summary>
+    public int PrefixLength
+    {
+        get
+        {
+            var bits = Family == AddressFamily.InterNetwork ? 32 : 128;
+            var span = First ^ Last;
+            var hostBits = 0;
+            while (span != UInt128.Zero)
+            {
+                span >>= 1;
+                hostBits++;
+            }
+
+            return bits - hostBits;
+        }
+    }
+
+    /// <summary>As people register ranges: one address, a CIDR block when the range is exactly one, else first-last.</summary>
+    public string ToNotation()
+    {
+        var bits = Family == AddressFamily.InterNetwork ? 32 : 128;
+        var prefix = PrefixLength;
+        var hostMask = bits - prefix == 128 ? UInt128.MaxValue : (UInt128.One << (bits - prefix)) - 1;
+        return First == Last ? FromNumber(Family, First).ToString()
+            : (First & hostMask) == UInt128.Zero && (Last & hostMask) == hostMask ? $"{FromNumber(Family, First)}/{prefix}"
+            : ToString();
+    }
+
     public override string ToString() =>
         First == Last ? FromNumber(Family, First).ToString() : $"{FromNumber(Family, First)}-{FromNumber(Family, Last)}";
 
