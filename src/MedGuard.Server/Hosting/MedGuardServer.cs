@@ -74,6 +74,8 @@ public static class MedGuardServer
         builder.Services.AddSingleton<SensitiveFields>();
         builder.Services.AddSingleton<MedGuard.Server.Lifecycle.LifecycleService>();
         builder.Services.AddSingleton<MedGuard.Server.Inventory.InventoryService>();
+        builder.Services.AddSingleton(sp => new MedGuard.Storage.Findings.FindingImporter(sp.GetRequiredService<Sm4FieldProtector>()));
+        builder.Services.AddSingleton<MedGuard.Server.Findings.FindingService>();
         builder.Services.AddTenantDatabase();
 
         builder.Services
