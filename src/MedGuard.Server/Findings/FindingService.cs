@@ -224,6 +224,27 @@ public sealed class FindingService(FindingImporter importer, SensitiveFields sen
         };
     }
 
+    /// <summary>
+    /// The detection findings proposed to an assessment, grouped by GB/T 22239 item (issue 12 §5). The assessor who may
+    /// write the assessment gets the missing proposals created (pending); every other reader sees those that exist.
+    /// </summary>
+    public static async Task<IReadOnlyList<FindingProposalGroup>> ProposalsAsync(MedGuardDbContext db, Guid assessmentId, bool mayWrite, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (mayWrite)
+        {
+            return await FindingProposals.ForAsync(db, assessmentId, cancellationToken);
+        }
+
+        var proposals = await db.FindingProposals.AsNoTracking().Where(p => p.AssessmentId == assessmentId)
+            .Join(db.Findings, p => p.FindingId, f => f.Id, (p, f) => new { p, f })
+            .ToListAsync(cancellationToken);
+        return [.. proposals
+            .GroupBy(x => x.p.ItemCode, StringComparer.Ordinal)
+            .OrderBy(g => g.Key == FindingProposals.Unassigned ? 1 : 0).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new FindingProposalGroup(g.Key, [.. g.Select(x => new FindingProposal(x.p, x.f)).OrderByDescending(x => x.Finding.Severity)]))];
+    }
+
     private static Guid? UserIdOf(ClaimsPrincipal user) => user.UserId() is var id && id != Guid.Empty ? id : null;
 }
 
