@@ -49,7 +49,7 @@ public static class FindingsApi
         }).WithSummary("检测发现状态变更：confirm 确认 / start-rectification 开始整改 / mark-fixed 标记已修复 / accept-risk 风险接受（until、reason，仅监管部门或测评机构）/ false-positive 误报（reason，仅监管部门或测评机构）/ reopen 重新打开（reason）");
     }
 
-    private static async Task<IResult> ImportAsync(HttpContext http, MedGuardDbContext db, FindingService findings, Guid? institution)
+    private static async Task<IResult> ImportAsync(HttpContext http, FindingService findings, Guid? institution)
     {
         PlatformApi.Require(FindingService.CanImport(http.User));
         var runs = new List<(string Name, DetectionRun Run)>();
@@ -66,12 +66,12 @@ public static class FindingsApi
                 foreach (var file in form.Files)
                 {
                     await using var stream = file.OpenReadStream();
-                    runs.Add((file.FileName, ReadNamed(stream, file.FileName)));
+                    runs.Add((file.FileName, await ReadNamedAsync(stream, file.FileName)));
                 }
             }
             else
             {
-                runs.Add(("请求体", FindingService.ReadRun(http.Request.Body)));
+                runs.Add(("请求体", await FindingService.ReadRunAsync(http.Request.Body, http.RequestAborted)));
             }
         }
         catch (DetectionRunFormatException ex)
@@ -84,7 +84,7 @@ public static class FindingsApi
         {
             try
             {
-                imported.Add(await findings.ImportAsync(db, run, institution, http.User));
+                imported.Add(await findings.ImportAsync(http, run, institution));
             }
             catch (FindingImportException ex)
             {
@@ -97,11 +97,11 @@ public static class FindingsApi
         return Results.Ok(imported);
     }
 
-    private static DetectionRun ReadNamed(Stream stream, string name)
+    private static async Task<DetectionRun> ReadNamedAsync(Stream stream, string name)
     {
         try
         {
-            return FindingService.ReadRun(stream);
+            return await FindingService.ReadRunAsync(stream);
         }
         catch (DetectionRunFormatException ex)
         {

@@ -9,7 +9,10 @@ using MedGuard.Server.Hosting;
 using MedGuard.Server.Lifecycle;
 using MedGuard.Standards.HighRisk;
 using MedGuard.Storage;
+using MedGuard.Server.Tenancy;
+using MedGuard.Storage.Auditing;
 using MedGuard.Storage.Findings;
+using MedGuard.Storage.Providers;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedGuard.Server.Findings;
@@ -20,7 +23,7 @@ namespace MedGuard.Server.Findings;
 /// paged list, a finding's detail with its evidence masked (the read is audited), the workflow actions a role may
 /// take, and counts per institution, system or asset. Who sees which finding is the tenant filter's job.
 /// </summary>
-public sealed class FindingService(FindingImporter importer, SensitiveFields sensitive, TimeProvider clock)
+public sealed class FindingService(FindingImporter importer, SensitiveFields sensitive, TimeProvider clock, DatabaseTarget database, AuditTrail audit)
 {
     /// <summary>Today in China time: the day SLA deadlines and risk acceptances are judged on.</summary>
     public DateOnly Today => ChinaStandardTime.DateOf(clock.GetUtcNow());
@@ -28,13 +31,41 @@ public sealed class FindingService(FindingImporter importer, SensitiveFields sen
     /// <summary>Import runs: the platform's administrators, regulators (for their region) and the hospital itself — not an assessor.</summary>
     public static bool CanImport(ClaimsPrincipal user) => user.Role() is UserRole.Admin or UserRole.RegulatorStaff or UserRole.InstitutionStaff;
 
-    /// <summary>Reads one uploaded run (bounded; foreign or malformed JSON is a <see cref="DetectionRunFormatException"/> naming the problem).</summary>
-    public static DetectionRun ReadRun(Stream input) => DetectionRunJson.Read(input);
-
-    /// <summary>Imports one run in one transaction; who imports is the signed-in user.</summary>
-    public async Task<FindingImportSummary> ImportAsync(MedGuardDbContext db, DetectionRun run, Guid? institutionId, ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reads one uploaded run (bounded; foreign or malformed JSON is a <see cref="DetectionRunFormatException"/> naming
+    /// the problem). The body is copied asynchronously first: a request body may not be read synchronously.
+    /// </summary>
+    public static async Task<DetectionRun> ReadRunAsync(Stream input, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(input);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await input.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > DetectionRunJson.MaxInputBytes)
+            {
+                throw new DetectionRunFormatException($"检测运行文件超过 {DetectionRunJson.MaxInputBytes / 1024 / 1024} MB 上限");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return DetectionRunJson.Read(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+    }
+
+    /// <summary>
+    /// Imports one run in one transaction, in the signed-in user's tenant scope (its filters and save guard apply as on
+    /// every request). The import is audited as one entry per institution naming the run and what it did, written
+    /// after the commit — not one entry per finding from inside the transaction (a run may carry 100,000 findings, and
+    /// on SQLite a second connection could not write the trail while the import holds the database).
+    /// </summary>
+    public async Task<FindingImportSummary> ImportAsync(HttpContext http, DetectionRun run, Guid? institutionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(run);
+        var user = http.User;
+        await using var db = MedGuardContextFactory.Create(database, user.Scope(), DateOnly.FromDateTime(clock.GetLocalNow().DateTime));
         if (institutionId is { } id && !await db.Institutions.AnyAsync(i => i.Id == id, cancellationToken))
         {
             throw new KeyNotFoundException($"找不到医疗机构 {id}（不存在或不在您的权限范围内）");
@@ -49,12 +80,17 @@ public sealed class FindingService(FindingImporter importer, SensitiveFields sen
         }, cancellationToken);
         var ids = result.Institutions.Select(i => i.InstitutionId).ToList();
         var names = await db.Institutions.AsNoTracking().Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Name, cancellationToken);
-        return new FindingImportSummary(
+        var summary = new FindingImportSummary(
             result.RunDigest,
             run.DetectorId,
             [.. result.Institutions.Select(i => new InstitutionImportCounts(
                 i.InstitutionId, names.GetValueOrDefault(i.InstitutionId) ?? i.InstitutionId.ToString(), i.ImportId, i.New, i.Updated, i.Fixed, i.Reopened, i.Unchanged,
                 i.RectificationsCreated, i.RetestsProposed))]);
+        await audit.RecordAsync(
+            [.. summary.Institutions.Select(i => new AuditEvent("import", nameof(DetectionImport), i.ImportId.ToString(),
+                $"导入检测运行（{run.DetectorId} {run.DetectorVersion}，摘要 {result.RunDigest[..16]}…）：{i.Describe()}").From(http))],
+            CancellationToken.None);
+        return summary;
     }
 
     /// <summary>The filtered list, newest sighting first, one page of it.</summary>

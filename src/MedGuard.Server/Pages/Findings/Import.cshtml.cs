@@ -61,10 +61,10 @@ public sealed class ImportModel(MedGuardDbContext db, FindingService findings) :
                 DetectionRun run;
                 await using (var stream = file.OpenReadStream())
                 {
-                    run = FindingService.ReadRun(stream);
+                    run = await FindingService.ReadRunAsync(stream, HttpContext.RequestAborted);
                 }
 
-                var summary = await findings.ImportAsync(db, run, Institution, User);
+                var summary = await findings.ImportAsync(HttpContext, run, Institution);
                 runs++;
                 report.AddRange(summary.Institutions.Select(i => $"{file.FileName}（{FindingNames.Detector(summary.Detector)}）→ {i.Describe()}"));
             }
