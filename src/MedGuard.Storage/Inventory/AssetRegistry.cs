@@ -121,6 +121,24 @@ public sealed class AssetRegistry(TimeProvider? time = null)
         return record;
     }
 
+    /// <summary>
+    /// Registers an asset together with its first authorization, both checked before either is written and saved in one
+    /// SaveChanges (one transaction): what a registration form and <c>medguard assets add</c> do. The authorization's
+    /// <see cref="NewAuthorization.AssetId"/> is ignored (the new asset's id is used).
+    /// </summary>
+    public async Task<(Asset Asset, AssetAuthorization Authorization)> RegisterAsync(MedGuardDbContext db, NewAsset asset, NewAuthorization authorization, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(asset);
+        ArgumentNullException.ThrowIfNull(authorization);
+        var record = await CheckAssetAsync(db, asset, ct);
+        var granted = CheckAuthorization(record, authorization with { AssetId = record.Id });
+        db.Assets.Add(record);
+        db.AssetAuthorizations.Add(granted);
+        await SaveAsync(db, ct);
+        return (record, granted);
+    }
+
     /// <summary>Records an authorization for an asset (dates sane, detectors known and fitting, window and rate valid, letter bounded and hashed).</summary>
     public async Task<AssetAuthorization> AuthorizeAsync(MedGuardDbContext db, NewAuthorization authorization, CancellationToken ct = default)
     {
@@ -234,17 +252,11 @@ public sealed class AssetRegistry(TimeProvider? time = null)
             return new AssetSheetImport([], errors);
         }
 
-        var ownTransaction = db.Database.CurrentTransaction is null;
-        await using var transaction = ownTransaction ? await db.Database.BeginTransactionAsync(ct) : null;
+        // One SaveChanges is one transaction (assets before their authorizations by the foreign key) — and no explicit
+        // transaction around it: an audited context's trail writes through its own connection after the save.
         db.Assets.AddRange(assets);
-        await SaveAsync(db, ct);
         db.AssetAuthorizations.AddRange(authorizations);
         await SaveAsync(db, ct);
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(ct);
-        }
-
         return new AssetSheetImport(assets, []);
     }
 
