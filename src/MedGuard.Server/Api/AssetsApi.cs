@@ -68,13 +68,13 @@ public static class AssetsApi
         api.MapPost("/assets/{id:guid}/authorizations", async (Guid id, HttpContext http, MedGuardDbContext db, AssetService assets) =>
         {
             PlatformApi.Require(AssetService.CanRegister(http.User));
+            var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id) ?? throw new KeyNotFoundException();
             if (!http.Request.HasFormContentType)
             {
                 throw new AssetRegistrationException("请以 multipart/form-data 提交：letter（授权书文件）、authorizedBy、validFrom、validUntil、detectors、window、rate");
             }
 
             var form = await http.Request.ReadFormAsync();
-            var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id) ?? throw new KeyNotFoundException();
             var (fileName, letter) = await AssetService.ReadLetterAsync(form.Files.GetFile("letter"));
             var request = new AuthorizationRequest(
                 form["authorizedBy"].ToString(),
