@@ -81,7 +81,7 @@ public sealed class FindingsBrowserTests(ITestOutputHelper output)
         await Shot("02-imported");
         await page.ClickAsync("#see-findings");
         await Navigation.ArriveAsync(page, "/findings", "#findings-table");
-        await Assertions.Expect(page.Locator("#findings-table tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#findings-table tbody tr:has-text('10.55.0.5')")).ToHaveCountAsync(2);
         await page.ClickAsync("#findings-table a:has-text('3306')");
         await Navigation.ArriveAsync(page, "/findings/", "#finding-evidence");
         var evidence = await page.TextContentAsync("#finding-evidence");
