@@ -1,10 +1,10 @@
+using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
 using MedGuard.Domain.Systems;
-using MedGuard.Domain.Inventory;
 using MedGuard.Server.Findings;
 using MedGuard.Server.Hosting;
-using MedGuard.Server.Pages.Findings;
 using MedGuard.Server.Lifecycle;
+using MedGuard.Server.Pages.Findings;
 using MedGuard.Standards.Obligations;
 using MedGuard.Storage;
 using MedGuard.Storage.Tenancy;
