@@ -3,7 +3,6 @@ using System.Globalization;
 using MedGuard.Cli.Platform;
 using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
-using MedGuard.Storage;
 using MedGuard.Storage.Inventory;
 using MedGuard.Storage.Providers;
 using Microsoft.EntityFrameworkCore;

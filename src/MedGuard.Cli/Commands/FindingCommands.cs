@@ -5,7 +5,6 @@ using MedGuard.Cli.Platform;
 using MedGuard.Domain.Detection;
 using MedGuard.Domain.Findings;
 using MedGuard.Domain.Platform;
-using MedGuard.Storage;
 using MedGuard.Storage.Auditing;
 using MedGuard.Storage.Findings;
 using MedGuard.Storage.Inventory;

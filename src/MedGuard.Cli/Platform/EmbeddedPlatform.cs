@@ -1,7 +1,7 @@
 using System.Data.Common;
+using MedGuard.Security.Protection;
 using MedGuard.Storage;
 using MedGuard.Storage.Auditing;
-using MedGuard.Security.Protection;
 using MedGuard.Storage.Providers;
 
 namespace MedGuard.Cli.Platform;
