@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using MedGuard.Domain.Assessment;
 using MedGuard.Domain.Systems;
 using MedGuard.Server.Demo;
@@ -70,12 +71,28 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.Created, asked.Status);
         var extensionA = System.Text.Json.JsonDocument.Parse(asked.Body).RootElement.GetProperty("id").GetGuid();
 
+        // The findings spine: an address of A's HIS with its authorization, and a finding on it imported from a port scan.
+        var assetA = await FindingsData.RegisterAssetAsync(platform, institutionA, MedGuard.Domain.Inventory.AssetKind.Ip, "10.88.0.5", systemA, "ports");
+        Guid authorizationA, findingA;
+        Ok(await hospital.SendContentAsync(HttpMethod.Post, "/api/findings/import", FindingsData.JsonContent(
+            FindingsData.PortRun("10.88.0.5", (5432, "ports.postgres-exposed", MedGuard.Domain.Findings.Severity.High, $"患者身份证 110101199001011234")))));
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            authorizationA = await db.AssetAuthorizations.Where(z => z.AssetId == assetA).Select(z => z.Id).SingleAsync();
+            findingA = await db.Findings.Where(f => f.AssetId == assetA).Select(f => f.Id).SingleAsync();
+        }
+
+        var runForA = System.Text.Json.JsonDocument.Parse(MedGuard.Domain.Detection.DetectionRunJson.Write(
+            FindingsData.PortRun("10.88.0.5", (5433, "ports.postgres-exposed", MedGuard.Domain.Findings.Severity.High, null)))).RootElement;
+
         // Who may see tenant A at all, and who may change what.
         string[] readers = ["admin", "regulator", "hospital", "assessor"];
         string[] inventory = ["admin", "hospital"];
         string[] assessors = ["admin", "hospital", "assessor"];
         string[] rectifiers = ["admin", "regulator", "hospital", "assessor"];
-        var secrets = new[] { nameA, institutionA.ToString(), systemA.ToString(), assessmentA.ToString(), rectificationA.ToString(), extensionA.ToString(), "110101199001011234", "ISO-TEST-1", "设备采购" };
+        string[] registrars = ["admin", "regulator", "hospital"];
+        var secrets = new[] { nameA, institutionA.ToString(), systemA.ToString(), assessmentA.ToString(), rectificationA.ToString(), extensionA.ToString(), "110101199001011234", "ISO-TEST-1", "设备采购",
+            assetA.ToString(), findingA.ToString(), authorizationA.ToString(), "10.88.0.5" };
 
         var newUser = new { userName = "intruder", displayName = "越权", password = "Intruder-2026x", role = "Admin" };
         var cases = new List<(HttpMethod Method, string Route, string Path, object? Body, string[] Allowed)>
@@ -106,6 +123,13 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             (HttpMethod.Post, "/api/users", "/api/users", newUser, ["admin"]),
             (HttpMethod.Get, "/api/audit/verify", "/api/audit/verify", null, ["admin"]),
             (HttpMethod.Post, "/api/users/{id:guid}/password-reset", $"/api/users/{hospitalUser}/password-reset", null, ["admin"]),
+            (HttpMethod.Get, "/api/findings/{id:guid}", $"/api/findings/{findingA}", null, readers),
+            (HttpMethod.Post, "/api/findings/{id:guid}/status", $"/api/findings/{findingA}/status", new { action = "confirm" }, readers),
+            (HttpMethod.Post, "/api/findings/import", $"/api/findings/import?institution={institutionA}", runForA, registrars),
+            (HttpMethod.Get, "/api/assets/{id:guid}", $"/api/assets/{assetA}", null, readers),
+            (HttpMethod.Post, "/api/assets", "/api/assets", new { institutionId = institutionA, kind = "ip", value = "10.88.0.6", authorization = new { authorizedBy = "越权", validUntil = "2099-01-01" } }, registrars),
+            (HttpMethod.Post, "/api/assets/{id:guid}/authorizations", $"/api/assets/{assetA}/authorizations", new { authorizedBy = "越权" }, registrars),
+            (HttpMethod.Post, "/api/assets/{id:guid}/authorizations/{authorizationId:guid}/revoke", $"/api/assets/{assetA}/authorizations/{authorizationA}/revoke", null, registrars),
         };
         // Lists: everyone may call them, but tenant A's rows appear only for its readers.
         var lists = new List<(string Route, string[] Allowed, string Secret)>
@@ -114,13 +138,16 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             ("/api/systems", readers, systemA.ToString()),
             ("/api/rectifications", readers, rectificationA.ToString()),
             ("/api/agencies", ["admin", "regulator", "haidian", "hospital", "hospital2", "assessor"], agencyA.ToString()),
+            ("/api/findings", readers, findingA.ToString()),
+            ("/api/assets", readers, assetA.ToString()),
         };
         string[] selfRoutes = ["/api/session", "/api/csrf", "/api/me", "/api/me/password"];
 
         // Every /api route of the running application is covered by one of the tables above.
         var routes = platform.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => e.RoutePattern.RawText!).Where(r => r.StartsWith("/api", StringComparison.Ordinal)).Distinct().ToList();
-        var covered = cases.Select(c => c.Route).Concat(lists.Select(l => l.Route)).Concat(selfRoutes).ToHashSet();
+        // The asset sheet names its institution in its rows (no id in the route): tried separately below.
+        var covered = cases.Select(c => c.Route).Concat(lists.Select(l => l.Route)).Concat(selfRoutes).Append("/api/assets/import").ToHashSet();
         Assert.DoesNotContain(routes, r => !covered.Contains(r));
 
         var before = await DatabaseSnapshot.TakeAsync(platform);
@@ -150,6 +177,17 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             }
         }
 
+        // A sheet registering an asset for A: refused for every user who may not register A's assets, nothing written.
+        var sheet = Encoding.UTF8.GetBytes($"机构,类型,值,授权单位,授权止\n{institutionA},ip,10.88.0.7,越权,2099-01-01\n");
+        foreach (var user in Users.Where(u => !registrars.Contains(u)))
+        {
+            var form = new MultipartFormDataContent { { new ByteArrayContent(sheet), "sheet", "assets.csv" } };
+            var (status, text) = await clients[user].SendContentAsync(HttpMethod.Post, "/api/assets/import", form);
+            pairs++;
+            Assert.True(status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.Forbidden, $"{user} POST /api/assets/import → {(int)status}");
+            Assert.DoesNotContain(nameA, text, StringComparison.Ordinal);
+        }
+
         // Anonymous callers get nothing from any tenant endpoint.
         using var anonymous = ApiClient.Anonymous(platform);
         foreach (var (method, _, path, body, _) in cases)
@@ -162,7 +200,8 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
 
         // The pages go through the same tenant-scoped database: another tenant's pages are 404 (or a redirect to the
         // 403 page for a role that may not act there), never their content.
-        string[] pages = [$"/institutions/{institutionA}", $"/systems/{systemA}", $"/systems/{systemA}/grade", $"/assessments/{assessmentA}", $"/rectifications/{rectificationA}"];
+        string[] pages = [$"/institutions/{institutionA}", $"/systems/{systemA}", $"/systems/{systemA}/grade", $"/assessments/{assessmentA}", $"/rectifications/{rectificationA}",
+            $"/findings/{findingA}", $"/assets/{assetA}"];
         var pagePairs = 0;
         foreach (var pagePath in pages)
         {
@@ -173,6 +212,19 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
                 Assert.True(status is HttpStatusCode.NotFound || (status == HttpStatusCode.Redirect && text.Length == 0), $"{user} GET {pagePath} → {(int)status}");
                 Assert.DoesNotContain(nameA, text, StringComparison.Ordinal);
                 Assert.DoesNotContain("110101199001011234", text, StringComparison.Ordinal);
+            }
+        }
+
+        // The list pages show another tenant's assets and findings to no one outside it.
+        foreach (var listPage in new[] { "/findings", "/assets", $"/findings?institution={institutionA}", $"/assets?institution={institutionA}" })
+        {
+            foreach (var user in new[] { "haidian", "hospital2", "assessor2" })
+            {
+                var (status, text) = await clients[user].SendAsync(HttpMethod.Get, listPage);
+                pagePairs++;
+                Assert.Equal(HttpStatusCode.OK, status);
+                Assert.DoesNotContain("10.88.0.5", text, StringComparison.Ordinal);
+                Assert.DoesNotContain(findingA.ToString(), text, StringComparison.Ordinal);
             }
         }
 

@@ -29,6 +29,14 @@ internal static class DatabaseSnapshot
             await db.ExtensionRequests.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
             await db.Agencies.AsNoTracking().OrderBy(x => x.Id).Select(a => new { a.Id, a.Name }).ToListAsync(),
             await db.AgencyAssignments.AsNoTracking().OrderBy(x => x.Id).Select(a => new { a.Id, a.AgencyId, a.SystemId, a.AssignedOn, a.EndsOn }).ToListAsync(),
+            // The findings spine (issue 12): assets, their authorizations (terms and letter hash), findings, history, runs, proposals.
+            await db.Assets.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
+            await db.AssetAuthorizations.AsNoTracking().OrderBy(x => x.Id).Select(z => new { z.Id, z.AssetId, z.InstitutionId, z.AuthorizedBy, z.LetterSha256, z.ValidFrom, z.ValidUntil, z.Detectors, z.RevokedAt }).ToListAsync(),
+            await db.Findings.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
+            await db.FindingSightings.AsNoTracking().OrderBy(x => x.FindingId).ThenBy(x => x.ImportId).ToListAsync(),
+            await db.FindingStatusChanges.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
+            await db.DetectionImports.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
+            await db.FindingProposals.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
             await db.Users.AsNoTracking().OrderBy(x => x.Id).Select(u => new { u.Id, u.UserName, u.Role, u.Region, u.InstitutionId, u.AgencyId, u.PasswordHash, u.TotpEnabled, u.Disabled, u.MustChangePassword }).ToListAsync(),
         };
         var json = JsonSerializer.Serialize(parts);

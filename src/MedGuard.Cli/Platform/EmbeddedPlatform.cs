@@ -1,4 +1,5 @@
 using System.Data.Common;
+using MedGuard.Security.Protection;
 using MedGuard.Storage;
 using MedGuard.Storage.Auditing;
 using MedGuard.Storage.Providers;
@@ -15,13 +16,20 @@ internal sealed class EmbeddedPlatform
 {
     private readonly AuditTrail trail;
 
-    private EmbeddedPlatform(DatabaseTarget target, AuditTrail trail)
+    private EmbeddedPlatform(DatabaseTarget target, AuditTrail trail, string keyDirectory)
     {
         Target = target;
         this.trail = trail;
+        KeyDirectoryPath = keyDirectory;
     }
 
+    /// <summary>The SM4 field key's file name in the key folder, as the platform names it (PlatformOptions.KeyFile).</summary>
+    public const string FieldKeyFileName = "medguard-sm4.key";
+
     public DatabaseTarget Target { get; }
+
+    /// <summary>The platform's key folder for this database (audit chain key and anchor, SM4 field key).</summary>
+    public string KeyDirectoryPath { get; }
 
     /// <summary>Who the audit trail names for a command-line change.</summary>
     public static string Operator => Clip("cli:" + Environment.UserName);
@@ -42,13 +50,14 @@ internal sealed class EmbeddedPlatform
     public static EmbeddedPlatform Open(string? dbOption, string? keysOption, TextWriter warnings)
     {
         var target = DatabaseTarget.Resolve(dbOption);
-        var trail = new AuditTrail(target, AuditTrailOptions.Beside(KeyDirectory(target, keysOption)), TimeProvider.System, new AuditWarnings(warnings));
+        var keyDirectory = KeyDirectory(target, keysOption);
+        var trail = new AuditTrail(target, AuditTrailOptions.Beside(keyDirectory), TimeProvider.System, new AuditWarnings(warnings));
         Guard(target, () =>
         {
             MedGuardContextFactory.Migrate(target);
             trail.OpenAsync().GetAwaiter().GetResult();
         });
-        return new EmbeddedPlatform(target, trail);
+        return new EmbeddedPlatform(target, trail, keyDirectory);
     }
 
     /// <summary>A context in the system scope whose saved changes are audited as <see cref="Operator"/>.</summary>
@@ -57,6 +66,33 @@ internal sealed class EmbeddedPlatform
         var db = MedGuardContextFactory.Create(Target);
         ChangeAuditor.Attach(db, trail, e => e with { UserName = Operator, SourceAddress = "本机命令行" });
         return db;
+    }
+
+    /// <summary>
+    /// A context in the system scope whose saves are NOT audited entity by entity: for the finding importer, whose
+    /// history is its own (status changes, sightings) and which the caller audits with one summary event per import.
+    /// </summary>
+    public MedGuardDbContext PlainContext() => MedGuardContextFactory.Create(Target);
+
+    /// <summary>Appends one event to the audit chain as <see cref="Operator"/> from the command line.</summary>
+    public void Audit(AuditEvent e) =>
+        trail.RecordAsync(e with { UserName = Operator, SourceAddress = "本机命令行" }).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// The platform's SM4 field key (<c>keys/medguard-sm4.key</c> beside the database, as the server finds it), created
+    /// like the server's first start does — unless the database already holds evidence: then a missing key is an error,
+    /// never a fresh key that would leave the stored evidence unreadable.
+    /// </summary>
+    public Sm4FieldProtector FieldProtector(Func<bool> holdsEncryptedData)
+    {
+        ArgumentNullException.ThrowIfNull(holdsEncryptedData);
+        var path = Path.Combine(KeyDirectoryPath, FieldKeyFileName);
+        if (!File.Exists(path) && holdsEncryptedData())
+        {
+            throw new CliException($"找不到平台的 SM4 字段密钥 {path}，而数据库中已有加密的检测证据：请用 --keys 指定平台的密钥目录（服务端配置 MedGuard:KeyFile 所在目录），不会新建密钥");
+        }
+
+        return new Sm4FieldProtector(FieldKeyFile.LoadOrCreate(path));
     }
 
     /// <summary>Runs a database action, turning "cannot reach / cannot open" and a missing audit key into one clear line.</summary>

@@ -27,6 +27,8 @@ public static class PlatformApi
         api.MapDashboardApi();
         api.MapUsersApi();
         api.MapAuditApi();
+        api.MapFindingsApi();
+        api.MapAssetsApi();
     }
 
     /// <summary>Anti-forgery on every changing call, and domain errors as problem responses (never a stack trace).</summary>
@@ -59,7 +61,9 @@ public static class PlatformApi
         {
             return Results.Problem("您的角色不能执行此操作", statusCode: StatusCodes.Status403Forbidden);
         }
-        catch (Exception ex) when (ex is LifecycleException or GradingException or FormatException or ArgumentException or FieldTooLongException)
+        catch (Exception ex) when (ex is LifecycleException or GradingException or FormatException or ArgumentException or FieldTooLongException
+            or MedGuard.Storage.Findings.FindingWorkflowException or MedGuard.Storage.Findings.FindingImportException
+            or MedGuard.Storage.Inventory.AssetRegistrationException or MedGuard.Domain.Inventory.AssetValueException)
         {
             return Results.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest);
         }

@@ -74,6 +74,10 @@ public static class MedGuardServer
         builder.Services.AddSingleton<SensitiveFields>();
         builder.Services.AddSingleton<MedGuard.Server.Lifecycle.LifecycleService>();
         builder.Services.AddSingleton<MedGuard.Server.Inventory.InventoryService>();
+        builder.Services.AddSingleton(sp => new MedGuard.Storage.Findings.FindingImporter(sp.GetRequiredService<Sm4FieldProtector>()));
+        builder.Services.AddSingleton<MedGuard.Server.Findings.FindingService>();
+        builder.Services.AddSingleton(sp => new MedGuard.Storage.Inventory.AssetRegistry(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<MedGuard.Server.Inventory.AssetService>();
         builder.Services.AddTenantDatabase();
 
         builder.Services
@@ -202,6 +206,7 @@ public static class MedGuardServer
             app.Services.GetRequiredService<AuditTrail>());
         var today = options.DemoToday ?? DateOnly.FromDateTime(DateTime.Today);
         var credentials = await loader.LoadAsync(DemoProvince.Generate(today));
+        await DemoDetection.LoadAsync(target, app.Services.GetRequiredService<Sm4FieldProtector>(), app.Services.GetRequiredService<AuditTrail>(), today);
         credentials.WriteTo(options.DemoCredentialsFile);
         return credentials;
     }

@@ -26,6 +26,9 @@ public abstract class PagedListPageModel : PageModel
         return order(filtered).Skip((PageNumber - 1) * PageSize).Take(PageSize);
     }
 
+    /// <summary>For a service that pages itself (counted and sliced there): the filtered total it found.</summary>
+    protected void SetTotal(int total) => Total = total;
+
     /// <summary>The same for rows computed in memory (already filtered and ordered).</summary>
     protected IReadOnlyList<T> PageOf<T>(IReadOnlyList<T> filtered)
     {

@@ -539,7 +539,7 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
     };
 
     private static FindingImportException AlreadyImported(DateTimeOffset at, Exception? inner) =>
-        new($"该检测运行已导入（时间 {ChinaStandardTime.At(at):yyyy-MM-dd HH:mm:ss}），未重复导入", inner);
+        new($"该检测运行已导入（时间 {ChinaStandardTime.At(at):yyyy-MM-dd HH:mm:ss}），未重复导入", inner) { AlreadyImported = true };
 
     private static Task<DateTimeOffset?> ImportedAtAsync(MedGuardDbContext db, string digest, Guid? institutionId, CancellationToken ct) =>
         db.DetectionImports.AsNoTracking()

@@ -43,4 +43,8 @@ public sealed record ImportResult(string RunDigest, IReadOnlyList<InstitutionImp
 }
 
 /// <summary>A run the importer refuses (unregistered asset, no valid authorization, already imported…); nothing was written.</summary>
-public sealed class FindingImportException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class FindingImportException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The run was imported before (for these institutions): a conflict, not a bad run (the API answers 409).</summary>
+    public bool AlreadyImported { get; init; }
+}

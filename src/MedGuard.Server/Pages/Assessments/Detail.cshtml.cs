@@ -2,12 +2,14 @@ using MedGuard.Domain.Assessment;
 using MedGuard.Domain.Findings;
 using MedGuard.Domain.Systems;
 using MedGuard.Server.Auditing;
+using MedGuard.Server.Findings;
 using MedGuard.Server.Hosting;
 using MedGuard.Server.Lifecycle;
 using MedGuard.Standards.Assessment;
 using MedGuard.Standards.Assessment.Workbook;
 using MedGuard.Standards.Catalog;
 using MedGuard.Storage;
+using MedGuard.Storage.Findings;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -43,6 +45,12 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
 
     public string? Error { get; private set; }
 
+    /// <summary>Detection findings proposed for this assessment's items (issue 12 §5): the assessor accepts or rejects each.</summary>
+    public IReadOnlyList<FindingProposalGroup> Proposals { get; private set; } = [];
+
+    /// <summary>The assessor who may write this assessment decides the proposals (never silently: one by one).</summary>
+    public bool CanDecideProposals => User.CanAssess() && LifecycleService.CanWrite(db.Scope, Assessment);
+
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
         if (!await LoadAsync(id))
@@ -51,6 +59,7 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
         }
 
         Error = TempData["Error"] as string;
+        Proposals = await FindingService.ProposalsAsync(db, id, CanDecideProposals);
         if (Assessment.Conclusion is not null)
         {
             Conclusion = LifecycleService.Evaluate(Assessment, out _);
@@ -133,6 +142,32 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
         }
 
         return Redirect($"/assessments/{id}");
+    }
+
+    /// <summary>采纳 / 不采纳 one proposal; the item's result is still entered by the assessor, explicitly.</summary>
+    public async Task<IActionResult> OnPostProposalAsync(Guid id, Guid proposalId, bool accept, string? note)
+    {
+        if (!await LoadAsync(id, recordRead: false))
+        {
+            return NotFound();
+        }
+
+        if (!CanDecideProposals)
+        {
+            return Forbid();
+        }
+
+        try
+        {
+            var proposal = await FindingProposals.DecideAsync(db, proposalId, accept ? ProposalDecision.Accepted : ProposalDecision.Rejected, User.DisplayName(), DateTimeOffset.UtcNow, note);
+            TempData["Flash"] = $"已{(accept ? "采纳" : "不采纳")}对 {proposal.ItemCode} 的检测发现建议";
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound();
+        }
+
+        return Redirect($"/assessments/{id}#finding-proposals");
     }
 
     private async Task<IActionResult> EditAsync(Guid id, Func<Task<string>> action)

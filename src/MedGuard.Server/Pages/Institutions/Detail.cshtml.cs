@@ -1,8 +1,11 @@
 using MedGuard.Domain.Institutions;
+using MedGuard.Domain.Inventory;
 using MedGuard.Server.Auditing;
+using MedGuard.Server.Findings;
 using MedGuard.Server.Hosting;
 using MedGuard.Server.Inventory;
 using MedGuard.Server.Lifecycle;
+using MedGuard.Server.Pages.Findings;
 using MedGuard.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,8 +13,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MedGuard.Server.Pages.Institutions;
 
-public sealed class DetailModel(MedGuardDbContext db, SensitiveFields sensitive, InventoryService inventory) : PageModel
+public sealed class DetailModel(MedGuardDbContext db, SensitiveFields sensitive, InventoryService inventory, FindingService findings) : PageModel
 {
+    /// <summary>The institution's findings, counted (the list is one link away).</summary>
+    public FindingCountsView Findings { get; private set; } = null!;
+
+    /// <summary>Its assets (资产), the first few; <see cref="AssetCount"/> says how many.</summary>
+    public IReadOnlyList<Asset> Assets { get; private set; } = [];
+
+    public int AssetCount { get; private set; }
+
     public Institution Institution { get; private set; } = null!;
 
     public Dictionary<Guid, string?>? RevealedPhones { get; private set; }
@@ -95,6 +106,9 @@ public sealed class DetailModel(MedGuardDbContext db, SensitiveFields sensitive,
         }
 
         Institution = institution;
+        Findings = new FindingCountsView(await findings.CountAsync(db, f => f.InstitutionId == id), $"institution={id}", "institution-findings");
+        AssetCount = await db.Assets.CountAsync(a => a.InstitutionId == id);
+        Assets = await db.Assets.AsNoTracking().Where(a => a.InstitutionId == id).OrderBy(a => a.Kind).ThenBy(a => a.Value).Take(20).ToListAsync();
         return true;
     }
 }

@@ -22,6 +22,12 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
 
     public IReadOnlyList<DeadlineExtensionRequest> Extensions { get; private set; } = [];
 
+    /// <summary>The detection findings this task came from (issue 12 §5), when a run created or linked it.</summary>
+    public IReadOnlyList<MedGuard.Domain.Findings.FindingRecord> SourceFindings { get; private set; } = [];
+
+    /// <summary>When a later run no longer saw the finding: the day it proposed the task for 复测通过 (the assessor confirms).</summary>
+    public string? RetestProposal { get; private set; }
+
     public bool Overdue => Item.Status is RectificationStatus.Open or RectificationStatus.InProgress && Item.DueOn < lifecycle.Today;
 
     public DateOnly Today => lifecycle.Today;
@@ -185,6 +191,12 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
         Item = task;
         FixEvidence = sensitive.Open(task.FixEvidence, SensitiveFields.FixEvidence);
         Extensions = await db.ExtensionRequests.AsNoTracking().Where(e => e.RectificationId == id).OrderByDescending(e => e.RequestedAt).ToListAsync();
+        SourceFindings = await db.Findings.AsNoTracking()
+            .Where(f => f.RectificationItemId == id || (task.FindingFingerprint != null && f.SystemId == task.SystemId && f.Fingerprint == task.FindingFingerprint))
+            .OrderByDescending(f => f.LastSeenAt).Take(20).ToListAsync();
+        RetestProposal = task.RetestProposedOn is { } proposed && task.Status is not (RectificationStatus.Verified or RectificationStatus.Accepted)
+            ? $"{proposed:yyyy-MM-dd} 的检测运行覆盖了该目标且未再发现，已提请复测通过，待测评机构确认（确认后记为复测通过）"
+            : null;
         CanRetest = await LifecycleService.CanRetestAsync(db, task);
         CanDecide = await LifecycleService.CanDecideExtensionAsync(db, task);
         return true;

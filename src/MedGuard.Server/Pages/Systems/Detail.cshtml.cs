@@ -1,12 +1,16 @@
+using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
 using MedGuard.Domain.Systems;
+using MedGuard.Server.Findings;
 using MedGuard.Server.Hosting;
 using MedGuard.Server.Lifecycle;
+using MedGuard.Server.Pages.Findings;
 using MedGuard.Standards.Obligations;
 using MedGuard.Storage;
 using MedGuard.Storage.Tenancy;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace MedGuard.Server.Pages.Systems;
 
@@ -14,8 +18,14 @@ namespace MedGuard.Server.Pages.Systems;
 /// One system's lifecycle: grading, 专家评审 and 主管部门核准 (the hospital asks, the regulator decides), filing,
 /// assessments and rectification. Every POST redirects back (post/redirect/get): the outcome travels in TempData.
 /// </summary>
-public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle) : PageModel
+public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle, FindingService findings) : PageModel
 {
+    /// <summary>The findings on the system's assets, counted.</summary>
+    public FindingCountsView Findings { get; private set; } = null!;
+
+    /// <summary>The assets (资产) that serve this system.</summary>
+    public IReadOnlyList<Asset> Assets { get; private set; } = [];
+
     public ProtectedSystem System { get; private set; } = null!;
 
     public ObligationSchedule? Schedule { get; private set; }
@@ -154,5 +164,7 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
     {
         System = await lifecycle.LoadSystemAsync(db, id);
         Schedule = lifecycle.Schedule(System);
+        Findings = new FindingCountsView(await findings.CountAsync(db, f => f.SystemId == id), $"system={id}", "system-findings");
+        Assets = await db.Assets.AsNoTracking().Where(a => a.SystemId == id).OrderBy(a => a.Kind).ThenBy(a => a.Value).Take(50).ToListAsync();
     }
 }

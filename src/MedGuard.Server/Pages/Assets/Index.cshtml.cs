@@ -1,0 +1,41 @@
+using MedGuard.Domain.Inventory;
+using MedGuard.Server.Inventory;
+using MedGuard.Storage;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedGuard.Server.Pages.Assets;
+
+/// <summary>资产: the assets in the user's scope per institution, with their authorization state and open findings; filtered and paged.</summary>
+public sealed class IndexModel(MedGuardDbContext db, AssetService assets) : PagedListPageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public Guid? Institution { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public AssetKind? Kind { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Q { get; set; }
+
+    public IReadOnlyList<AssetRow> Rows { get; private set; } = [];
+
+    public IReadOnlyList<(Guid Id, string Name)> Institutions { get; private set; } = [];
+
+    public string Scope { get; private set; } = "";
+
+    public bool CanRegister => AssetService.CanRegister(User);
+
+    public string PageLink(int page) =>
+        $"/assets?institution={Institution}&kind={Kind}&q={Uri.EscapeDataString(Q ?? "")}&p={page}";
+
+    public async Task OnGetAsync()
+    {
+        Scope = await ScopeTitle.DescribeAsync(db);
+        PageNumber = Math.Max(1, PageNumber);
+        var (total, rows) = await assets.ListAsync(db, new AssetFilter(Institution, null, Kind, Q), PageNumber, PageSize);
+        Rows = rows;
+        SetTotal(total);
+        Institutions = [.. (await db.Institutions.AsNoTracking().OrderBy(i => i.Name).Select(i => new { i.Id, i.Name }).Take(500).ToListAsync()).Select(i => (i.Id, i.Name))];
+    }
+}
