@@ -105,6 +105,11 @@ public class InventoryTests
         Assert.Contains("患者：李**", masked, StringComparison.Ordinal);
         Assert.Contains("姓名=王*", EvidenceMask.Mask("姓名=王五"), StringComparison.Ordinal);
         Assert.Equal("HTTP/1.1 200 OK 端口 3389", EvidenceMask.Mask("HTTP/1.1 200 OK 端口 3389"));
+
+        // Another field's label after 患者 is no name: only the values are masked.
+        Assert.Equal("患者身份证：110101********123X", EvidenceMask.Mask("患者身份证：11010119900307123X"));
+        Assert.Equal("患者手机号 138****5678", EvidenceMask.Mask("患者手机号 13812345678"));
+        Assert.Equal("患者张*", EvidenceMask.Mask("患者张三"));
     }
 
     [Fact]

@@ -47,7 +47,8 @@ public static partial class EvidenceMask
     [GeneratedRegex(@"(?<local>[A-Za-z0-9._%+\-]+)@(?<domain>[A-Za-z0-9.\-]+\.[A-Za-z]{2,})")]
     private static partial Regex Email();
 
-    // A Chinese name of 2-4 characters after 姓名 / 患者 / 患者姓名 and an optional separator (：: = " space).
-    [GeneratedRegex(@"(?<label>(?:患者姓名|姓名|患者)[\s""']*[:：=]?[\s""']*)(?<name>[\u4e00-\u9fa5·]{2,4})")]
+    // A Chinese name of 2-4 characters after 姓名 / 患者 / 患者姓名 and an optional separator (：: = " space) — but not
+    // another field's label (患者身份证, 患者手机号…), which is no name.
+    [GeneratedRegex(@"(?<label>(?:患者姓名|姓名|患者)[\s""']*[:：=]?[\s""']*)(?!身份|证件|手机|电话|编号|住址|地址|年龄|性别|信息|卡号|病历|就诊|来源|列表|档案|类型|ID)(?<name>[\u4e00-\u9fa5·]{2,4})")]
     private static partial Regex LabelledName();
 }
