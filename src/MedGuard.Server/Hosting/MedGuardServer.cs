@@ -74,7 +74,7 @@ public static class MedGuardServer
         builder.Services.AddSingleton<SensitiveFields>();
         builder.Services.AddSingleton<MedGuard.Server.Lifecycle.LifecycleService>();
         builder.Services.AddSingleton<MedGuard.Server.Inventory.InventoryService>();
-        builder.Services.AddSingleton(sp => new MedGuard.Storage.Findings.FindingImporter(sp.GetRequiredService<Sm4FieldProtector>()));
+        builder.Services.AddSingleton(sp => new MedGuard.Storage.Findings.FindingImporter(sp.GetRequiredService<Sm4FieldProtector>(), options.FindingSla));
         builder.Services.AddSingleton<MedGuard.Server.Findings.FindingService>();
         builder.Services.AddSingleton(sp => new MedGuard.Storage.Inventory.AssetRegistry(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<MedGuard.Server.Inventory.AssetService>();

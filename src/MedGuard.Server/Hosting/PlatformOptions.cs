@@ -35,6 +35,12 @@ public sealed class PlatformOptions
     /// <summary>The folder of the SM4 key: the audit anchor, the audit key and the session keys live beside it.</summary>
     public string KeyDirectory => Path.GetDirectoryName(Path.GetFullPath(KeyFile))!;
 
+    /// <summary>
+    /// 整改时限 of detection findings, days per severity (<c>MedGuard__FindingSla__HighDays=15</c>…); the defaults are the
+    /// rectification deadlines (高 30, 中/低 90, 信息 none).
+    /// </summary>
+    public MedGuard.Domain.Findings.FindingSla FindingSla { get; set; } = new();
+
     /// <summary>Load the demo province into an empty database on start.</summary>
     public bool LoadDemo { get; set; } = true;
 
