@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace MedGuard.Storage.Migrations.Sqlite;
 
 /// <inheritdoc />
-public partial class TmpI12Findings : Migration
+public partial class FindingsSpine : Migration
 {
     /// <inheritdoc />
     protected override void Up(MigrationBuilder migrationBuilder)
