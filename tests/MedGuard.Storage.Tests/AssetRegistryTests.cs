@@ -121,6 +121,27 @@ public abstract class AssetRegistryTests : StorageTestBase
     }
 
     [Fact]
+    public async Task AnAssetWithABadAuthorizationIsNotRegisteredAtAll()
+    {
+        await SeedAsync();
+        await using var db = Open();
+        var bad = await Assert.ThrowsAsync<AssetRegistrationException>(() => _registry.RegisterAsync(
+            db,
+            new NewAsset { InstitutionId = _hospital.Id, Kind = AssetKind.Ip, Value = "10.1.2.0/24" },
+            new NewAuthorization { AssetId = Guid.Empty, AuthorizedBy = "甲医院", ValidFrom = new DateOnly(2027, 1, 2), ValidUntil = new DateOnly(2027, 1, 1) }));
+        Assert.Contains("早于授权起", bad.Message);
+        Assert.Equal(0, await db.Assets.CountAsync());
+
+        var (asset, authorization) = await _registry.RegisterAsync(
+            db,
+            new NewAsset { InstitutionId = _hospital.Id, Kind = AssetKind.Ip, Value = "10.1.2.0/24" },
+            new NewAuthorization { AssetId = Guid.Empty, AuthorizedBy = "甲医院", ValidFrom = new DateOnly(2026, 12, 1), ValidUntil = new DateOnly(2027, 1, 1) });
+        await using var check = Open();
+        Assert.Equal(asset.Id, (await check.AssetAuthorizations.SingleAsync()).AssetId);
+        Assert.Equal(authorization.Id, (await check.AssetAuthorizations.SingleAsync()).Id);
+    }
+
+    [Fact]
     public async Task ALetterOverTheBoundIsRefusedAndARevocationStandsOnce()
     {
         await SeedAsync();
