@@ -191,7 +191,8 @@ public sealed class FindingStatusChange
 
 /// <summary>
 /// One imported detection run, per institution it touched: which run (its digest), when, by whom, what it covered,
-/// and what the import did. A run is imported once per institution (unique institution + digest).
+/// and what the import did. Imports are numbered per institution and detector (<see cref="Sequence"/>, unique): two at
+/// once cannot both apply, and the latest run is not applied twice.
 /// </summary>
 public sealed class DetectionImport
 {
@@ -201,6 +202,9 @@ public sealed class DetectionImport
 
     /// <summary>SHA-256 (hex) of the run's canonical JSON.</summary>
     public required string RunDigest { get; set; }
+
+    /// <summary>The import's number among the institution's imports of this detector (1, 2, …).</summary>
+    public int Sequence { get; set; }
 
     public required string Detector { get; set; }
 

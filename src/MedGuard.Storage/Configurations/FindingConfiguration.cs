@@ -105,8 +105,9 @@ internal sealed class DetectionImportConfiguration : IEntityTypeConfiguration<De
         builder.Property(i => i.CoverageJson).HasMaxLength(1_000_000).IsRequired();
         builder.HasOne<Institution>().WithMany().HasForeignKey(i => i.InstitutionId).OnDelete(DeleteBehavior.Cascade);
 
-        // A run is imported once per institution: two imports of the same run at once — one wins, the other is refused.
-        builder.HasIndex(i => new { i.InstitutionId, i.RunDigest }).IsUnique();
+        // Imports of an institution and detector are numbered: of two at once one wins, the other retries or is refused.
+        builder.HasIndex(i => new { i.InstitutionId, i.Detector, i.Sequence }).IsUnique();
+        builder.HasIndex(i => new { i.InstitutionId, i.RunDigest });
         builder.HasIndex(i => i.ImportedAt);
     }
 }

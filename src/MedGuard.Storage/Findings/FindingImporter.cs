@@ -51,6 +51,28 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
 
     public async Task<ImportResult> ImportAsync(MedGuardDbContext db, DetectionRun run, string runDigest, ImportOptions options, CancellationToken cancellationToken = default)
     {
+        // Imports of one institution and detector are numbered; two at once claim the same number and one loses. A loser
+        // that was importing another run tries again on the new state (the runs apply one after the other); a loser
+        // importing the very run that won is refused as already imported.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ImportOnceAsync(db, run, runDigest, options, cancellationToken);
+            }
+            catch (ConcurrentImportException) when (attempt < 5)
+            {
+                await Task.Delay(50 * attempt, cancellationToken);
+            }
+            catch (ConcurrentImportException ex)
+            {
+                throw new FindingImportException("同一机构同时有多个检测运行在导入，多次重试后仍未成功，未写入任何数据：请稍后重试", ex);
+            }
+        }
+    }
+
+    private async Task<ImportResult> ImportOnceAsync(MedGuardDbContext db, DetectionRun run, string runDigest, ImportOptions options, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(run);
         ArgumentException.ThrowIfNullOrWhiteSpace(runDigest);
@@ -83,9 +105,14 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
             }
 
             db.ChangeTracker.Clear();
-            if (await ImportedAtAsync(db, runDigest, options.InstitutionId, CancellationToken.None) is { } at)
+            if (await LatestImportOfAsync(db, runDigest, run.DetectorId, null, CancellationToken.None) is { } at)
             {
                 throw AlreadyImported(at, ex);
+            }
+
+            if (transaction is not null)
+            {
+                throw new ConcurrentImportException(ex);
             }
 
             throw new FindingImportException($"导入失败，未写入任何数据：{ex.InnerException?.Message ?? ex.Message}", ex);
@@ -186,18 +213,26 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
         }
 
         Mark(clock, "授权检查");
-        // 4. Once per institution.
+        // 4. The next import of each institution for this detector; a repeat of its latest run changes nothing and is
+        // refused. An earlier run imported again after a later one is applied again (what it shows is reopened).
         var institutions = scoped.Select(a => a.InstitutionId).Distinct().OrderBy(id => id).ToList();
-        if (await ImportedAtAsync(db, digest, institutions, ct) is { } importedAt)
+        if (await LatestImportOfAsync(db, digest, run.DetectorId, institutions, ct) is { } importedAt)
         {
             throw AlreadyImported(importedAt, null);
         }
+
+        var sequences = await db.DetectionImports.AsNoTracking()
+            .Where(i => institutions.Contains(i.InstitutionId) && i.Detector == run.DetectorId)
+            .GroupBy(i => i.InstitutionId)
+            .Select(g => new { Institution = g.Key, Last = g.Max(i => i.Sequence) })
+            .ToDictionaryAsync(g => g.Institution, g => g.Last, ct);
 
         var coverageJson = CoverageJson(run);
         var imports = institutions.ToDictionary(id => id, id => new DetectionImport
         {
             InstitutionId = id,
             RunDigest = digest,
+            Sequence = sequences.GetValueOrDefault(id) + 1,
             Detector = run.DetectorId,
             DetectorVersion = run.DetectorVersion,
             StartedAt = run.StartedAt,
@@ -564,17 +599,25 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
     };
 
     private static FindingImportException AlreadyImported(DateTimeOffset at, Exception? inner) =>
-        new($"该检测运行已导入（时间 {ChinaStandardTime.At(at):yyyy-MM-dd HH:mm:ss}），未重复导入", inner) { AlreadyImported = true };
+        new($"该检测运行已导入（时间 {ChinaStandardTime.At(at):yyyy-MM-dd HH:mm:ss}），是该机构此类检测最近一次导入的运行，再次导入不会改变任何发现，未重复导入", inner) { AlreadyImported = true };
 
-    private static Task<DateTimeOffset?> ImportedAtAsync(MedGuardDbContext db, string digest, Guid? institutionId, CancellationToken ct) =>
-        db.DetectionImports.AsNoTracking()
-            .Where(i => i.RunDigest == digest && (institutionId == null || i.InstitutionId == institutionId))
-            .OrderBy(i => i.ImportedAt).Select(i => (DateTimeOffset?)i.ImportedAt).FirstOrDefaultAsync(ct);
+    /// <summary>
+    /// When this run was imported as the latest run of the detector for one of the institutions (all visible ones when
+    /// null); null when it is not the latest anywhere.
+    /// </summary>
+    private static async Task<DateTimeOffset?> LatestImportOfAsync(MedGuardDbContext db, string digest, string detector, List<Guid>? institutions, CancellationToken ct)
+    {
+        var latest = await db.DetectionImports.AsNoTracking()
+            .Where(i => i.Detector == detector && (institutions == null || institutions.Contains(i.InstitutionId)))
+            .Where(i => i.Sequence == db.DetectionImports.Where(o => o.InstitutionId == i.InstitutionId && o.Detector == detector).Max(o => o.Sequence))
+            .Where(i => i.RunDigest == digest)
+            .Select(i => (DateTimeOffset?)i.ImportedAt)
+            .ToListAsync(ct);
+        return latest.Count == 0 ? null : latest.Min();
+    }
 
-    private static Task<DateTimeOffset?> ImportedAtAsync(MedGuardDbContext db, string digest, List<Guid> institutions, CancellationToken ct) =>
-        db.DetectionImports.AsNoTracking()
-            .Where(i => i.RunDigest == digest && institutions.Contains(i.InstitutionId))
-            .OrderBy(i => i.ImportedAt).Select(i => (DateTimeOffset?)i.ImportedAt).FirstOrDefaultAsync(ct);
+    /// <summary>Another import of the same institution and detector claimed the same number first.</summary>
+    private sealed class ConcurrentImportException(Exception inner) : Exception("并发导入", inner);
 
     private static Task<List<Asset>> LoadAssetsAsync(MedGuardDbContext db, Guid? institutionId, CancellationToken ct) =>
         db.Assets.AsNoTracking().Where(a => institutionId == null || a.InstitutionId == institutionId).ToListAsync(ct);

@@ -86,8 +86,8 @@ public abstract class FindingImportTests : StorageTestBase
                 c => c.From == FindingStatus.New && c.To == FindingStatus.Fixed && c.ByName == "测试导入");
         }
 
-        // The first shape again, later → reopened and counted.
-        var fourth = await ImportAsync(UsualRun(Day1.AddDays(3)), Day1.AddDays(3));
+        // The first run itself imported again after the one that closed MySQL → applied again: reopened and counted.
+        var fourth = await ImportAsync(first, Day1.AddDays(3));
         Assert.Equal(fixedCount, fourth.Reopened);
         Assert.Equal(0, fourth.New);
         Assert.Equal(open, await OpenCountAsync());
@@ -101,11 +101,16 @@ public abstract class FindingImportTests : StorageTestBase
             });
         }
 
-        // The very same run (same digest) twice: refused, nothing written.
+        // The latest run again (same digest as the last import): it would change nothing, so it is refused and nothing is written.
         var before = await RowsAsync();
         var again = await Assert.ThrowsAsync<FindingImportException>(() => ImportAsync(first, Day1.AddDays(4)));
         Assert.Contains("该检测运行已导入", again.Message);
+        Assert.True(again.AlreadyImported);
         Assert.Equal(before, await RowsAsync());
+        await using (var db = Open())
+        {
+            Assert.Equal([1, 2, 3, 4], await db.DetectionImports.OrderBy(i => i.Sequence).Select(i => i.Sequence).ToListAsync());
+        }
     }
 
     [Fact]
@@ -264,6 +269,18 @@ public abstract class FindingImportTests : StorageTestBase
         Assert.Equal(1, rows.Imports);
         Assert.Equal(run.Findings.Count, rows.Findings);
         Assert.Equal(run.Findings.Count, rows.Sightings);
+    }
+
+    [Fact]
+    public async Task TwoDifferentRunsImportedAtOnceAreBothAppliedOneAfterTheOther()
+    {
+        await SeedAsync();
+        var runs = new[] { UsualRun(Day1), PortRun(Day1.AddHours(1), ("10.200.0.2", [3389]), ("10.200.0.3", [23])) };
+        var results = await Task.WhenAll(runs.Select(r => Task.Run(() => ImportAsync(r, Day1.AddHours(2)))));
+        Assert.Equal(2, results.Length);
+        await using var db = Open();
+        Assert.Equal([1, 2], await db.DetectionImports.OrderBy(i => i.Sequence).Select(i => i.Sequence).ToListAsync());
+        Assert.Equal(runs[0].Findings.Count, await db.Findings.CountAsync());
     }
 
     [Fact]

@@ -440,6 +440,9 @@ namespace MedGuard.Storage.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -450,7 +453,9 @@ namespace MedGuard.Storage.Migrations.Postgres
 
                     b.HasIndex("ImportedAt");
 
-                    b.HasIndex("InstitutionId", "RunDigest")
+                    b.HasIndex("InstitutionId", "RunDigest");
+
+                    b.HasIndex("InstitutionId", "Detector", "Sequence")
                         .IsUnique();
 
                     b.ToTable("DetectionImports", (string)null);

@@ -435,6 +435,9 @@ namespace MedGuard.Storage.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("TEXT");
 
@@ -445,7 +448,9 @@ namespace MedGuard.Storage.Migrations.Sqlite
 
                     b.HasIndex("ImportedAt");
 
-                    b.HasIndex("InstitutionId", "RunDigest")
+                    b.HasIndex("InstitutionId", "RunDigest");
+
+                    b.HasIndex("InstitutionId", "Detector", "Sequence")
                         .IsUnique();
 
                     b.ToTable("DetectionImports", (string)null);

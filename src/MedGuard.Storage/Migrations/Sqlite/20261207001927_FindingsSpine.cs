@@ -62,6 +62,7 @@ public partial class FindingsSpine : Migration
                 Id = table.Column<Guid>(type: "TEXT", nullable: false),
                 InstitutionId = table.Column<Guid>(type: "TEXT", nullable: false),
                 RunDigest = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                Sequence = table.Column<int>(type: "INTEGER", nullable: false),
                 Detector = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                 DetectorVersion = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                 StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
@@ -307,10 +308,15 @@ public partial class FindingsSpine : Migration
             column: "ImportedAt");
 
         migrationBuilder.CreateIndex(
+            name: "IX_DetectionImports_InstitutionId_Detector_Sequence",
+            table: "DetectionImports",
+            columns: new[] { "InstitutionId", "Detector", "Sequence" },
+            unique: true);
+
+        migrationBuilder.CreateIndex(
             name: "IX_DetectionImports_InstitutionId_RunDigest",
             table: "DetectionImports",
-            columns: new[] { "InstitutionId", "RunDigest" },
-            unique: true);
+            columns: new[] { "InstitutionId", "RunDigest" });
 
         migrationBuilder.CreateIndex(
             name: "IX_Findings_AssetId",
