@@ -59,7 +59,8 @@ public sealed class FindingCommandTests : IDisposable
 
         // The second server stops letting anonymous in: the scan covered it and no longer sees it → 已修复.
         second.Anonymous = false;
-        Assert.Contains("新发现 0，再次发现 3，已修复 1，重新打开 0", Ok(CliRun.Of("findings", "import", Scan("run3.json", first, second), "--db", Database)).Output);
+        var run3 = Scan("run3.json", first, second);
+        Assert.Contains("新发现 0，再次发现 3，已修复 1，重新打开 0", Ok(CliRun.Of("findings", "import", run3, "--db", Database)).Output);
         var open = Open();
         Assert.Equal(3, open.Count);
         Assert.Single(open, f => PortOf(f.GetProperty("target").GetString()!) == second.Port); // its plain FTP is still there
@@ -97,6 +98,13 @@ public sealed class FindingCommandTests : IDisposable
             Assert.Contains(audit, e => e.Action == "read" && e.EntityId == id && e.UserName == "cli:" + Environment.UserName);
             Assert.Contains(audit, e => e.Action == "create" && e.EntityType == "Asset");
         }
+
+        // The files themselves again, as an operator replays them: the run without the finding closes it again, and the
+        // first run, imported once more after it, reopens it (only a repeat of the latest import is refused).
+        Assert.Contains("新发现 0，再次发现 3，已修复 1，重新打开 0", Ok(CliRun.Of("findings", "import", run3, "--db", Database)).Output);
+        Assert.Equal(3, Open().Count);
+        Assert.Contains("新发现 0，再次发现 3，已修复 0，重新打开 1", Ok(CliRun.Of("findings", "import", run1, "--db", Database)).Output);
+        Assert.Equal(4, Open().Count);
 
         Assert.True(File.Exists(Path.Combine(directory, "data", "keys", "medguard-sm4.key")));
         var verify = Ok(CliRun.Of("audit", "verify", "--db", Database, "--format", "json"));
