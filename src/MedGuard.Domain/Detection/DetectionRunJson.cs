@@ -20,10 +20,10 @@ public static partial class DetectionRunJson
     /// </summary>
     public static string Digest(DetectionRun run)
     {
-        using var buffer = new MemoryStream();
-        Write(run, buffer, indented: false);
-        buffer.Position = 0;
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(buffer));
+        // Hashed as it is written: a 100,000-finding run's canonical JSON (~50 MB) is never held in memory.
+        using var hash = new HashingStream();
+        Write(run, hash, indented: false);
+        return Convert.ToHexStringLower(hash.Finish());
     }
 
     public static string Write(DetectionRun run, bool indented = true)

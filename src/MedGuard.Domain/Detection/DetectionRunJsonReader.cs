@@ -107,9 +107,10 @@ public static partial class DetectionRunJson
 
         var findings = new List<Finding>();
         var index = 0;
+        var pool = new TextPool();
         foreach (var element in Array(root, "findings", "findings"))
         {
-            findings.Add(ReadFinding(element, $"findings[{index++}]"));
+            findings.Add(ReadFinding(element, $"findings[{index++}]", pool));
         }
 
         return new DetectionRun
@@ -176,7 +177,7 @@ public static partial class DetectionRunJson
             Debuggable = e.TryGetProperty("debuggable", out var d) && d.ValueKind == JsonValueKind.True,
         };
 
-    private static Finding ReadFinding(JsonElement e, string path)
+    private static Finding ReadFinding(JsonElement e, string path, TextPool pool)
     {
         if (e.ValueKind != JsonValueKind.Object)
         {
@@ -194,23 +195,23 @@ public static partial class DetectionRunJson
         {
             foreach (var property in ev.EnumerateObject())
             {
-                evidence[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+                evidence[pool.Text(property.Name)] = pool.Text(property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText());
             }
         }
 
         var finding = new Finding
         {
-            RuleId = RequiredString(e, "ruleId", path + ".ruleId"),
-            Title = RequiredString(e, "title", path + ".title"),
+            RuleId = pool.Text(RequiredString(e, "ruleId", path + ".ruleId")),
+            Title = pool.Text(RequiredString(e, "title", path + ".title")),
             Severity = severity,
-            Target = ReadTarget(e, path),
-            Locations = Strings(e, "locations", path + ".locations"),
+            Target = ReadTarget(e, path, pool),
+            Locations = pool.Texts(Strings(e, "locations", path + ".locations")),
             Evidence = evidence,
-            Cwe = OptionalString(e, "cwe", path + ".cwe"),
-            StandardRefs = Strings(e, "standardRefs", path + ".standardRefs"),
-            HighRiskCases = Strings(e, "highRiskCases", path + ".highRiskCases"),
-            Remediation = OptionalString(e, "remediation", path + ".remediation"),
-            Technique = OptionalString(e, "technique", path + ".technique"),
+            Cwe = pool.Text(OptionalString(e, "cwe", path + ".cwe")),
+            StandardRefs = pool.Texts(Strings(e, "standardRefs", path + ".standardRefs")),
+            HighRiskCases = pool.Texts(Strings(e, "highRiskCases", path + ".highRiskCases")),
+            Remediation = pool.Text(OptionalString(e, "remediation", path + ".remediation")),
+            Technique = pool.Text(OptionalString(e, "technique", path + ".technique")),
             InThirdPartyCode = e.TryGetProperty("library", out var library) && library.ValueKind == JsonValueKind.True,
         };
 
@@ -224,19 +225,19 @@ public static partial class DetectionRunJson
         return finding;
     }
 
-    private static FindingTarget ReadTarget(JsonElement e, string path)
+    private static FindingTarget ReadTarget(JsonElement e, string path, TextPool pool)
     {
         var kind = RequiredString(e, "targetKind", path + ".targetKind");
         return kind switch
         {
-            "service" => new ServiceTarget(RequiredString(e, "host", path + ".host"), Int(e, "port", path + ".port")),
-            "web" => new WebTarget(RequiredString(e, "origin", path + ".origin"), RequiredString(e, "path", path + ".path"), OptionalString(e, "parameter", path + ".parameter"))
+            "service" => new ServiceTarget(pool.Text(RequiredString(e, "host", path + ".host")), Int(e, "port", path + ".port")),
+            "web" => new WebTarget(pool.Text(RequiredString(e, "origin", path + ".origin")), RequiredString(e, "path", path + ".path"), pool.Text(OptionalString(e, "parameter", path + ".parameter")))
             {
-                Method = OptionalString(e, "method", path + ".method"),
+                Method = pool.Text(OptionalString(e, "method", path + ".method")),
             },
-            "app" => new AppTarget(RequiredString(e, "package", path + ".package"), OptionalString(e, "member", path + ".member"))
+            "app" => new AppTarget(pool.Text(RequiredString(e, "package", path + ".package")), OptionalString(e, "member", path + ".member"))
             {
-                File = OptionalString(e, "file", path + ".file"),
+                File = pool.Text(OptionalString(e, "file", path + ".file")),
             },
             "account" => new AccountTarget(RequiredString(e, "account", path + ".account"), OptionalString(e, "endpoint", path + ".endpoint")),
             _ => throw new DetectionRunFormatException($"检测运行结果的 {path}.targetKind 未知：'{kind}'（应为 service、web、app 或 account）"),
