@@ -155,6 +155,8 @@ CONF
 
   # xrdp (RDP on 3389)
   mkdir -p /var/run/xrdp
+  # A pid file left by a run that was killed before its teardown makes xrdp refuse to start.
+  rm -f /var/run/xrdp/xrdp.pid
   $X xrdp >"$MGP_DIR/xrdp.log" 2>&1 || mgp_log "xrdp failed"
 
   # nginx: 80 plain, 443 with a valid self-signed certificate, 8443 with an expired one
