@@ -216,16 +216,19 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
         // 4. The next import of each institution for this detector; a repeat of its latest run changes nothing and is
         // refused. An earlier run imported again after a later one is applied again (what it shows is reopened).
         var institutions = scoped.Select(a => a.InstitutionId).Distinct().OrderBy(id => id).ToList();
-        if (await LatestImportOfAsync(db, digest, run.DetectorId, institutions, ct) is { } importedAt)
+        // One statement reads each institution's latest import, so the repeat check and the next number agree: a run
+        // committed after this read makes both imports claim the same number, and the catch above sees which run won.
+        var latest = await db.DetectionImports.AsNoTracking()
+            .Where(i => institutions.Contains(i.InstitutionId) && i.Detector == run.DetectorId)
+            .Where(i => i.Sequence == db.DetectionImports.Where(o => o.InstitutionId == i.InstitutionId && o.Detector == run.DetectorId).Max(o => o.Sequence))
+            .Select(i => new { i.InstitutionId, i.Sequence, i.RunDigest, i.ImportedAt })
+            .ToListAsync(ct);
+        if (latest.Where(l => l.RunDigest == digest).Select(l => (DateTimeOffset?)l.ImportedAt).Min() is { } importedAt)
         {
             throw AlreadyImported(importedAt, null);
         }
 
-        var sequences = await db.DetectionImports.AsNoTracking()
-            .Where(i => institutions.Contains(i.InstitutionId) && i.Detector == run.DetectorId)
-            .GroupBy(i => i.InstitutionId)
-            .Select(g => new { Institution = g.Key, Last = g.Max(i => i.Sequence) })
-            .ToDictionaryAsync(g => g.Institution, g => g.Last, ct);
+        var sequences = latest.ToDictionary(l => l.InstitutionId, l => l.Sequence);
 
         var coverageJson = CoverageJson(run);
         var imports = institutions.ToDictionary(id => id, id => new DetectionImport
