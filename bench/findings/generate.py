@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """bench/findings/generate.py OUT_DIR [HOSTS] — two synthetic port-scan DetectionRun JSON files (docs/detection-run.md).
 
-run1.json: HOSTS hosts in 10.64.0.0/14 (default 25,000), each with 4 of the 5 benchmark ports open as findings
+Data only: the files are imported, nothing is scanned and no packet is sent. The hosts are loopback addresses
+(127.64.0.0/14) so that not even the data names a machine outside this one.
+run1.json: HOSTS hosts in 127.64.0.0/14 (default 25,000), each with 4 of the 5 benchmark ports open as findings
 (100,000 findings), every host covered and all 5 ports scanned, so an absent finding is closable.
 run2.json: the same scan a day later with 10 % changed: 5 % of the findings gone (closed as 已修复 on import),
 5 % new (the fifth port opened on as many hosts), the other 90 % seen again. No fingerprints are written: the
@@ -14,11 +16,11 @@ import sys
 
 PORTS = [21, 23, 445, 3389, 5900]
 RULES = {
-    21: ("high_risk_port", "FTP 明文传输端口开放", "中", "GB/T 22239-2019 8.1.4.4 b)"),
-    23: ("high_risk_port", "Telnet 明文远程管理端口开放", "高", "GB/T 22239-2019 8.1.4.4 b)"),
-    445: ("high_risk_port", "SMB/NetBIOS 文件共享端口对外开放", "高", "GB/T 22239-2019 8.1.4.4 b)"),
-    3389: ("high_risk_port", "远程桌面 (RDP) 端口开放", "高", "GB/T 22239-2019 8.1.4.4 b)"),
-    5900: ("high_risk_port", "VNC 远程控制端口开放", "高", "GB/T 22239-2019 8.1.4.4 b)"),
+    21: ("high_risk_port", "FTP 明文传输端口开放", "中", ["L3-CES1-18", "L3-ABS1-05"]),
+    23: ("high_risk_port", "Telnet 明文远程管理端口开放", "高", ["L3-CES1-18", "L3-ABS1-05"]),
+    445: ("high_risk_port", "SMB/NetBIOS 文件共享端口对外开放", "高", ["L3-CES1-18", "L3-ABS1-05"]),
+    3389: ("high_risk_port", "远程桌面 (RDP) 端口开放", "高", ["L3-CES1-18", "L3-ABS1-05"]),
+    5900: ("high_risk_port", "VNC 远程控制端口开放", "高", ["L3-CES1-18", "L3-ABS1-05"]),
 }
 
 
@@ -27,7 +29,7 @@ def finding(host, port):
     return {
         "ruleId": rule, "title": title, "severity": severity, "targetKind": "service", "host": host, "port": port,
         "count": 1, "locations": [f"port:{port}", "policy:bench"],
-        "standardRefs": [ref], "highRiskCases": ["6.4.3.1"],
+        "standardRefs": ref, "highRiskCases": ["6.4.3.1"],
         "evidence": {"port": str(port), "why": "基准测试生成", "banner": f"bench {host}:{port} 值班电话 13800000000"},
         "remediation": "关闭对外访问，仅允许运维地址访问。",
     }
@@ -36,8 +38,8 @@ def finding(host, port):
 def run(hosts, findings, started):
     ended = started + datetime.timedelta(minutes=30)
     return {
-        "schemaVersion": 1, "detector": "ports", "detectorVersion": "bench", "scope": "bench：10.64.0.0/14",
-        "target": "10.64.0.0/14", "startedAt": started.isoformat(), "endedAt": ended.isoformat(),
+        "schemaVersion": 1, "detector": "ports", "detectorVersion": "bench", "scope": "bench：127.64.0.0/14",
+        "target": "127.64.0.0/14", "startedAt": started.isoformat(), "endedAt": ended.isoformat(),
         "durationMs": 1_800_000, "requests": 0, "connections": len(hosts) * len(PORTS), "files": 0, "complete": True,
         "coverage": [], "covered": {"subjects": hosts, "ports": ",".join(map(str, PORTS))},
         "hosts": [], "apps": [], "findings": findings,
@@ -47,7 +49,7 @@ def run(hosts, findings, started):
 def main():
     out = sys.argv[1]
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 25_000
-    network = ipaddress.ip_network("10.64.0.0/14")
+    network = ipaddress.ip_network("127.64.0.0/14")
     hosts = [str(network.network_address + 1 + i) for i in range(count)]
     # Host i lacks port PORTS[4] (5900): 4 findings per host.
     first = [(h, p) for h in hosts for p in PORTS[:4]]

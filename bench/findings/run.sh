@@ -35,7 +35,7 @@ prepare() { # label db
   local label=$1 db=$2
   ./medguard db migrate --db "$db" >/dev/null
   ./medguard institutions add 基准医院 --tier 三甲 --region 110108 --db "$db" --keys "$work/keys-$label" >/dev/null
-  ./medguard assets add 10.64.0.0/14 --institution 基准医院 --kind ip --authorized-from "$yesterday" --authorized-until "$until" \
+  ./medguard assets add 127.64.0.0/14 --institution 基准医院 --kind ip --authorized-from "$yesterday" --authorized-until "$until" \
     --detectors ports --db "$db" --keys "$work/keys-$label" >/dev/null
 }
 
@@ -43,7 +43,7 @@ echo "# 检测发现导入基准（bench/findings/run.sh）"
 echo
 echo "- 时间：$(date -u '+%Y-%m-%d %H:%M UTC')；机器：$(nproc) 核，$(free -g | awk '/Mem:/{print $2}') GB 内存；dotnet $(dotnet --version)"
 echo "- 负载（开始时 uptime）：$(uptime | sed 's/.*load average/load average/')"
-echo "- 数据：run1.json $findings 条发现（$hosts 台主机 × 4 个端口，10.64.0.0/14），run2.json 同样条数，其中 5 % 消失、5 % 新增"
+echo "- 数据：run1.json $findings 条发现（$hosts 台主机 × 4 个端口，127.64.0.0/14），run2.json 同样条数，其中 5 % 消失、5 % 新增"
 echo
 echo "| 数据库 | 文件 | 墙钟 秒 | 峰值内存 MB | 发现/秒 | 结果 |"
 echo "|---|---|---|---|---|---|"
