@@ -173,40 +173,18 @@ internal sealed class FindingCommands : ICommandModule
             var (rows, total, names) = AssetCommands.Registered(target, () =>
             {
                 using var context = MedGuardContextFactory.Create(target);
-                var query = context.Findings.AsNoTracking();
-                if (parse.GetValue(institution) is { } text)
+                Guid? institutionId = parse.GetValue(institution) is { } text ? AssetRegistry.FindInstitutionAsync(context, text).GetAwaiter().GetResult().Id : null;
+                var query = new FindingFilter
                 {
-                    var id = AssetRegistry.FindInstitutionAsync(context, text).GetAwaiter().GetResult().Id;
-                    query = query.Where(f => f.InstitutionId == id);
-                }
-
-                if (wanted is { } w)
-                {
-                    query = query.Where(f => f.Status == w);
-                }
-
-                if (open || late)
-                {
-                    query = query.Where(f => f.Status == FindingStatus.New || f.Status == FindingStatus.Confirmed || f.Status == FindingStatus.InRectification);
-                }
-
-                if (late)
-                {
-                    query = query.Where(f => f.DueOn != null && f.DueOn < today);
-                }
-
-                if (level is { } sev)
-                {
-                    query = query.Where(f => f.Severity == sev);
-                }
-
-                if (!string.IsNullOrEmpty(detectorId))
-                {
-                    query = query.Where(f => f.Detector == detectorId);
-                }
-
+                    Institution = institutionId,
+                    Status = wanted,
+                    OpenOnly = open,
+                    Overdue = late,
+                    Severity = level,
+                    Detector = detectorId,
+                }.Apply(context.Findings.AsNoTracking(), today);
                 var count = query.Count();
-                var ordered = query.OrderByDescending(f => f.Severity).ThenByDescending(f => f.LastSeenAt).ThenBy(f => f.TargetDisplay);
+                var ordered = query.MostSevereFirst().ThenByDescending(f => f.LastSeenAt).ThenBy(f => f.TargetDisplay);
                 var page = (max == 0 ? ordered : ordered.Take(max)).Select(f => new ListedFinding(
                     f.Id, f.InstitutionId, f.AssetId, f.SystemId, f.Detector, f.RuleId, f.Title, f.Severity, f.Status, f.TargetDisplay,
                     f.FirstSeenAt, f.LastSeenAt, f.FixedAt, f.DueOn, f.ReopenCount, f.AcceptedUntil, f.Cwe, f.StandardRefs)).ToList();

@@ -103,7 +103,7 @@ public sealed class FindingService(FindingImporter importer, SensitiveFields sen
         var total = await query.CountAsync(cancellationToken);
         page = Math.Max(1, page);
         var rows = await query
-            .OrderByDescending(f => f.Severity).ThenByDescending(f => f.LastSeenAt).ThenBy(f => f.Id)
+            .MostSevereFirst().ThenByDescending(f => f.LastSeenAt).ThenBy(f => f.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .Join(db.Assets, f => f.AssetId, a => a.Id, (f, a) => new { f, a.Value })
             .Join(db.Institutions, x => x.f.InstitutionId, i => i.Id, (x, i) => new { x.f, x.Value, i.Name })
@@ -124,7 +124,7 @@ public sealed class FindingService(FindingImporter importer, SensitiveFields sen
             .Select(g => new { g.Key.Status, g.Key.Severity, Count = g.Count() })
             .ToListAsync(cancellationToken);
         var overdue = await db.Findings.AsNoTracking().Where(where)
-            .CountAsync(f => (f.Status == FindingStatus.New || f.Status == FindingStatus.Confirmed || f.Status == FindingStatus.InRectification) && f.DueOn != null && f.DueOn < today, cancellationToken);
+            .Where(FindingFilter.IsOverdue(today)).CountAsync(cancellationToken);
         return new FindingCounts(
             Enum.GetValues<Severity>().OrderDescending().ToDictionary(s => s, s => groups.Where(g => g.Severity == s && g.Status.IsOpen()).Sum(g => g.Count)),
             Enum.GetValues<FindingStatus>().ToDictionary(s => s, s => groups.Where(g => g.Status == s).Sum(g => g.Count)),
@@ -330,97 +330,6 @@ public static class FindingActionNames
         }
 
         throw new FormatException($"未知的操作 '{text}'（应为 confirm / start-rectification / mark-fixed / accept-risk / false-positive / reopen）");
-    }
-}
-
-/// <summary>The list's filters (each optional): institution, asset, system, detector, severity, status, only overdue.</summary>
-public sealed record FindingFilter
-{
-    public Guid? Institution { get; init; }
-
-    public Guid? Asset { get; init; }
-
-    public Guid? System { get; init; }
-
-    public string? Detector { get; init; }
-
-    public Severity? Severity { get; init; }
-
-    public FindingStatus? Status { get; init; }
-
-    /// <summary>Only open findings past their 整改时限.</summary>
-    public bool Overdue { get; init; }
-
-    /// <summary>Only open findings (新发现, 已确认, 整改中).</summary>
-    public bool OpenOnly { get; init; }
-
-    public IQueryable<FindingRecord> Apply(IQueryable<FindingRecord> query, DateOnly today)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        if (Institution is { } institution)
-        {
-            query = query.Where(f => f.InstitutionId == institution);
-        }
-
-        if (Asset is { } asset)
-        {
-            query = query.Where(f => f.AssetId == asset);
-        }
-
-        if (System is { } system)
-        {
-            query = query.Where(f => f.SystemId == system);
-        }
-
-        if (!string.IsNullOrWhiteSpace(Detector))
-        {
-            var detector = Detector.Trim().ToLowerInvariant();
-            query = query.Where(f => f.Detector == detector);
-        }
-
-        if (Severity is { } severity)
-        {
-            query = query.Where(f => f.Severity == severity);
-        }
-
-        if (Status is { } status)
-        {
-            query = query.Where(f => f.Status == status);
-        }
-
-        if (OpenOnly || Overdue)
-        {
-            query = query.Where(f => f.Status == FindingStatus.New || f.Status == FindingStatus.Confirmed || f.Status == FindingStatus.InRectification);
-        }
-
-        if (Overdue)
-        {
-            query = query.Where(f => f.DueOn != null && f.DueOn < today);
-        }
-
-        return query;
-    }
-
-    /// <summary>The query string of these filters (for links to the filtered list).</summary>
-    public string ToQuery()
-    {
-        var parts = new List<string>();
-        void Add(string name, string? value)
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                parts.Add($"{name}={Uri.EscapeDataString(value)}");
-            }
-        }
-
-        Add("institution", Institution?.ToString());
-        Add("asset", Asset?.ToString());
-        Add("system", System?.ToString());
-        Add("detector", Detector);
-        Add("severity", Severity?.ToString());
-        Add("status", Status?.ToString());
-        Add("overdue", Overdue ? "true" : null);
-        return string.Join('&', parts);
     }
 }
 

@@ -3,6 +3,7 @@ using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
 using MedGuard.Server.Findings;
 using MedGuard.Server.Hosting;
+using MedGuard.Storage.Findings;
 using MedGuard.Storage;
 using MedGuard.Storage.Inventory;
 using Microsoft.EntityFrameworkCore;
@@ -61,7 +62,7 @@ public sealed class AssetService(AssetRegistry registry, FindingService findings
             .Select(z => new { z.AssetId, z.ValidFrom, z.ValidUntil, z.RevokedAt, z.Detectors })
             .ToListAsync(cancellationToken);
         var open = await db.Findings.AsNoTracking()
-            .Where(f => ids.Contains(f.AssetId) && (f.Status == Domain.Findings.FindingStatus.New || f.Status == Domain.Findings.FindingStatus.Confirmed || f.Status == Domain.Findings.FindingStatus.InRectification))
+            .Where(f => ids.Contains(f.AssetId)).Where(FindingFilter.IsOpen)
             .GroupBy(f => f.AssetId).Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         var today = Today;

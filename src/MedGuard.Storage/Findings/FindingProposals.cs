@@ -34,7 +34,7 @@ public static partial class FindingProposals
         var systemId = await db.Assessments.Where(a => a.Id == assessmentId).Select(a => (Guid?)a.SystemId).FirstOrDefaultAsync(cancellationToken)
             ?? throw new KeyNotFoundException($"找不到测评记录 {assessmentId}（不存在或不在当前权限范围内）");
         var findings = await db.Findings.AsNoTracking()
-            .Where(f => f.SystemId == systemId && (f.Status == FindingStatus.New || f.Status == FindingStatus.Confirmed || f.Status == FindingStatus.InRectification))
+            .Where(f => f.SystemId == systemId).Where(FindingFilter.IsOpen)
             .ToListAsync(cancellationToken);
         var existing = await db.FindingProposals.Where(p => p.AssessmentId == assessmentId).ToListAsync(cancellationToken);
         var have = existing.Select(p => (p.FindingId, p.ItemCode)).ToHashSet();

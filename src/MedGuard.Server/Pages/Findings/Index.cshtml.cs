@@ -1,5 +1,6 @@
 using MedGuard.Domain.Findings;
 using MedGuard.Server.Findings;
+using MedGuard.Storage.Findings;
 using MedGuard.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
