@@ -196,20 +196,7 @@ internal sealed class AssetCommands : ICommandModule
                 var list = context.Assets.AsNoTracking().Where(a => only == null || a.InstitutionId == only).ToList();
                 // The letter's bytes stay in the database: the list shows the terms only.
                 var grants = context.AssetAuthorizations.AsNoTracking().Where(z => only == null || z.InstitutionId == only)
-                    .Select(z => new AssetAuthorization
-                    {
-                        Id = z.Id,
-                        AssetId = z.AssetId,
-                        AuthorizedBy = z.AuthorizedBy,
-                        ValidFrom = z.ValidFrom,
-                        ValidUntil = z.ValidUntil,
-                        Detectors = z.Detectors,
-                        AllowedWindow = z.AllowedWindow,
-                        MaxRatePerHost = z.MaxRatePerHost,
-                        RevokedAt = z.RevokedAt,
-                        LetterFileName = z.LetterFileName,
-                        LetterSha256 = z.LetterSha256,
-                    })
+                    .WithoutLetter()
                     .ToList().ToLookup(z => z.AssetId);
                 return list
                     .OrderBy(a => names.GetValueOrDefault(a.InstitutionId), StringComparer.Ordinal).ThenBy(a => a.Kind).ThenBy(a => a.Value, StringComparer.Ordinal)

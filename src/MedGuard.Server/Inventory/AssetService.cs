@@ -84,22 +84,7 @@ public sealed class AssetService(AssetRegistry registry, FindingService findings
         var institution = await db.Institutions.AsNoTracking().Where(i => i.Id == asset.InstitutionId).Select(i => i.Name).FirstOrDefaultAsync(cancellationToken);
         var system = asset.SystemId is { } sid ? await db.Systems.AsNoTracking().Where(s => s.Id == sid).Select(s => s.Name).FirstOrDefaultAsync(cancellationToken) : null;
         var authorizations = await db.AssetAuthorizations.AsNoTracking().Where(z => z.AssetId == id)
-            .Select(z => new AssetAuthorization
-            {
-                Id = z.Id,
-                AssetId = z.AssetId,
-                InstitutionId = z.InstitutionId,
-                AuthorizedBy = z.AuthorizedBy,
-                LetterFileName = z.LetterFileName,
-                LetterSha256 = z.LetterSha256,
-                ValidFrom = z.ValidFrom,
-                ValidUntil = z.ValidUntil,
-                Detectors = z.Detectors,
-                AllowedWindow = z.AllowedWindow,
-                MaxRatePerHost = z.MaxRatePerHost,
-                CreatedAt = z.CreatedAt,
-                RevokedAt = z.RevokedAt,
-            })
+            .WithoutLetter()
             .ToListAsync(cancellationToken);
         var counts = await findings.CountAsync(db, f => f.AssetId == id, cancellationToken);
         var (_, recent) = await findings.ListAsync(db, new FindingFilter { Asset = id }, 1, 20, cancellationToken);

@@ -8,6 +8,7 @@ using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
 using MedGuard.Security.Protection;
 using Microsoft.EntityFrameworkCore;
+using MedGuard.Storage.Inventory;
 
 namespace MedGuard.Storage.Findings;
 
@@ -651,19 +652,7 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
             var list = chunk.ToList();
             // The letter's bytes stay in the database: only the terms are needed here.
             all.AddRange(await db.AssetAuthorizations.AsNoTracking().Where(z => list.Contains(z.AssetId))
-                .Select(z => new AssetAuthorization
-                {
-                    Id = z.Id,
-                    AssetId = z.AssetId,
-                    InstitutionId = z.InstitutionId,
-                    AuthorizedBy = z.AuthorizedBy,
-                    ValidFrom = z.ValidFrom,
-                    ValidUntil = z.ValidUntil,
-                    Detectors = z.Detectors,
-                    AllowedWindow = z.AllowedWindow,
-                    MaxRatePerHost = z.MaxRatePerHost,
-                    RevokedAt = z.RevokedAt,
-                })
+                .WithoutLetter()
                 .ToListAsync(ct));
         }
 

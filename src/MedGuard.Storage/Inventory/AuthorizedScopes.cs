@@ -22,7 +22,7 @@ public static class AuthorizedScopes
         ArgumentException.ThrowIfNullOrWhiteSpace(detector);
         var assets = await db.Assets.AsNoTracking().Where(a => a.InstitutionId == institutionId).ToListAsync(cancellationToken);
         var assetIds = assets.Select(a => a.Id).ToList();
-        var authorizations = await db.AssetAuthorizations.AsNoTracking().Where(a => assetIds.Contains(a.AssetId)).ToListAsync(cancellationToken);
+        var authorizations = await db.AssetAuthorizations.AsNoTracking().Where(a => assetIds.Contains(a.AssetId)).WithoutLetter().ToListAsync(cancellationToken);
         return From(assets, authorizations, detector, at);
     }
 
