@@ -1,5 +1,5 @@
-using System.Globalization;
 using MedGuard.Domain.Platform;
+using MedGuard.Domain.Scope;
 
 namespace MedGuard.Domain.Inventory;
 
@@ -80,30 +80,18 @@ public sealed class AssetAuthorization
 
         if (AllowedWindow is { } window)
         {
-            if (!TryParseWindow(window, out var from, out var until))
+            if (!ScanWindow.TryParseDaily(window, out var from, out var until))
             {
                 return $"授权的允许时段 '{window}' 无法识别";
             }
 
             var time = ChinaStandardTime.TimeOf(at);
-            var inside = from <= until ? time >= from && time < until : time >= from || time < until;
-            if (!inside)
+            if (!ScanWindow.DailyIncludes(from, until, time))
             {
                 return $"检测时间 {time:HH\\:mm} 不在授权的允许时段 {window} 内";
             }
         }
 
         return null;
-    }
-
-    /// <summary>Parses <c>HH:mm-HH:mm</c>; a window whose end precedes its start runs over midnight.</summary>
-    public static bool TryParseWindow(string text, out TimeOnly from, out TimeOnly until)
-    {
-        from = until = default;
-        var parts = text.Split('-', StringSplitOptions.TrimEntries);
-        return parts.Length == 2
-            && TimeOnly.TryParseExact(parts[0], "H:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out from)
-            && TimeOnly.TryParseExact(parts[1], "H:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out until)
-            && from != until;
     }
 }

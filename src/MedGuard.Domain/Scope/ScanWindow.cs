@@ -1,4 +1,5 @@
 using System.Globalization;
+using MedGuard.Domain.Platform;
 
 namespace MedGuard.Domain.Scope;
 
@@ -9,13 +10,10 @@ namespace MedGuard.Domain.Scope;
 /// </summary>
 public sealed record ScanWindow(TimeOnly? DailyFrom, TimeOnly? DailyTo, DateOnly? ValidFrom, DateOnly? ValidUntil)
 {
-    private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
-
     /// <summary>Why <paramref name="now"/> is outside the window, or null when detection is allowed then.</summary>
     public string? Refusal(DateTimeOffset now)
     {
-        var local = now.ToOffset(ChinaOffset);
-        var date = DateOnly.FromDateTime(local.DateTime);
+        var date = ChinaStandardTime.DateOf(now);
         if (ValidFrom is { } from && date < from)
         {
             return $"授权自 {from:yyyy-MM-dd} 起生效，今天（{date:yyyy-MM-dd}）尚未生效";
@@ -28,15 +26,29 @@ public sealed record ScanWindow(TimeOnly? DailyFrom, TimeOnly? DailyTo, DateOnly
 
         if (DailyFrom is { } start && DailyTo is { } end)
         {
-            var time = TimeOnly.FromDateTime(local.DateTime);
-            var inside = start <= end ? time >= start && time < end : time >= start || time < end;
-            if (!inside)
+            var time = ChinaStandardTime.TimeOf(now);
+            if (!DailyIncludes(start, end, time))
             {
                 return $"当前北京时间 {time:HH\\:mm} 不在允许检测时段 {start:HH\\:mm}–{end:HH\\:mm} 内";
             }
         }
 
         return null;
+    }
+
+    /// <summary>Whether <paramref name="time"/> lies in the daily window from–to (a window ending before it starts runs over midnight).</summary>
+    public static bool DailyIncludes(TimeOnly from, TimeOnly to, TimeOnly time) =>
+        from <= to ? time >= from && time < to : time >= from || time < to;
+
+    /// <summary>Reads a daily window as people write it, <c>22:00-06:00</c> (China time); start and end must differ.</summary>
+    public static bool TryParseDaily(string? text, out TimeOnly from, out TimeOnly to)
+    {
+        from = to = default;
+        var parts = (text ?? "").Split('-', 2, StringSplitOptions.TrimEntries);
+        return parts.Length == 2
+            && TimeOnly.TryParseExact(parts[0], "H:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out from)
+            && TimeOnly.TryParseExact(parts[1], "H:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out to)
+            && from != to;
     }
 
     public override string ToString()

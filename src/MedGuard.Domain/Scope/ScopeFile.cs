@@ -265,11 +265,7 @@ public static class ScopeFile
             switch (k.Value)
             {
                 case "daily":
-                    var parts = text.Split('-', 2);
-                    if (parts.Length != 2
-                        || !TimeOnly.TryParseExact(parts[0].Trim(), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var f)
-                        || !TimeOnly.TryParseExact(parts[1].Trim(), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
-                        || f == t)
+                    if (!ScanWindow.TryParseDaily(text, out var f, out var t))
                     {
                         throw new ScopeException($"{source}:{v.Line}: daily 应写成 \"22:00-06:00\"（北京时间，起止不同）");
                     }

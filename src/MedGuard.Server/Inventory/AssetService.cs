@@ -3,8 +3,8 @@ using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
 using MedGuard.Server.Findings;
 using MedGuard.Server.Hosting;
-using MedGuard.Storage.Findings;
 using MedGuard.Storage;
+using MedGuard.Storage.Findings;
 using MedGuard.Storage.Inventory;
 using Microsoft.EntityFrameworkCore;
 

@@ -7,8 +7,8 @@ using MedGuard.Domain.Findings;
 using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
 using MedGuard.Security.Protection;
-using Microsoft.EntityFrameworkCore;
 using MedGuard.Storage.Inventory;
+using Microsoft.EntityFrameworkCore;
 
 namespace MedGuard.Storage.Findings;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using MedGuard.Domain.Institutions;
 using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
+using MedGuard.Domain.Scope;
 using MedGuard.Domain.Systems;
 using Microsoft.EntityFrameworkCore;
 
@@ -364,7 +365,7 @@ public sealed class AssetRegistry(TimeProvider? time = null)
             }
         }
 
-        if (authorization.AllowedWindow is { } window && !AssetAuthorization.TryParseWindow(window, out _, out _))
+        if (authorization.AllowedWindow is { } window && !ScanWindow.TryParseDaily(window, out _, out _))
         {
             throw new AssetRegistrationException($"允许时段 '{window}' 无法识别（应为 22:00-06:00 这样的时段，起止不同）");
         }

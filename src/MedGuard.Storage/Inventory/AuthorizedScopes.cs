@@ -60,7 +60,7 @@ public static class AuthorizedScopes
         }
 
         TimeOnly? dailyFrom = null, dailyTo = null;
-        if (windows[0] is { } window && AssetAuthorization.TryParseWindow(window, out var from, out var until))
+        if (windows[0] is { } window && ScanWindow.TryParseDaily(window, out var from, out var until))
         {
             (dailyFrom, dailyTo) = (from, until);
         }

@@ -100,18 +100,5 @@ public sealed class DetailModel(MedGuardDbContext db, AssetService assets) : Pag
         }
     }
 
-    private RedirectResult Back(Guid id, string? flash = null, string? error = null)
-    {
-        if (flash is not null)
-        {
-            TempData["Flash"] = flash;
-        }
-
-        if (error is not null)
-        {
-            TempData["Error"] = error;
-        }
-
-        return Redirect($"/assets/{id}");
-    }
+    private RedirectResult Back(Guid id, string? flash = null, string? error = null) => this.RedirectWithFlash($"/assets/{id}", flash, error);
 }

@@ -60,13 +60,13 @@ public sealed class IndexModel(MedGuardDbContext db, AuditTrail trail) : PagedLi
 
         if (From is { } from)
         {
-            var start = StartOfDayUtc(from);
+            var start = ChinaTime.StartOfDayUtc(from);
             query = query.Where(e => e.Timestamp >= start);
         }
 
         if (To is { } to)
         {
-            var end = StartOfDayUtc(to.AddDays(1));
+            var end = ChinaTime.StartOfDayUtc(to.AddDays(1));
             query = query.Where(e => e.Timestamp < end);
         }
 
@@ -83,9 +83,6 @@ public sealed class IndexModel(MedGuardDbContext db, AuditTrail trail) : PagedLi
             AuditNames.Detail(e.Detail),
             e.Hash[..Math.Min(12, e.Hash.Length)])).ToList();
     }
-
-    private static DateTime StartOfDayUtc(DateOnly day) =>
-        TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), ChinaTime.Zone);
 
     /// <summary>
     /// Names of the objects the page's entries are about, where they still exist (a deleted object keeps no name; the

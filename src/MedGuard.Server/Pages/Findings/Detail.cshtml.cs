@@ -70,18 +70,5 @@ public sealed class DetailModel(MedGuardDbContext db, FindingService findings) :
         }
     }
 
-    private RedirectResult Back(Guid id, string? flash = null, string? error = null)
-    {
-        if (flash is not null)
-        {
-            TempData["Flash"] = flash;
-        }
-
-        if (error is not null)
-        {
-            TempData["Error"] = error;
-        }
-
-        return Redirect($"/findings/{id}");
-    }
+    private RedirectResult Back(Guid id, string? flash = null, string? error = null) => this.RedirectWithFlash($"/findings/{id}", flash, error);
 }

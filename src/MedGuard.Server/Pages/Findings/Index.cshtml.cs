@@ -1,7 +1,7 @@
 using MedGuard.Domain.Findings;
 using MedGuard.Server.Findings;
-using MedGuard.Storage.Findings;
 using MedGuard.Storage;
+using MedGuard.Storage.Findings;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 

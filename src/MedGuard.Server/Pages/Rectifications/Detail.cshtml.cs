@@ -165,20 +165,7 @@ public sealed class DetailModel(MedGuardDbContext db, LifecycleService lifecycle
         }
     }
 
-    private RedirectResult Back(Guid id, string? flash = null, string? error = null)
-    {
-        if (flash is not null)
-        {
-            TempData["Flash"] = flash;
-        }
-
-        if (error is not null)
-        {
-            TempData["Error"] = error;
-        }
-
-        return Redirect($"/rectifications/{id}");
-    }
+    private RedirectResult Back(Guid id, string? flash = null, string? error = null) => this.RedirectWithFlash($"/rectifications/{id}", flash, error);
 
     private async Task<bool> LoadAsync(Guid id)
     {
