@@ -1,6 +1,6 @@
 using MedGuard.Detection.Web.Active;
 using MedGuard.Detection.Web.Crawl;
-using MedGuard.Detection.Web.Pii;
+using MedGuard.Domain.PersonalData;
 
 namespace MedGuard.Detection.Web.Tests;
 

@@ -98,7 +98,7 @@ public sealed class FindingsApiTests(ITestOutputHelper output)
         // Evidence: masked in the API and on the page, never the plain number; the read is in the audit trail.
         var detail = await hospital.GetJsonAsync($"/api/findings/{mysql}");
         var shown = detail.GetProperty("evidence").GetProperty("banner").GetString()!;
-        Assert.Contains("110101********1234", shown, StringComparison.Ordinal);
+        Assert.Contains("110101**********34", shown, StringComparison.Ordinal);
         Assert.Contains("138****5678", shown, StringComparison.Ordinal);
         Assert.DoesNotContain(IdNumber, detail.GetRawText(), StringComparison.Ordinal);
         Assert.DoesNotContain(Phone, detail.GetRawText(), StringComparison.Ordinal);
@@ -109,7 +109,7 @@ public sealed class FindingsApiTests(ITestOutputHelper output)
         Assert.DoesNotContain("accept-risk", detail.GetProperty("actions").EnumerateArray().Select(a => a.GetString()));
         var page = await hospital.SendAsync(HttpMethod.Get, $"/findings/{mysql}");
         Assert.Equal(HttpStatusCode.OK, page.Status);
-        Assert.Contains("110101********1234", page.Body, StringComparison.Ordinal);
+        Assert.Contains("110101**********34", page.Body, StringComparison.Ordinal);
         Assert.DoesNotContain(IdNumber, page.Body, StringComparison.Ordinal);
         Assert.DoesNotContain(Phone, page.Body, StringComparison.Ordinal);
         await using (var db = MedGuardContextFactory.Create(platform.Target))

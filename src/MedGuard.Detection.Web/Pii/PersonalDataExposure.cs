@@ -2,6 +2,7 @@ using System.Globalization;
 using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Scanning;
 using MedGuard.Domain.Findings;
+using MedGuard.Domain.PersonalData;
 
 namespace MedGuard.Detection.Web.Pii;
 

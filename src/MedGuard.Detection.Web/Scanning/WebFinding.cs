@@ -1,6 +1,6 @@
 using MedGuard.Detection.Web.Http;
-using MedGuard.Detection.Web.Pii;
 using MedGuard.Domain.Findings;
+using MedGuard.Domain.PersonalData;
 
 namespace MedGuard.Detection.Web.Scanning;
 

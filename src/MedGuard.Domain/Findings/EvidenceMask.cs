@@ -1,11 +1,14 @@
 using System.Text.RegularExpressions;
+using MedGuard.Domain.PersonalData;
 
 namespace MedGuard.Domain.Findings;
 
 /// <summary>
-/// Masks personal data in evidence before it is shown (个人信息去标识化, GB/T 35273): mainland ID numbers, mobile
-/// numbers, bank card numbers, e-mail local parts, and the Chinese name after a 姓名/患者 label. Keeps enough to
-/// recognize the record (first and last characters) so an operator can still tell two records apart.
+/// Masks personal data in evidence before it is shown (个人信息去标识化, GB/T 35273). First the detectors' own masking
+/// (<see cref="PersonalDataScanner"/>: ID numbers with a valid check digit, bank cards passing Luhn, mobile numbers,
+/// names near them), then what only display needs: numbers shaped like an ID or a card that fail the check (a mistyped
+/// number is still someone's), e-mail local parts, and the Chinese name after a 姓名/患者 label. The formats are the
+/// scanner's, so evidence masked by a detector and by the platform reads the same.
 /// </summary>
 public static partial class EvidenceMask
 {
@@ -16,10 +19,9 @@ public static partial class EvidenceMask
             return text ?? "";
         }
 
-        // ID numbers first: their digits would otherwise be taken for a phone or card number.
-        var masked = IdNumber().Replace(text, m => m.Value[..6] + new string('*', 8) + m.Value[14..]);
-        masked = BankCard().Replace(masked, m => m.Value[..4] + new string('*', m.Value.Length - 8) + m.Value[^4..]);
-        masked = Mobile().Replace(masked, m => m.Value[..3] + "****" + m.Value[^4..]);
+        var masked = PersonalDataScanner.Mask(text);
+        masked = IdNumber().Replace(masked, m => ResidentIdNumber.Mask(m.Value));
+        masked = BankCard().Replace(masked, m => BankCardNumber.Mask(m.Value));
         masked = Email().Replace(masked, m => m.Groups["local"].Value[..1] + "***@" + m.Groups["domain"].Value);
         masked = LabelledName().Replace(masked, m => m.Groups["label"].Value + m.Groups["name"].Value[..1] + new string('*', m.Groups["name"].Value.Length - 1));
         return masked;
@@ -35,10 +37,6 @@ public static partial class EvidenceMask
     // 18 characters: 6-digit region, birth date (19xx/20xx, month, day), 3-digit sequence, check digit or X.
     [GeneratedRegex(@"(?<!\d)[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])")]
     private static partial Regex IdNumber();
-
-    // Mainland mobile numbers: 1, then 3-9, then 9 digits.
-    [GeneratedRegex(@"(?<!\d)1[3-9]\d{9}(?!\d)")]
-    private static partial Regex Mobile();
 
     // Bank cards: 16 to 19 digits (UnionPay cards start with 62, others 3-6).
     [GeneratedRegex(@"(?<!\d)[3-6]\d{15,18}(?!\d)")]

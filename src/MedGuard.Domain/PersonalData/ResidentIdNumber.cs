@@ -1,4 +1,4 @@
-namespace MedGuard.Detection.Web.Pii;
+namespace MedGuard.Domain.PersonalData;
 
 /// <summary>公民身份号码 (GB 11643-1999): 6-digit area, 8-digit birth date, 3-digit sequence, ISO 7064 MOD 11-2 check digit.</summary>
 public static class ResidentIdNumber

@@ -1,4 +1,4 @@
-namespace MedGuard.Detection.Web.Pii;
+namespace MedGuard.Domain.PersonalData;
 
 /// <summary>Payment card numbers: 16–19 digits, a known issuer prefix (UnionPay 62, Visa 4, Mastercard 51–55/2221–2720, JCB 35, Amex 34/37 at 15) and the Luhn check.</summary>
 public static class BankCardNumber

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace MedGuard.Detection.Web.Pii;
+namespace MedGuard.Domain.PersonalData;
 
 public enum PersonalDataKind
 {
