@@ -106,7 +106,7 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
             }
 
             db.ChangeTracker.Clear();
-            if (await LatestImportOfAsync(db, runDigest, run.DetectorId, null, CancellationToken.None) is { } at)
+            if (ImportedAsLatest(await LatestImportsAsync(db, run.DetectorId, null, CancellationToken.None), runDigest) is { } at)
             {
                 throw AlreadyImported(at, ex);
             }
@@ -219,12 +219,8 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
         var institutions = scoped.Select(a => a.InstitutionId).Distinct().OrderBy(id => id).ToList();
         // One statement reads each institution's latest import, so the repeat check and the next number agree: a run
         // committed after this read makes both imports claim the same number, and the catch above sees which run won.
-        var latest = await db.DetectionImports.AsNoTracking()
-            .Where(i => institutions.Contains(i.InstitutionId) && i.Detector == run.DetectorId)
-            .Where(i => i.Sequence == db.DetectionImports.Where(o => o.InstitutionId == i.InstitutionId && o.Detector == run.DetectorId).Max(o => o.Sequence))
-            .Select(i => new { i.InstitutionId, i.Sequence, i.RunDigest, i.ImportedAt })
-            .ToListAsync(ct);
-        if (latest.Where(l => l.RunDigest == digest).Select(l => (DateTimeOffset?)l.ImportedAt).Min() is { } importedAt)
+        var latest = await LatestImportsAsync(db, run.DetectorId, institutions, ct);
+        if (ImportedAsLatest(latest, digest) is { } importedAt)
         {
             throw AlreadyImported(importedAt, null);
         }
@@ -622,20 +618,19 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
     private static FindingImportException AlreadyImported(DateTimeOffset at, Exception? inner) =>
         new($"该检测运行已导入（时间 {ChinaStandardTime.At(at):yyyy-MM-dd HH:mm:ss}），是该机构此类检测最近一次导入的运行，再次导入不会改变任何发现，未重复导入", inner) { AlreadyImported = true };
 
-    /// <summary>
-    /// When this run was imported as the latest run of the detector for one of the institutions (all visible ones when
-    /// null); null when it is not the latest anywhere.
-    /// </summary>
-    private static async Task<DateTimeOffset?> LatestImportOfAsync(MedGuardDbContext db, string digest, string detector, List<Guid>? institutions, CancellationToken ct)
-    {
-        var latest = await db.DetectionImports.AsNoTracking()
+    private sealed record LatestImport(Guid InstitutionId, int Sequence, string RunDigest, DateTimeOffset ImportedAt);
+
+    /// <summary>Each institution's latest import of the detector (all visible institutions when null), in one statement.</summary>
+    private static Task<List<LatestImport>> LatestImportsAsync(MedGuardDbContext db, string detector, List<Guid>? institutions, CancellationToken ct) =>
+        db.DetectionImports.AsNoTracking()
             .Where(i => i.Detector == detector && (institutions == null || institutions.Contains(i.InstitutionId)))
             .Where(i => i.Sequence == db.DetectionImports.Where(o => o.InstitutionId == i.InstitutionId && o.Detector == detector).Max(o => o.Sequence))
-            .Where(i => i.RunDigest == digest)
-            .Select(i => (DateTimeOffset?)i.ImportedAt)
+            .Select(i => new LatestImport(i.InstitutionId, i.Sequence, i.RunDigest, i.ImportedAt))
             .ToListAsync(ct);
-        return latest.Count == 0 ? null : latest.Min();
-    }
+
+    /// <summary>When this run was imported as some institution's latest import; null when it is nobody's latest.</summary>
+    private static DateTimeOffset? ImportedAsLatest(List<LatestImport> latest, string digest) =>
+        latest.Where(l => l.RunDigest == digest).Select(l => (DateTimeOffset?)l.ImportedAt).Min();
 
     /// <summary>Another import of the same institution and detector claimed the same number first.</summary>
     private sealed class ConcurrentImportException(Exception inner) : Exception("并发导入", inner);
