@@ -110,6 +110,51 @@ public class DetectionRunReaderTests
     }
 
     [Fact]
+    public void PropertiesInAnyOrderABomAndAFileAreReadAlike()
+    {
+        // A hand-written run: keys in another order, a BOM, unknown keys, a non-string evidence value, nulls for lists.
+        const string json = "\uFEFF{\"findings\":[{\"evidence\":{\"n\":5,\"o\":{\"a\":[1]}},\"port\":22,\"host\":\"10.0.0.1\",\"targetKind\":\"service\","
+            + "\"severity\":\"中\",\"title\":\"t\",\"ruleId\":\"r\",\"extra\":{\"x\":[1,{\"y\":null}]},\"locations\":null}],"
+            + "\"detector\":\"ports\",\"detectorVersion\":\"1\",\"scope\":\"s\",\"startedAt\":\"2026-12-06T08:00:00+08:00\","
+            + "\"endedAt\":\"2026-12-06T08:01:00+08:00\",\"schemaVersion\":1}";
+        var run = DetectionRunJson.Read(json);
+        var finding = Assert.Single(run.Findings);
+        Assert.Equal(new ServiceTarget("10.0.0.1", 22), finding.Target);
+        Assert.Equal("5", finding.Evidence["n"]);
+        Assert.Equal("{\"a\":[1]}", finding.Evidence["o"]);
+        Assert.Empty(finding.Locations);
+
+        var file = Path.Combine(Path.GetTempPath(), $"mg-run-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllText(file, DetectionRunJson.Write(RunWith("web")));
+            Assert.Equal(DetectionRunJson.Digest(RunWith("web")), DetectionRunJson.Digest(DetectionRunJson.ReadFile(file)));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        Assert.Contains("schemaVersion=\"1\"", Assert.Throws<DetectionRunFormatException>(() => DetectionRunJson.Read("{\"schemaVersion\":\"1\"}")).Message);
+        Assert.Contains("findings[0].port", Assert.Throws<DetectionRunFormatException>(() =>
+            DetectionRunJson.Read(json.Replace("\"port\":22", "\"port\":\"22\"", StringComparison.Ordinal))).Message);
+        Assert.Contains("第 1 行", Assert.Throws<DetectionRunFormatException>(() => DetectionRunJson.Read(json + "}")).Message);
+        Assert.Contains("文件为空", Assert.Throws<DetectionRunFormatException>(() => DetectionRunJson.Read("  ")).Message);
+    }
+
+    [Fact]
+    public void AFingerprintFollowsACopysChangedRuleOrTarget()
+    {
+        var finding = Make(new ServiceTarget("10.0.0.1", 22));
+        var first = finding.Fingerprint;
+        Assert.Same(first, finding.Fingerprint);
+        Assert.NotEqual(first, (finding with { RuleId = "other" }).Fingerprint);
+        Assert.NotEqual(first, (finding with { Target = new ServiceTarget("10.0.0.1", 23) }).Fingerprint);
+        Assert.Equal(first, (finding with { Title = "另一个标题" }).Fingerprint);
+        Assert.Equal(new ServiceTarget("10.0.0.1", 22).FingerprintOf(finding.RuleId), first);
+    }
+
+    [Fact]
     public void MoreThan200MegabytesIsRefusedBeforeReading()
     {
         using var huge = new EndlessStream(DetectionRunJson.MaxInputBytes + 1);

@@ -65,14 +65,8 @@ internal sealed class FindingCommands : ICommandModule
                 DetectionRun run;
                 try
                 {
-                    // Sized once from the file (a growing buffer would hold several copies of a 100 MB run at its peak).
-                    var size = new FileInfo(path).Length;
-                    if (size > DetectionRunJson.MaxInputBytes)
-                    {
-                        throw new DetectionRunFormatException($"文件过大（{size / (1024 * 1024)} MB），检测运行结果最大 {DetectionRunJson.MaxInputBytes / (1024 * 1024)} MB；请拆分后分批导入");
-                    }
-
-                    run = DetectionRunJson.Read(File.ReadAllBytes(path));
+                    // Sized once from the file, refused before reading when over the limit (DetectionRunJson.ReadFile).
+                    run = DetectionRunJson.ReadFile(path);
                 }
                 catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
                 {

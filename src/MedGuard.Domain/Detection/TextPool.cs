@@ -29,6 +29,20 @@ internal sealed class TextPool
         return text;
     }
 
+    /// <summary>The pooled string equal to <paramref name="chars"/>; a string is made only the first time a text is seen.</summary>
+    public string Text(ReadOnlySpan<char> chars)
+    {
+        var lookup = _texts.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(chars, out var shared))
+        {
+            return shared;
+        }
+
+        var text = chars.ToString();
+        _texts.Add(text, text);
+        return text;
+    }
+
     /// <summary>The same list of texts (references, locations) shared as one read-only array.</summary>
     public IReadOnlyList<string> Texts(List<string> texts)
     {

@@ -48,5 +48,35 @@ public sealed record Finding
     /// location; ports: host:port:rule; web: origin + path + parameter + rule) — never the evidence, which changes
     /// from scan to scan (dates, session ids), and never a file name.
     /// </summary>
-    public string Fingerprint => Target.FingerprintOf(RuleId);
+    public string Fingerprint => _fingerprint.Of(RuleId, Target);
+
+    // A hash per read was computed three times per finding on import (reader check, digest, importer): kept once.
+    private readonly FingerprintCache _fingerprint = new();
+
+    /// <summary>
+    /// The fingerprint last computed, with the rule and target it came from: a <c>with</c> copy shares the cache but a
+    /// changed rule or target misses it. Equal to every other cache, so it never takes part in the record's equality.
+    /// </summary>
+    private sealed class FingerprintCache
+    {
+        private Entry? _entry;
+
+        public string Of(string ruleId, FindingTarget target)
+        {
+            if (_entry is { } e && ReferenceEquals(e.RuleId, ruleId) && ReferenceEquals(e.Target, target))
+            {
+                return e.Value;
+            }
+
+            var value = target.FingerprintOf(ruleId);
+            _entry = new Entry(ruleId, target, value);
+            return value;
+        }
+
+        public override bool Equals(object? obj) => obj is FingerprintCache;
+
+        public override int GetHashCode() => 0;
+
+        private sealed record Entry(string RuleId, FindingTarget Target, string Value);
+    }
 }
