@@ -78,6 +78,7 @@ public static partial class DetectionRunJson
         foreach (var finding in run.Findings)
         {
             WriteFinding(w, finding);
+            FlushSometimes(w);
         }
 
         w.WriteEndArray();
@@ -121,9 +122,20 @@ public static partial class DetectionRunJson
 
             w.WriteEndArray();
             w.WriteEndObject();
+            FlushSometimes(w);
         }
 
         w.WriteEndArray();
+    }
+
+    // The writer holds everything written until flushed: without this a 100,000-finding run (~50 MB) sat in its
+    // growing buffer whole — also when only hashed for the digest.
+    private static void FlushSometimes(Utf8JsonWriter w)
+    {
+        if (w.BytesPending > 256 * 1024)
+        {
+            w.Flush();
+        }
     }
 
     private static void WriteApps(Utf8JsonWriter w, IReadOnlyList<ObservedApp> apps)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -68,18 +67,10 @@ public static partial class DetectionRunJson
             throw TooLarge(file.Length);
         }
 
-        // One buffer of the file's exact size, returned to the pool after the read: nothing of the file outlives it.
-        var length = (int)file.Length;
-        var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
-        try
-        {
-            file.ReadExactly(bytes, 0, length);
-            return Read(bytes.AsMemory(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
-        }
+        // One buffer of the file's exact size, garbage once read (a pooled one would be kept by the pool for good).
+        var bytes = GC.AllocateUninitializedArray<byte>((int)file.Length);
+        file.ReadExactly(bytes);
+        return Read(bytes);
     }
 
     public static DetectionRun Read(ReadOnlyMemory<byte> utf8)

@@ -48,10 +48,20 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
     }
 
     /// <summary>Imports a run under its canonical digest (<see cref="DetectionRunJson.Digest"/>).</summary>
-    public Task<ImportResult> ImportAsync(MedGuardDbContext db, DetectionRun run, ImportOptions options, CancellationToken cancellationToken = default) =>
-        ImportAsync(db, run, DetectionRunJson.Digest(run), options, cancellationToken);
+    /// <remarks>The digest (a second pass over the whole run) is computed on the other core while the stored findings load.</remarks>
+    public Task<ImportResult> ImportAsync(MedGuardDbContext db, DetectionRun run, ImportOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return ImportAsync(db, run, Task.Run(() => DetectionRunJson.Digest(run), cancellationToken), options, cancellationToken);
+    }
 
-    public async Task<ImportResult> ImportAsync(MedGuardDbContext db, DetectionRun run, string runDigest, ImportOptions options, CancellationToken cancellationToken = default)
+    public Task<ImportResult> ImportAsync(MedGuardDbContext db, DetectionRun run, string runDigest, ImportOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runDigest);
+        return ImportAsync(db, run, Task.FromResult(runDigest), options, cancellationToken);
+    }
+
+    private async Task<ImportResult> ImportAsync(MedGuardDbContext db, DetectionRun run, Task<string> runDigest, ImportOptions options, CancellationToken cancellationToken)
     {
         // Imports of one institution and detector are numbered; two at once claim the same number and one loses. A loser
         // that was importing another run tries again on the new state (the runs apply one after the other); a loser
@@ -73,11 +83,10 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
         }
     }
 
-    private async Task<ImportResult> ImportOnceAsync(MedGuardDbContext db, DetectionRun run, string runDigest, ImportOptions options, CancellationToken cancellationToken)
+    private async Task<ImportResult> ImportOnceAsync(MedGuardDbContext db, DetectionRun run, Task<string> runDigest, ImportOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(run);
-        ArgumentException.ThrowIfNullOrWhiteSpace(runDigest);
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.ImportedBy))
         {
@@ -107,7 +116,7 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
             }
 
             db.ChangeTracker.Clear();
-            if (ImportedAsLatest(await LatestImportsAsync(db, run.DetectorId, null, CancellationToken.None), runDigest) is { } at)
+            if (ImportedAsLatest(await LatestImportsAsync(db, run.DetectorId, null, CancellationToken.None), await runDigest) is { } at)
             {
                 throw AlreadyImported(at, ex);
             }
@@ -151,10 +160,11 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
         return evidence;
     }
 
-    private async Task<ImportResult> ImportInTransactionAsync(MedGuardDbContext db, DetectionRun run, string digest, ImportOptions options, CancellationToken ct)
+    private async Task<ImportResult> ImportInTransactionAsync(MedGuardDbContext db, DetectionRun run, Task<string> runDigest, ImportOptions options, CancellationToken ct)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var assets = await LoadAssetsAsync(db, options.InstitutionId, ct);
+        Mark(clock, $"载入资产 {assets.Count}");
         var matcher = new AssetMatcher(assets);
 
         // 1. Every finding on a registered asset, or nothing.
@@ -215,9 +225,19 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
         }
 
         Mark(clock, "授权检查");
+        var institutions = scoped.Select(a => a.InstitutionId).Distinct().OrderBy(id => id).ToList();
+        var stored = new Dictionary<Guid, Dictionary<string, Existing>>();
+        foreach (var institutionId in institutions)
+        {
+            stored[institutionId] = await LoadExistingAsync(db, institutionId, run.DetectorId, ct);
+        }
+
+        Mark(clock, $"载入已有发现 {stored.Values.Sum(e => e.Count)}");
+        var digest = await runDigest;
+        Mark(clock, "等待运行摘要");
+
         // 4. The next import of each institution for this detector; a repeat of its latest run changes nothing and is
         // refused. An earlier run imported again after a later one is applied again (what it shows is reopened).
-        var institutions = scoped.Select(a => a.InstitutionId).Distinct().OrderBy(id => id).ToList();
         // One statement reads each institution's latest import, so the repeat check and the next number agree: a run
         // committed after this read makes both imports claim the same number, and the catch above sees which run won.
         var latest = await LatestImportsAsync(db, run.DetectorId, institutions, ct);
@@ -267,46 +287,20 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
             }
 
             var scopedIds = scoped.Where(a => a.InstitutionId == institutionId).Select(a => a.Id).ToHashSet();
-            results.Add(await ImportInstitutionAsync(db, run, import, findings, scopedIds, options, changes, ct));
+            results.Add(await ImportInstitutionAsync(db, run, import, stored[institutionId], findings, scopedIds, options, changes, ct));
         }
 
         return new ImportResult(digest, results, changes);
     }
 
     private async Task<InstitutionImport> ImportInstitutionAsync(
-        MedGuardDbContext db, DetectionRun run, DetectionImport import, List<(Finding Finding, Asset Asset)> findings, HashSet<Guid> scopedAssets,
-        ImportOptions options, List<FindingStatusChange> changes, CancellationToken ct)
+        MedGuardDbContext db, DetectionRun run, DetectionImport import, Dictionary<string, Existing> existing, List<(Finding Finding, Asset Asset)> findings,
+        HashSet<Guid> scopedAssets, ImportOptions options, List<FindingStatusChange> changes, CancellationToken ct)
     {
         var now = options.Now;
         var today = ChinaStandardTime.DateOf(now);
         var institutionId = import.InstitutionId;
-        var detector = run.DetectorId;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var existing = new Dictionary<string, Existing>(StringComparer.Ordinal);
-        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
-        var rows = db.Findings.AsNoTracking()
-            .Where(f => f.InstitutionId == institutionId && f.Detector == detector)
-            .Select(f => new Existing(
-                f.Id, f.Fingerprint, f.Status, f.Severity, f.Title, f.EvidenceMac, f.AcceptedUntil, f.RectificationItemId, f.AssetId, f.SystemId,
-                f.TargetKind, f.Host, f.Port, f.Origin, f.Path, f.Parameter, f.Package, f.Member, f.Account, f.Endpoint))
-            .AsAsyncEnumerable();
-        await foreach (var row in rows.WithCancellation(ct))
-        {
-            // Row by row, the texts 100,000 rows repeat (title, kind, host) kept once: the copies each row brings are
-            // short-lived, so the held set stays small (bench/findings).
-            existing.Add(row.Fingerprint, row with
-            {
-                Title = Shared(texts, row.Title)!,
-                TargetKind = Shared(texts, row.TargetKind)!,
-                Host = Shared(texts, row.Host),
-                Origin = Shared(texts, row.Origin),
-                Package = Shared(texts, row.Package),
-                Account = Shared(texts, row.Account),
-                Endpoint = Shared(texts, row.Endpoint),
-            });
-        }
-
-        Mark(clock, $"载入已有发现 {existing.Count}");
         var created = new List<FindingRecord>();
         var seenIds = new List<Guid>();
         var edits = new Dictionary<Guid, Action<FindingRecord>>();
@@ -376,32 +370,37 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
         }
 
         Mark(clock, "逐条比对");
-        // Absent from the run, covered by it, still open → 已修复, naming this import.
-        var unchanged = 0;
-        foreach (var old in existing.Values)
+        // Absent from the run, covered by it, still open → 已修复, naming this import. Only the open findings on assets
+        // the run touched can be; their targets are loaded for the coverage question, not every stored finding's.
+        var candidates = existing.Values.Where(old => !seen.Contains(old.Fingerprint) && old.Status.IsOpen() && scopedAssets.Contains(old.AssetId)).ToList();
+        var unchanged = existing.Count - seenIds.Count - candidates.Count;
+        var targets = await LoadTargetsAsync(db, candidates.Select(c => c.Id), ct);
+        var fixedReason = $"检测运行（{ChinaStandardTime.At(run.StartedAt):yyyy-MM-dd HH:mm}）覆盖了该目标但未再发现";
+        var fixedInBulk = new List<Guid>();
+        foreach (var old in candidates)
         {
-            if (seen.Contains(old.Fingerprint))
+            if (!run.Covers(targets[old.Id]))
             {
+                unchanged++;
                 continue;
             }
 
-            var target = FindingRecord.TargetOf(old.TargetKind, old.Host, old.Port, old.Origin, old.Path, old.Parameter, old.Package, old.Member, old.Account, old.Endpoint);
-            if (old.Status.IsOpen() && scopedAssets.Contains(old.AssetId) && run.Covers(target))
+            fixedCount++;
+            changes.Add(Change(old.Id, institutionId, old.Status, FindingStatus.Fixed, now, options, "检测运行覆盖了该目标但未再发现", import.Id));
+            if (old.RectificationItemId is null)
             {
-                fixedCount++;
-                changes.Add(Change(old.Id, institutionId, old.Status, FindingStatus.Fixed, now, options, "检测运行覆盖了该目标但未再发现", import.Id));
-                edits[old.Id] = f =>
-                {
-                    f.Status = FindingStatus.Fixed;
-                    f.StatusReason = $"检测运行（{ChinaStandardTime.At(run.StartedAt):yyyy-MM-dd HH:mm}）覆盖了该目标但未再发现";
-                    f.FixedAt = now;
-                    f.FixedByImportId = import.Id;
-                };
+                fixedInBulk.Add(old.Id); // the same four values for each: one statement per batch
+                continue;
             }
-            else
+
+            // A linked one is edited as an entity: its rectification item gets the retest proposal.
+            edits[old.Id] = f =>
             {
-                unchanged++;
-            }
+                f.Status = FindingStatus.Fixed;
+                f.StatusReason = fixedReason;
+                f.FixedAt = now;
+                f.FixedByImportId = import.Id;
+            };
         }
 
         Mark(clock, "未再发现的关闭判断");
@@ -415,6 +414,16 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
         }
 
         Mark(clock, $"批量更新最近发现 {seenIds.Count}");
+        foreach (var chunk in fixedInBulk.Chunk(IdBatch))
+        {
+            var ids = chunk.ToList();
+            var importId = import.Id;
+            await db.Findings.Where(f => EF.Parameter(ids).Contains(f.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, FindingStatus.Fixed).SetProperty(f => f.StatusReason, fixedReason)
+                    .SetProperty(f => f.FixedAt, now).SetProperty(f => f.FixedByImportId, importId), ct);
+        }
+
+        Mark(clock, $"批量关闭 {fixedInBulk.Count}");
         // The findings that change beyond last-seen: loaded tracked in a few queries, edited, saved.
         var edited = new List<FindingRecord>();
         foreach (var chunk in edits.Keys.Chunk(IdBatch))
@@ -762,10 +771,47 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
         return text;
     }
 
+    /// <summary>What the comparison needs of a stored finding: its state, never its target or evidence.</summary>
     private sealed record Existing(
         Guid Id, string Fingerprint, FindingStatus Status, Severity Severity, string Title, string? EvidenceMac, DateOnly? AcceptedUntil,
-        Guid? RectificationItemId, Guid AssetId, Guid? SystemId, string TargetKind, string? Host, int? Port, string? Origin, string? Path,
-        string? Parameter, string? Package, string? Member, string? Account, string? Endpoint);
+        Guid? RectificationItemId, Guid AssetId, Guid? SystemId);
+
+    /// <summary>An institution's stored findings of the detector, by fingerprint, streamed row by row.</summary>
+    private static async Task<Dictionary<string, Existing>> LoadExistingAsync(MedGuardDbContext db, Guid institutionId, string detector, CancellationToken ct)
+    {
+        var existing = new Dictionary<string, Existing>(StringComparer.Ordinal);
+        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
+        var rows = db.Findings.AsNoTracking()
+            .Where(f => f.InstitutionId == institutionId && f.Detector == detector)
+            .Select(f => new Existing(f.Id, f.Fingerprint, f.Status, f.Severity, f.Title, f.EvidenceMac, f.AcceptedUntil, f.RectificationItemId, f.AssetId, f.SystemId))
+            .AsAsyncEnumerable();
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            // The title 100,000 rows repeat kept once: each row's copy is short-lived, so the held set stays small.
+            existing.Add(row.Fingerprint, row with { Title = Shared(titles, row.Title)! });
+        }
+
+        return existing;
+    }
+
+    /// <summary>The targets of the given stored findings, by id.</summary>
+    private static async Task<Dictionary<Guid, FindingTarget>> LoadTargetsAsync(MedGuardDbContext db, IEnumerable<Guid> findingIds, CancellationToken ct)
+    {
+        var targets = new Dictionary<Guid, FindingTarget>();
+        foreach (var chunk in findingIds.Chunk(IdBatch))
+        {
+            var ids = chunk.ToList();
+            var rows = await db.Findings.AsNoTracking().Where(f => EF.Parameter(ids).Contains(f.Id))
+                .Select(f => new { f.Id, f.TargetKind, f.Host, f.Port, f.Origin, f.Path, f.Parameter, f.Package, f.Member, f.Account, f.Endpoint })
+                .ToListAsync(ct);
+            foreach (var r in rows)
+            {
+                targets[r.Id] = FindingRecord.TargetOf(r.TargetKind, r.Host, r.Port, r.Origin, r.Path, r.Parameter, r.Package, r.Member, r.Account, r.Endpoint);
+            }
+        }
+
+        return targets;
+    }
 
     /// <summary>Finds a target's asset, the most specific one when several hold it; asks once per subject.</summary>
     private sealed class AssetMatcher(List<Asset> assets)

@@ -50,6 +50,13 @@ public static class MedGuardContextFactory
 
         using var context = Create(target);
         var pending = context.Database.GetPendingMigrations().ToList();
+        if (pending.Count == 0 && context.Database.GetAppliedMigrations().Any())
+        {
+            // Up to date: Migrate() would still diff the whole model against its snapshot (about a second on every
+            // command-line start) only to find nothing to do.
+            return pending;
+        }
+
         context.Database.Migrate();
         if (target.Provider == DatabaseProvider.Sqlite && target.FilePath is not null)
         {
