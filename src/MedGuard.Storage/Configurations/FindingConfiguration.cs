@@ -54,9 +54,9 @@ internal sealed class FindingRecordConfiguration : IEntityTypeConfiguration<Find
         builder.HasIndex(f => f.Severity);
         builder.HasIndex(f => f.AssetId);
         builder.HasIndex(f => f.SystemId);
-        builder.HasIndex(f => f.LastSeenAt);
-        builder.HasIndex(f => f.LastImportId);
         builder.HasIndex(f => f.DueOn);
+        // Not indexed on purpose: LastSeenAt and LastImportId change on every finding an import sees again (100,000 rows
+        // in bench/findings), and an index on either would be rewritten each time; lists sort by severity first.
     }
 }
 

@@ -625,10 +625,6 @@ namespace MedGuard.Storage.Migrations.Postgres
 
                     b.HasIndex("DueOn");
 
-                    b.HasIndex("LastImportId");
-
-                    b.HasIndex("LastSeenAt");
-
                     b.HasIndex("RectificationItemId");
 
                     b.HasIndex("Severity");
@@ -643,6 +639,8 @@ namespace MedGuard.Storage.Migrations.Postgres
                     b.HasIndex("InstitutionId", "Detector", "Status");
 
                     b.ToTable("Findings", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
 
             modelBuilder.Entity("MedGuard.Domain.Findings.FindingSighting", b =>

@@ -620,10 +620,6 @@ namespace MedGuard.Storage.Migrations.Sqlite
 
                     b.HasIndex("DueOn");
 
-                    b.HasIndex("LastImportId");
-
-                    b.HasIndex("LastSeenAt");
-
                     b.HasIndex("RectificationItemId");
 
                     b.HasIndex("Severity");

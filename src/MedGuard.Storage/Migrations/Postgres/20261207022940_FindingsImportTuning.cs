@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace MedGuard.Storage.Migrations.Postgres;
+
+/// <inheritdoc />
+public partial class FindingsImportTuning : Migration
+{
+    /// <inheritdoc />
+    protected override void Up(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.DropIndex(
+            name: "IX_Findings_LastImportId",
+            table: "Findings");
+
+        migrationBuilder.DropIndex(
+            name: "IX_Findings_LastSeenAt",
+            table: "Findings");
+
+        migrationBuilder.AlterTable(
+            name: "Findings")
+            .Annotation("Npgsql:StorageParameter:fillfactor", 80);
+    }
+
+    /// <inheritdoc />
+    protected override void Down(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.AlterTable(
+            name: "Findings")
+            .OldAnnotation("Npgsql:StorageParameter:fillfactor", 80);
+
+        migrationBuilder.CreateIndex(
+            name: "IX_Findings_LastImportId",
+            table: "Findings",
+            column: "LastImportId");
+
+        migrationBuilder.CreateIndex(
+            name: "IX_Findings_LastSeenAt",
+            table: "Findings",
+            column: "LastSeenAt");
+    }
+}
