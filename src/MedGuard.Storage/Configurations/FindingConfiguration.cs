@@ -68,8 +68,9 @@ internal sealed class FindingSightingConfiguration : IEntityTypeConfiguration<Fi
         builder.HasKey(s => new { s.FindingId, s.ImportId });
         builder.HasOne<FindingRecord>().WithMany().HasForeignKey(s => s.FindingId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<DetectionImport>().WithMany().HasForeignKey(s => s.ImportId).OnDelete(DeleteBehavior.Cascade);
+        // Read by finding (the key's first column) and by import; every import writes a row per finding it saw, so no
+        // index beyond those (an InstitutionId index was never read).
         builder.HasIndex(s => s.ImportId);
-        builder.HasIndex(s => s.InstitutionId);
     }
 }
 

@@ -27,7 +27,8 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
     /// <summary>The purpose the evidence is encrypted under (bound as associated data).</summary>
     public const string EvidencePurpose = "FindingRecord.Evidence";
 
-    private const int SaveBatch = 5000;
+    // Rows per SaveChanges: EF's per-row buffers (commands, parameters, snapshots) stay small between batches.
+    private const int SaveBatch = 1000;
     private const int IdBatch = 10_000;
 
     private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -661,8 +661,6 @@ namespace MedGuard.Storage.Migrations.Postgres
 
                     b.HasIndex("ImportId");
 
-                    b.HasIndex("InstitutionId");
-
                     b.ToTable("FindingSightings", (string)null);
                 });
 

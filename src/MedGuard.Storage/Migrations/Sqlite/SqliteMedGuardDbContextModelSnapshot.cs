@@ -654,8 +654,6 @@ namespace MedGuard.Storage.Migrations.Sqlite
 
                     b.HasIndex("ImportId");
 
-                    b.HasIndex("InstitutionId");
-
                     b.ToTable("FindingSightings", (string)null);
                 });
 

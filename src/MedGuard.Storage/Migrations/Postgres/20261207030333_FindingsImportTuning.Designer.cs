@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MedGuard.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresMedGuardDbContext))]
-    [Migration("20261207022940_FindingsImportTuning")]
+    [Migration("20261207030333_FindingsImportTuning")]
     partial class FindingsImportTuning
     {
         /// <inheritdoc />
@@ -663,8 +663,6 @@ namespace MedGuard.Storage.Migrations.Postgres
                     b.HasKey("FindingId", "ImportId");
 
                     b.HasIndex("ImportId");
-
-                    b.HasIndex("InstitutionId");
 
                     b.ToTable("FindingSightings", (string)null);
                 });

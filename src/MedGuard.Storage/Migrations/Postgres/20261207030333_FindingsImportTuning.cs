@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace MedGuard.Storage.Migrations.Sqlite;
+namespace MedGuard.Storage.Migrations.Postgres;
 
 /// <inheritdoc />
 public partial class FindingsImportTuning : Migration
@@ -11,17 +11,34 @@ public partial class FindingsImportTuning : Migration
     protected override void Up(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.DropIndex(
+            name: "IX_FindingSightings_InstitutionId",
+            table: "FindingSightings");
+
+        migrationBuilder.DropIndex(
             name: "IX_Findings_LastImportId",
             table: "Findings");
 
         migrationBuilder.DropIndex(
             name: "IX_Findings_LastSeenAt",
             table: "Findings");
+
+        migrationBuilder.AlterTable(
+            name: "Findings")
+            .Annotation("Npgsql:StorageParameter:fillfactor", 80);
     }
 
     /// <inheritdoc />
     protected override void Down(MigrationBuilder migrationBuilder)
     {
+        migrationBuilder.AlterTable(
+            name: "Findings")
+            .OldAnnotation("Npgsql:StorageParameter:fillfactor", 80);
+
+        migrationBuilder.CreateIndex(
+            name: "IX_FindingSightings_InstitutionId",
+            table: "FindingSightings",
+            column: "InstitutionId");
+
         migrationBuilder.CreateIndex(
             name: "IX_Findings_LastImportId",
             table: "Findings",

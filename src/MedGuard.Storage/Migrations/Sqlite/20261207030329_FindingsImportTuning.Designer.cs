@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MedGuard.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMedGuardDbContext))]
-    [Migration("20261207022924_FindingsImportTuning")]
+    [Migration("20261207030329_FindingsImportTuning")]
     partial class FindingsImportTuning
     {
         /// <inheritdoc />
@@ -656,8 +656,6 @@ namespace MedGuard.Storage.Migrations.Sqlite
                     b.HasKey("FindingId", "ImportId");
 
                     b.HasIndex("ImportId");
-
-                    b.HasIndex("InstitutionId");
 
                     b.ToTable("FindingSightings", (string)null);
                 });
