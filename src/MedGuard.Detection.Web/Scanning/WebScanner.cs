@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using MedGuard.Detection.Web.Active;
 using MedGuard.Detection.Web.Crawl;
 using MedGuard.Detection.Web.Http;
+using MedGuard.Detection.Web.Libraries;
 using MedGuard.Detection.Web.Pii;
 using MedGuard.Detection.Web.Templates;
 using MedGuard.Detection.Web.Tls;
@@ -40,13 +41,14 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
         var findings = new ConcurrentDictionary<string, WebFinding>(StringComparer.Ordinal);
         var piiSeen = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         Soft404Profile? soft404 = null;
+        var libraries = new OutdatedLibraryCheck();
 
         // One per rule, method, place and parameter; the run merges methods later (its fingerprint has no method).
         void Add(WebFinding f) => findings.TryAdd($"{f.RuleId}\n{f.Method}\n{f.Url}\n{f.Parameter}", f);
 
         void Observe(HttpExchange exchange)
         {
-            foreach (var f in templates.EvaluatePassive(exchange, soft404))
+            foreach (var f in templates.EvaluatePassive(exchange, soft404).Concat(libraries.Evaluate(exchange)))
             {
                 Add(f);
             }
@@ -104,7 +106,7 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
                 .ToList();
             parameters = probes.Count;
             _options.Progress?.Invoke($"主动检测 {crawl.Endpoints.Count} 个接口的 {probes.Count} 个参数");
-            activeTask = RunActiveChecksAsync(pipeline, probes, Add, cancellationToken);
+            activeTask = Task.WhenAll(RunActiveChecksAsync(pipeline, probes, Add, cancellationToken), new XxeCheck().RunAsync(pipeline, crawl, Add, cancellationToken));
         }
 
         foreach (var f in await templateTask.ConfigureAwait(false))

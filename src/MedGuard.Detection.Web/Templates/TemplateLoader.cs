@@ -76,7 +76,9 @@ public static class TemplateLoader
         List<TemplateDto> dtos;
         try
         {
-            dtos = yaml.TrimStart().StartsWith('-')
+            // A list of templates may open with comments: the first line that is neither decides.
+            var first = yaml.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith('#')) ?? "";
+            dtos = first.StartsWith('-')
                 ? Yaml.Deserialize<List<TemplateDto>>(yaml) ?? []
                 : [Yaml.Deserialize<TemplateDto>(yaml) ?? throw new InvalidDataException($"{source}：文件为空")];
         }
