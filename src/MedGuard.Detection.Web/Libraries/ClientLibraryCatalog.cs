@@ -121,7 +121,7 @@ public static class ClientLibraryCatalog
         }
         catch (YamlException ex)
         {
-            throw new InvalidDataException($"{source} 第 {ex.Start.Line} 行：格式错误（{ex.InnerException?.Message ?? ex.Message}）", ex);
+            throw new InvalidDataException($"{source} 第 {ex.Start.Line} 行：{MedGuard.Domain.Yaml.YamlErrorText.Describe(ex, "name、files、banners、vulnerable、examples")}", ex);
         }
 
         var list = new List<ClientLibrary>();

@@ -67,6 +67,9 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
             pipeline.Exchanged += _ => sent(pipeline.RequestsSent);
         }
 
+        // A run that reaches nothing stops here with the reason, before a login or crawl that would only fail quietly.
+        await EnsureReachableAsync(pipeline, target, cancellationToken).ConfigureAwait(false);
+
         if (_options.Login is not null)
         {
             _options.Progress?.Invoke("登录");
@@ -178,6 +181,15 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
                 slots.Release();
             }
         })).ConfigureAwait(false);
+    }
+
+    private static async Task EnsureReachableAsync(SafeHttpPipeline pipeline, Uri target, CancellationToken cancellationToken)
+    {
+        var first = await pipeline.SendAsync(ScanRequest.Get(target), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (first.Failed)
+        {
+            throw new SiteUnreachableException(target, first.Error ?? "无响应");
+        }
     }
 
     /// <summary>Anti-forgery tokens and view state: tampering with them only gets the request rejected.</summary>

@@ -84,7 +84,7 @@ public static class TemplateLoader
         }
         catch (YamlException ex)
         {
-            throw new InvalidDataException($"{source} 第 {ex.Start.Line} 行第 {ex.Start.Column} 列：{ex.InnerException?.Message ?? ex.Message}", ex);
+            throw new InvalidDataException($"{source} 第 {ex.Start.Line} 行第 {ex.Start.Column} 列：{MedGuard.Domain.Yaml.YamlErrorText.Describe(ex)}", ex);
         }
 
         // One way to cite the standard in every detector's data: GB/T 28448 unit codes, not clause numbers.
