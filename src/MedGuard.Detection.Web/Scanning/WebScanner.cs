@@ -155,6 +155,7 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
             new CommandInjectionCheck(),
             new PathTraversalCheck(),
             new OpenRedirectCheck(),
+            new ErrorProvocationCheck(),
         ];
         using var slots = new SemaphoreSlim(Math.Max(1, _options.Http.PerHostConcurrency));
         await Task.WhenAll(probes.Select(async item =>

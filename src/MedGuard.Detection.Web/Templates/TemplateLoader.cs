@@ -170,6 +170,7 @@ public static class TemplateLoader
                 Headers = [.. (r.Headers ?? []).Select(h => new KeyValuePair<string, string>(h.Key, h.Value))],
                 Body = r.Body,
                 ContentType = r.ContentType,
+                FollowRedirects = r.FollowRedirects,
             };
         }).ToList();
 
@@ -343,6 +344,7 @@ public static class TemplateLoader
         public Dictionary<string, string>? Headers { get; set; }
         public string? Body { get; set; }
         public string? ContentType { get; set; }
+        public bool FollowRedirects { get; set; }
     }
 
     private sealed class MatcherDto
