@@ -203,14 +203,14 @@ public sealed partial class LoginRecipe
             var exchange = await pipeline.SendAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (exchange.Failed)
             {
-                throw new LoginFailedException($"登录第 {index} 步（{step.Method} {step.Path}）无响应：{exchange.Error}");
+                throw new LoginFailedException($"登录失败：第 {index} 步（{step.Method} {step.Path}）无响应：{exchange.Error}");
             }
 
             last = exchange;
 
             if (step.ExpectStatus.Count > 0 && !step.ExpectStatus.Contains(exchange.Status))
             {
-                throw new LoginFailedException($"登录第 {index} 步（{step.Method} {step.Path}）返回 {exchange.Status}，期望 {string.Join("/", step.ExpectStatus)}：请检查账号、口令和提取规则");
+                throw new LoginFailedException($"登录失败：第 {index} 步（{step.Method} {step.Path}）返回 {exchange.Status}，期望 {string.Join("/", step.ExpectStatus)}：请检查账号、口令和提取规则");
             }
 
             foreach (var (name, regex) in step.Extract)
@@ -223,7 +223,7 @@ public sealed partial class LoginRecipe
 
                 vars[name] = m.Success
                     ? (m.Groups.Count > 1 ? m.Groups[1].Value : m.Value)
-                    : throw new LoginFailedException($"登录第 {index} 步没有提取到 {name}（规则 {regex}）");
+                    : throw new LoginFailedException($"登录失败：第 {index} 步没有提取到 {name}（规则 {regex}）");
             }
 
             if (step.Bearer is not null)
