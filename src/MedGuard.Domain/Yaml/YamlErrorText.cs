@@ -62,6 +62,8 @@ public static partial class YamlErrorText
             => "值中含有“: ”时请给整个值加引号，或检查缩进",
         _ when message.Contains("did not find expected key", StringComparison.Ordinal) || message.Contains("did not find expected '-'", StringComparison.Ordinal)
             => "缩进不一致，同一层的键或条目请对齐",
+        _ when message.Contains("expected ',' or ']'", StringComparison.Ordinal) || message.Contains("expected ',' or '}'", StringComparison.Ordinal)
+            => "方括号或花括号没有闭合（[…]、{…}）",
         _ when message.Contains("found unexpected end of stream", StringComparison.Ordinal) || message.Contains("found unexpected end", StringComparison.Ordinal)
             => "引号或括号没有闭合",
         _ when message.Contains("tab", StringComparison.OrdinalIgnoreCase)
