@@ -1,6 +1,4 @@
 using System.Xml;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 
 namespace MedGuard.TestTargets.Sites;
 

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 using MedGuard.Domain.Findings;
 using YamlDotNet.Core;
-using Version = System.Version;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
+using Version = System.Version;
 
 namespace MedGuard.Detection.Web.Libraries;
 
