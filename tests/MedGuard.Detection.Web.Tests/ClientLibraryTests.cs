@@ -72,6 +72,23 @@ public sealed class ClientLibraryTests
     }
 
     [Fact]
+    public void TwoLibrariesFromACdnOnOnePageAreTwoFindings()
+    {
+        var page = new HttpExchange
+        {
+            Request = ScanRequest.Get(new Uri("http://127.0.0.1:1/index.html")),
+            RawRequest = "GET /index.html HTTP/1.1\n",
+            Status = 200,
+            Headers = [new("Content-Type", "text/html")],
+            Body = "<script src=\"https://cdn.bootcdn.net/ajax/libs/jquery/1.12.4/jquery.min.js\"></script>"
+                + "<script src=\"https://cdn.bootcdn.net/ajax/libs/twitter-bootstrap/3.3.7/js/bootstrap.min.js\"></script>",
+        };
+        var findings = new OutdatedLibraryCheck().Evaluate(page).ToList();
+        Assert.Equal(["Bootstrap", "jQuery"], findings.Select(f => f.Parameter).Order(StringComparer.Ordinal));
+        Assert.All(findings, f => Assert.Equal("http://127.0.0.1:1/index.html", f.Url));
+    }
+
+    [Fact]
     public void TheCheckReportsOncePerHostAndVersionFromAPageOrAScriptButNotFromAStylesheet()
     {
         static HttpExchange Response(string url, string type, string body) => new()
@@ -91,6 +108,7 @@ public sealed class ClientLibraryTests
         Assert.Equal("1.8.3", f.Finding.Evidence["version"]);
         Assert.Contains("CVE-2015-9251", f.Finding.Evidence["cves"], StringComparison.Ordinal);
         Assert.Contains("L3-CES1-21", f.Finding.StandardRefs);
+        Assert.Equal("http://127.0.0.1:1/js/jquery-1.8.3.min.js", f.Url);
 
         // The same file fetched later is the same finding; another page of the host too.
         Assert.Empty(check.Evaluate(Response("http://127.0.0.1:1/js/jquery-1.8.3.min.js", "application/javascript", "/*! jQuery v1.8.3 jquery.com */")));

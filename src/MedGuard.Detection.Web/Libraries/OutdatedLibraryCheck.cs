@@ -1,3 +1,4 @@
+using MedGuard.Detection.Web.Crawl;
 using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Scanning;
 
@@ -29,10 +30,24 @@ public sealed class OutdatedLibraryCheck(IReadOnlyList<ClientLibrary>? libraries
             || url.AbsolutePath.EndsWith(".js", StringComparison.OrdinalIgnoreCase);
         var isPage = type.Contains("html", StringComparison.OrdinalIgnoreCase);
 
-        // Stylesheets carry the same banners (Bootstrap) without the script: only pages and scripts are read.
-        var addresses = isPage ? url.AbsoluteUri + "\n" + exchange.Body : url.AbsoluteUri;
-        var script = isScript || isPage ? exchange.Body : null;
-        foreach (var sighting in ClientLibraryCatalog.Identify(addresses, script, _libraries).Where(s => s.Vulnerable))
+        // Where each library is named: a script address in a page (its own file when it is on this site, else the page
+        // with the library as the place — two CDN libraries on one page stay two findings), or the response itself
+        // (a script's URL and banner; a page's inline scripts). Stylesheets carry the same banners (Bootstrap) without
+        // the script, so only pages and scripts are read.
+        var sightings = new List<(LibrarySighting Sighting, Uri At, string? Place)>();
+        if (isPage)
+        {
+            foreach (var src in PageParser.ScriptSources(exchange.Body, url))
+            {
+                var own = src.GetLeftPart(UriPartial.Authority) == url.GetLeftPart(UriPartial.Authority);
+                sightings.AddRange(ClientLibraryCatalog.Identify(src.AbsoluteUri, null, _libraries)
+                    .Select(s => (s, own ? src : url, own ? null : s.Library.Name)));
+            }
+        }
+
+        sightings.AddRange(ClientLibraryCatalog.Identify(url.AbsoluteUri, isScript || isPage ? exchange.Body : null, _libraries)
+            .Select(s => (s, url, (string?)null)));
+        foreach (var (sighting, at, place) in sightings.Where(x => x.Sighting.Vulnerable))
         {
             lock (_lock)
             {
@@ -44,7 +59,7 @@ public sealed class OutdatedLibraryCheck(IReadOnlyList<ClientLibrary>? libraries
 
             var refs = FindingRefs.KnownVulnerabilities;
             yield return WebFinding.From(RuleId, $"使用存在已知漏洞的 JavaScript 库：{sighting.Library.Name} {sighting.Version}", sighting.Severity, exchange,
-                technique: "component", cwe: "CWE-1395", standardRefs: refs.StandardRefs, highRiskCases: refs.HighRiskCases,
+                parameter: place, technique: "component", cwe: "CWE-1395", standardRefs: refs.StandardRefs, highRiskCases: refs.HighRiskCases,
                 remediation: $"将 {sighting.Library.Name} 升级到 {sighting.Ranges.Max(r => r.Below)} 或更新的受支持版本，或移除不再使用的副本。",
                 extra: new Dictionary<string, string>
                 {
@@ -52,7 +67,8 @@ public sealed class OutdatedLibraryCheck(IReadOnlyList<ClientLibrary>? libraries
                     ["version"] = sighting.Version.ToString(),
                     ["cves"] = string.Join(", ", sighting.Cves),
                     ["vulnerabilities"] = string.Join("\n", sighting.Ranges.Select(r => $"{string.Join(", ", r.Cves)}：{r.Summary}（{r.Source}）")),
-                });
+                },
+                url: at.AbsoluteUri);
         }
     }
 }
