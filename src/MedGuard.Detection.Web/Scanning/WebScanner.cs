@@ -186,10 +186,21 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
 
     private static async Task EnsureReachableAsync(SafeHttpPipeline pipeline, Uri target, CancellationToken cancellationToken)
     {
-        var first = await pipeline.SendAsync(ScanRequest.Get(target), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (first.Failed)
+        // One more try after a pause: a fragile site that drops one connection is not "nothing reached".
+        for (var attempt = 1; ; attempt++)
         {
-            throw new SiteUnreachableException(target, first.Error ?? "无响应");
+            var first = await pipeline.SendAsync(ScanRequest.Get(target), cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!first.Failed)
+            {
+                return;
+            }
+
+            if (attempt == 2)
+            {
+                throw new SiteUnreachableException(target, first.Error ?? "无响应");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         }
     }
 
