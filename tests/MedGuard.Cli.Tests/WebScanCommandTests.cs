@@ -196,8 +196,8 @@ public sealed class WebScanCommandTests : IAsyncLifetime
         try
         {
             var run = CliRun.Of("scan", "web", "--scope", _scope, "--url", _portal.BaseUrl.AbsoluteUri, "--login", recipe, "--passive-only");
-            Assert.NotEqual(0, run.ExitCode);
-            Assert.Contains("登录第 2 步", run.Error, StringComparison.Ordinal);
+            Assert.Equal(4, run.ExitCode);
+            Assert.Contains("登录失败：第 2 步", run.Error, StringComparison.Ordinal);
         }
         finally
         {

@@ -50,7 +50,7 @@ public sealed class LoginAndCrawlTests
 
     [Theory]
     [InlineData("steps: []", "至少需要一个步骤")]
-    [InlineData("steps:\n  - path: http://elsewhere.invalid/login\n", "必须以 / 开头")]
+    [InlineData("steps:\n  - path: http://elsewhere.invalid/login\n", "以 / 开头")]
     [InlineData("steps:\n  - path: /a\n    extract: { x: '(' }\n", "无法编译")]
     public void BadRecipesAreRejected(string yaml, string expected)
     {

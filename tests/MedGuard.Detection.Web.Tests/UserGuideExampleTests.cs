@@ -30,6 +30,7 @@ public sealed class UserGuideExampleTests
     {
         var recipe = LoginRecipe.Parse(Block("steps:"), "docs/web.md");
         Assert.Equal(["GET", "POST"], recipe.Steps.Select(s => s.Method));
+        Assert.Equal(new LoginSuccess("/His/PatientList", ".ASPXAUTH", null, null), recipe.Success);
     }
 
     [Fact]

@@ -42,7 +42,8 @@ public sealed class StandardRefIntegrityTests
             "ports" => HighRiskPortPolicy.Default.Rules.SelectMany(r => r.StandardRefs),
             "apk" => RuleCatalog.Default.Rules.SelectMany(r => r.StandardRefs),
             _ => MedGuard.Detection.Web.Templates.TemplateLoader.LoadBundled().SelectMany(t => t.StandardRefs)
-                .Concat(FindingRefs.InputValidation.StandardRefs).Concat(FindingRefs.PersonalData.StandardRefs).Concat(FindingRefs.Transport.StandardRefs),
+                .Concat(FindingRefs.InputValidation.StandardRefs).Concat(FindingRefs.PersonalData.StandardRefs).Concat(FindingRefs.Transport.StandardRefs)
+                .Concat(FindingRefs.KnownVulnerabilities.StandardRefs),
         };
         Assert.Equal(loaded.Order(StringComparer.Ordinal), SitesOf(engine).Select(s => s.Code).Order(StringComparer.Ordinal));
     }

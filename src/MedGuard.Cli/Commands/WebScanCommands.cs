@@ -18,6 +18,12 @@ internal sealed class WebScanCommands : ICommandModule
         scan.Subcommands.Add(Web());
     }
 
+    /// <summary>Exit code when the start URL got no response at all (docs/web.md).</summary>
+    public const int UnreachableExit = 3;
+
+    /// <summary>Exit code when the login recipe did not sign in (docs/web.md).</summary>
+    public const int LoginFailedExit = 4;
+
     private static Command Web()
     {
         var scope = new Option<string>("--scope") { Description = "授权范围文件（YAML，见 docs/scope.md；旧的 targets: 格式仍可读取）", Required = true };
@@ -101,7 +107,7 @@ internal sealed class WebScanCommands : ICommandModule
             var options = new WebScanOptions
             {
                 Templates = all,
-                Login = parse.GetValue(login) is { } recipe ? LoginRecipe.Load(recipe) : null,
+                Login = parse.GetValue(login) is { } recipe ? LoadRecipe(recipe) : null,
                 ActiveChecks = !parse.GetValue(noActive),
                 TrustedRoots = roots,
                 Http = new HttpPipelineOptions
@@ -133,6 +139,16 @@ internal sealed class WebScanCommands : ICommandModule
             catch (ScanRefusedException ex)
             {
                 throw new CliException(ex.Message);
+            }
+            catch (SiteUnreachableException ex)
+            {
+                // Nothing reached is not a clean site: exit 3 so a script never files it as "no findings".
+                throw new CliException(ex.Message, UnreachableExit);
+            }
+            catch (LoginFailedException ex)
+            {
+                // A failed login never continues as an anonymous visitor (the pages behind it would look safe).
+                throw new CliException(ex.Message, LoginFailedExit);
             }
 
             switch (fmt)
@@ -169,6 +185,18 @@ internal sealed class WebScanCommands : ICommandModule
             return 0;
         });
         return command;
+    }
+
+    private static LoginRecipe LoadRecipe(string path)
+    {
+        try
+        {
+            return LoginRecipe.Load(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CliException(ex.Message);
+        }
     }
 
     /// <summary>The scope as the run records it: the file and the host:ports it authorizes.</summary>

@@ -339,7 +339,7 @@ public sealed class SafeHttpPipeline : IDisposable
                 RawRequest = rawRequest,
                 Status = 0,
                 Elapsed = watch.Elapsed,
-                Error = ex is OperationCanceledException ? $"超时（{Options.Timeout.TotalSeconds:0.#} 秒）" : ex.Message,
+                Error = ex is OperationCanceledException ? $"超时（{Options.Timeout.TotalSeconds:0.#} 秒）" : TransportError.Describe(ex, request.Url),
             };
         }
     }

@@ -24,6 +24,8 @@ public static class FindingRefs
 
     public static RefSet Transport => Get("transport");
 
+    public static RefSet KnownVulnerabilities => Get("knownVulnerabilities");
+
     /// <summary>This file's GB/T 22239 citations with their lines, for the catalog check in MedGuard.Standards.</summary>
     public static IEnumerable<StandardRefSite> StandardRefs() => StandardRefText.Scan("src/MedGuard.Detection.Web/Data/finding-refs.yaml", Text());
 

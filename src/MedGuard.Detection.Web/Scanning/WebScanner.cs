@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using MedGuard.Detection.Web.Active;
 using MedGuard.Detection.Web.Crawl;
 using MedGuard.Detection.Web.Http;
+using MedGuard.Detection.Web.Libraries;
 using MedGuard.Detection.Web.Pii;
 using MedGuard.Detection.Web.Templates;
 using MedGuard.Detection.Web.Tls;
@@ -40,13 +41,14 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
         var findings = new ConcurrentDictionary<string, WebFinding>(StringComparer.Ordinal);
         var piiSeen = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         Soft404Profile? soft404 = null;
+        var libraries = new OutdatedLibraryCheck();
 
         // One per rule, method, place and parameter; the run merges methods later (its fingerprint has no method).
         void Add(WebFinding f) => findings.TryAdd($"{f.RuleId}\n{f.Method}\n{f.Url}\n{f.Parameter}", f);
 
         void Observe(HttpExchange exchange)
         {
-            foreach (var f in templates.EvaluatePassive(exchange, soft404))
+            foreach (var f in templates.EvaluatePassive(exchange, soft404).Concat(libraries.Evaluate(exchange)))
             {
                 Add(f);
             }
@@ -64,6 +66,9 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
         {
             pipeline.Exchanged += _ => sent(pipeline.RequestsSent);
         }
+
+        // A run that reaches nothing stops here with the reason, before a login or crawl that would only fail quietly.
+        await EnsureReachableAsync(pipeline, target, cancellationToken).ConfigureAwait(false);
 
         if (_options.Login is not null)
         {
@@ -104,7 +109,7 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
                 .ToList();
             parameters = probes.Count;
             _options.Progress?.Invoke($"主动检测 {crawl.Endpoints.Count} 个接口的 {probes.Count} 个参数");
-            activeTask = RunActiveChecksAsync(pipeline, probes, Add, cancellationToken);
+            activeTask = Task.WhenAll(RunActiveChecksAsync(pipeline, probes, Add, cancellationToken), new XxeCheck().RunAsync(pipeline, crawl, Add, cancellationToken));
         }
 
         foreach (var f in await templateTask.ConfigureAwait(false))
@@ -150,6 +155,7 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
             new CommandInjectionCheck(),
             new PathTraversalCheck(),
             new OpenRedirectCheck(),
+            new ErrorProvocationCheck(),
         ];
         using var slots = new SemaphoreSlim(Math.Max(1, _options.Http.PerHostConcurrency));
         await Task.WhenAll(probes.Select(async item =>
@@ -176,6 +182,26 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
                 slots.Release();
             }
         })).ConfigureAwait(false);
+    }
+
+    private static async Task EnsureReachableAsync(SafeHttpPipeline pipeline, Uri target, CancellationToken cancellationToken)
+    {
+        // One more try after a pause: a fragile site that drops one connection is not "nothing reached".
+        for (var attempt = 1; ; attempt++)
+        {
+            var first = await pipeline.SendAsync(ScanRequest.Get(target), cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!first.Failed)
+            {
+                return;
+            }
+
+            if (attempt == 2)
+            {
+                throw new SiteUnreachableException(target, first.Error ?? "无响应");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Anti-forgery tokens and view state: tampering with them only gets the request rejected.</summary>

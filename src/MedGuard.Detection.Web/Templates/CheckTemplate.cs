@@ -60,6 +60,9 @@ public sealed record TemplateRequest(string Method, IReadOnlyList<string> Paths)
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
     public string? Body { get; init; }
     public string? ContentType { get; init; }
+
+    /// <summary>Follow in-scope redirects and judge the page they end on (header checks on a start URL that redirects).</summary>
+    public bool FollowRedirects { get; init; }
 }
 
 /// <summary>What a matcher sees: a live response or an example from the template file.</summary>

@@ -76,13 +76,15 @@ public static class TemplateLoader
         List<TemplateDto> dtos;
         try
         {
-            dtos = yaml.TrimStart().StartsWith('-')
+            // A list of templates may open with comments: the first line that is neither decides.
+            var first = yaml.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith('#')) ?? "";
+            dtos = first.StartsWith('-')
                 ? Yaml.Deserialize<List<TemplateDto>>(yaml) ?? []
                 : [Yaml.Deserialize<TemplateDto>(yaml) ?? throw new InvalidDataException($"{source}：文件为空")];
         }
         catch (YamlException ex)
         {
-            throw new InvalidDataException($"{source} 第 {ex.Start.Line} 行第 {ex.Start.Column} 列：{ex.InnerException?.Message ?? ex.Message}", ex);
+            throw new InvalidDataException($"{source} 第 {ex.Start.Line} 行第 {ex.Start.Column} 列：{MedGuard.Domain.Yaml.YamlErrorText.Describe(ex)}", ex);
         }
 
         // One way to cite the standard in every detector's data: GB/T 28448 unit codes, not clause numbers.
@@ -168,6 +170,7 @@ public static class TemplateLoader
                 Headers = [.. (r.Headers ?? []).Select(h => new KeyValuePair<string, string>(h.Key, h.Value))],
                 Body = r.Body,
                 ContentType = r.ContentType,
+                FollowRedirects = r.FollowRedirects,
             };
         }).ToList();
 
@@ -341,6 +344,7 @@ public static class TemplateLoader
         public Dictionary<string, string>? Headers { get; set; }
         public string? Body { get; set; }
         public string? ContentType { get; set; }
+        public bool FollowRedirects { get; set; }
     }
 
     private sealed class MatcherDto

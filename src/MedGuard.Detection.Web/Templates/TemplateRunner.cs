@@ -24,7 +24,7 @@ public sealed class TemplateRunner(SafeHttpPipeline pipeline, IReadOnlyList<Chec
 
     public async Task<IReadOnlyList<WebFinding>> RunRequestsAsync(Uri baseUrl, Soft404Profile soft404, CancellationToken cancellationToken)
     {
-        var clusters = new Dictionary<string, (ScanRequest Request, List<CheckTemplate> Templates)>(StringComparer.Ordinal);
+        var clusters = new Dictionary<string, (ScanRequest Request, bool Follow, List<CheckTemplate> Templates)>(StringComparer.Ordinal);
         var requested = 0;
         foreach (var template in templates.Where(t => t.Schemes.Contains(baseUrl.Scheme, StringComparer.OrdinalIgnoreCase)))
         {
@@ -33,11 +33,12 @@ public sealed class TemplateRunner(SafeHttpPipeline pipeline, IReadOnlyList<Chec
                 foreach (var path in r.Paths)
                 {
                     var request = Build(baseUrl, r, path);
+                    var key = (r.FollowRedirects ? "follow\n" : "") + request.ClusterKey;
                     requested++;
-                    if (!clusters.TryGetValue(request.ClusterKey, out var cluster))
+                    if (!clusters.TryGetValue(key, out var cluster))
                     {
-                        cluster = (request, []);
-                        clusters[request.ClusterKey] = cluster;
+                        cluster = (request, r.FollowRedirects, []);
+                        clusters[key] = cluster;
                     }
 
                     cluster.Templates.Add(template);
@@ -53,7 +54,7 @@ public sealed class TemplateRunner(SafeHttpPipeline pipeline, IReadOnlyList<Chec
             HttpExchange exchange;
             try
             {
-                exchange = await pipeline.SendAsync(cluster.Request, cancellationToken: cancellationToken).ConfigureAwait(false);
+                exchange = await pipeline.SendAsync(cluster.Request, cluster.Follow, cancellationToken).ConfigureAwait(false);
             }
             catch (ScanRefusedException)
             {

@@ -58,7 +58,7 @@ public static class ScopeYaml
         }
         catch (YamlException ex)
         {
-            throw new ScopeException($"{source} 第 {ex.Start.Line} 行：YAML 格式错误（{ex.InnerException?.Message ?? ex.Message}）");
+            throw new ScopeException($"{source} 第 {ex.Start.Line} 行：{MedGuard.Domain.Yaml.YamlErrorText.Describe(ex)}");
         }
     }
 

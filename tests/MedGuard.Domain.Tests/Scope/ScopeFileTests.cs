@@ -118,7 +118,7 @@ public sealed class ScopeFileTests
     [InlineData("hosts: [unknown.invalid]\n", "s.yaml:1", "无法解析主机名")]
     [InlineData("- 10.0.0.1\n", "s.yaml:1", "addresses:")]
     [InlineData("addresses: [10.0.0.1]\n---\naddresses: [10.0.0.2]\n", "s.yaml", "一个 YAML 文档")]
-    [InlineData("addresses: [10.0.0.1\n", "第", "YAML 格式错误")]
+    [InlineData("addresses: [10.0.0.1\n", "s.yaml 第 ", "YAML 语法错误")]
     [InlineData("addresses: []\n", "s.yaml", "授权范围为空")]
     [InlineData("addresses: [10.0.0.1]\naddresses: [10.0.0.2]\n", "s.yaml:2", "重复")]
     public void WrongTypesAndValuesNameTheLine(string yaml, string where, string what)
