@@ -8,6 +8,9 @@ public sealed record HtmlForm(Uri Action, string Method, IReadOnlyList<KeyValueP
 {
     /// <summary>Each field's input type as written (text, password, hidden, email…; text when absent).</summary>
     public IReadOnlyDictionary<string, string> FieldTypes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>True for <c>enctype="multipart/form-data"</c>: the browser sends the fields as multipart parts.</summary>
+    public bool Multipart { get; init; }
 }
 
 /// <summary>A request named in a script: fetch / $.ajax / axios calls of single-page apps, with JSON body keys.</summary>
@@ -49,7 +52,11 @@ public static partial class PageParser
             var attrs = f.Groups["a"].Value;
             var action = Attr(attrs, "action");
             var method = (Attr(attrs, "method") ?? "GET").ToUpperInvariant() == "POST" ? "POST" : "GET";
-            var target = string.IsNullOrWhiteSpace(action) ? pageUrl : Resolve(pageUrl, action);
+            // A form without an action, or with action="#" or "#section", submits to the page's own URL (HTML's form
+            // submission algorithm); PHP pages written the classic way use exactly that.
+            var target = string.IsNullOrWhiteSpace(action) || action.TrimStart().StartsWith('#')
+                ? new UriBuilder(pageUrl) { Fragment = "" }.Uri
+                : Resolve(pageUrl, action);
             if (target is null)
             {
                 continue;
@@ -74,7 +81,8 @@ public static partial class PageParser
                 }
             }
 
-            forms.Add(new HtmlForm(target, method, fields) { FieldTypes = types });
+            var multipart = (Attr(attrs, "enctype") ?? "").Contains("multipart", StringComparison.OrdinalIgnoreCase) && method == "POST";
+            forms.Add(new HtmlForm(target, method, fields) { FieldTypes = types, Multipart = multipart });
         }
 
         return forms;
