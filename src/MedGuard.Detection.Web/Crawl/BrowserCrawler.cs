@@ -54,7 +54,7 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
     private const string Clickables = """
         (exclude) => {
           const re = new RegExp(exclude, 'i');
-          const sel = 'a[href="#"], a[href^="javascript:"], a:not([href]), a[href^="#/"], a[href^="#!"], button:not([type=submit]), [onclick], [role=menuitem], [role=button], [role=link], [role=tab], [data-href], [data-url], [data-route], [ng-click], li.menu-item, .nav-item, .menu li';
+          const sel = 'a[href="#"], a[href^="javascript:"], a:not([href]), a[href^="#/"], a[href^="#!"], button:not([type=submit]), [onclick], [role=menuitem], [role=button], [role=link], [role=tab], [data-href], [data-url], [data-route], [ng-click], nav li, nav span, [class*=menu] li, [id*=menu] li, [class*=nav] li, [id*=nav] li, [class*=sidebar] li';
           const all = Array.from(document.querySelectorAll(sel)).filter(e => !e.closest('form'));
           return all.map((e, i) => ({ i, text: ((e.innerText || '') + ' ' + (e.getAttribute('href') || '') + ' ' + (e.getAttribute('onclick') || '')).slice(0, 200) }))
                     .filter(x => !re.test(x.text)).map(x => x.i);
@@ -63,7 +63,7 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
 
     private const string ClickAt = """
         (i) => {
-          const sel = 'a[href="#"], a[href^="javascript:"], a:not([href]), a[href^="#/"], a[href^="#!"], button:not([type=submit]), [onclick], [role=menuitem], [role=button], [role=link], [role=tab], [data-href], [data-url], [data-route], [ng-click], li.menu-item, .nav-item, .menu li';
+          const sel = 'a[href="#"], a[href^="javascript:"], a:not([href]), a[href^="#/"], a[href^="#!"], button:not([type=submit]), [onclick], [role=menuitem], [role=button], [role=link], [role=tab], [data-href], [data-url], [data-route], [ng-click], nav li, nav span, [class*=menu] li, [id*=menu] li, [class*=nav] li, [id*=nav] li, [class*=sidebar] li';
           const e = Array.from(document.querySelectorAll(sel)).filter(e => !e.closest('form'))[i];
           if (!e) return false;
           if (e.removeAttribute) e.removeAttribute('target');
