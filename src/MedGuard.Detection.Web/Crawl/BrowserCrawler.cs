@@ -182,6 +182,12 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
                     }
                 }
 
+                // Counted on the page as it was rendered, not where the last click left it.
+                if (page.Url != landed && !await GoAsync(page, url, limit.Token).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
                 var forms = await TryAsync(() => page.EvaluateExpressionAsync<int>("document.forms.length")).ConfigureAwait(false);
                 for (var i = 0; i < Math.Min(forms, options.BrowserActionsPerPage) && !limit.IsCancellationRequested; i++)
                 {

@@ -35,7 +35,9 @@ public sealed record EndpointParameter(string Name, ParameterKind Kind, string V
 /// <summary>A place the site accepts input: method, URL (without query) and its parameters of every kind.</summary>
 public sealed record Endpoint(string Method, Uri Url, IReadOnlyList<EndpointParameter> Parameters)
 {
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    // Payload characters (quotes, angle brackets) go into the body as they are, the way a browser's JSON.stringify sends
+    // them: a \u0027 escape would be decoded by a JSON parser but not by a server that reads the body as text.
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Where the crawler found it (page URL), for the report.</summary>
     public Uri? FoundOn { get; init; }
@@ -140,7 +142,7 @@ public sealed record Endpoint(string Method, Uri Url, IReadOnlyList<EndpointPara
         if (json.Count > 0 || JsonBody is not null)
         {
             var body = JsonBody is not null ? WithLeaf(JsonBody, parameter?.Kind == ParameterKind.Json ? parameter : null, value)
-                : JsonSerializer.Serialize(json.ToDictionary(p => p.Name, ValueOf));
+                : JsonSerializer.Serialize(json.ToDictionary(p => p.Name, ValueOf), Compact);
             return new ScanRequest(Method, url) { Body = body, ContentType = "application/json; charset=utf-8", Headers = headers };
         }
 
