@@ -177,4 +177,40 @@ public sealed class BrowserCrawlTests
         Assert.Contains(result.Endpoints, e => e.Url.AbsolutePath == "/api/form" && e.Parameters.Any(p => p is { Name: "dept", Kind: ParameterKind.Form }));
         Assert.Contains(result.Endpoints, e => e.Url.AbsolutePath == "/upload-search" && e.Parameters.Any(p => p is { Name: "title", Kind: ParameterKind.Multipart }));
     }
+
+    [Fact]
+    public async Task TheBrowserCarriesTheSessionTheLoginRecipeObtained()
+    {
+        RequireChromium();
+        var authorized = 0;
+        var strangers = 0;
+        await using var site = await LocalServer.StartAsync(app =>
+        {
+            static bool LoggedIn(HttpContext c) => c.Request.Cookies["sid"] == "s3ss10n-7f3a9c";
+            app.MapPost("/login", (HttpContext c) =>
+            {
+                c.Response.Cookies.Append("sid", "s3ss10n-7f3a9c", new CookieOptions { HttpOnly = true });
+                return Results.Redirect("/");
+            });
+            app.MapGet("/", (HttpContext c) => LoggedIn(c)
+                ? Results.Content("<!DOCTYPE html><html><body><script>fetch('/api/private?ward=A');</script></body></html>", "text/html; charset=utf-8")
+                : Results.Redirect("/login-page"));
+            app.MapGet("/api/private", (HttpContext c) =>
+            {
+                Interlocked.Increment(ref LoggedIn(c) ? ref authorized : ref strangers);
+                return LoggedIn(c) ? Results.Json(new { beds = 3 }) : Results.StatusCode(401);
+            });
+            app.MapGet("/login-page", () => Results.Content("<p>请登录</p>", "text/html"));
+        });
+
+        using var pipeline = new SafeHttpPipeline(AuthorizedScope.ForOrigin(site.BaseUrl));
+        var recipe = LoginRecipe.Parse("steps:\n  - method: POST\n    path: /login\n    form: { user: doctor }\n    expectStatus: [302]\n", "login.yaml");
+        await recipe.RunAsync(pipeline, site.BaseUrl, CancellationToken.None);
+        var crawler = new BrowserCrawler(pipeline, new CrawlOptions { BrowserMaxPages = 1, BrowserActionsPerPage = 0, BrowserTimeLimit = TimeSpan.FromSeconds(45) });
+        var result = await crawler.CrawlAsync(site.BaseUrl, [], CancellationToken.None);
+
+        Assert.True(Volatile.Read(ref authorized) >= 1, "the page behind the login was rendered and its script call carried the session");
+        Assert.Equal(0, Volatile.Read(ref strangers));
+        Assert.Contains(result.Endpoints, e => e.Url.AbsolutePath == "/api/private");
+    }
 }

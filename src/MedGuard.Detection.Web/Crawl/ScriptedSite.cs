@@ -39,8 +39,9 @@ public static partial class ScriptedSite
                 return "导航菜单由脚本生成";
             }
 
+            // Few links is telling only on the start page: a site's inner pages may well have few.
             var links = PageParser.Links(body, url).Count(l => string.Equals(l.Authority, url.Authority, StringComparison.OrdinalIgnoreCase));
-            if (links < 3)
+            if (links < 3 && page == pages.First(p => p.IsHtml))
             {
                 return $"页面只有 {links} 个链接，另有脚本";
             }
