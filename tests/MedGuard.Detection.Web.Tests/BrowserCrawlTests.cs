@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using MedGuard.Detection.Web.Crawl;
 using MedGuard.Detection.Web.Http;
-using MedGuard.Detection.Web.Scanning;
 using MedGuard.Domain.Scope;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
