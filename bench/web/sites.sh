@@ -28,7 +28,6 @@ SITE_PID=
 cleanup() { [ -n "$SITE_PID" ] && kill "$SITE_PID" 2>/dev/null; ip netns del "$NS" 2>/dev/null || true; }
 trap cleanup EXIT
 ip -n "$NS" link set lo up
-inns() { ip netns exec "$NS" "$@"; }
 
 start_site() { # $1 = site, $2 = twin, $3 = run name; sets URL, PORT, SITE_PID
   local flag=; [ "$2" = fixed ] && flag=--fixed
@@ -41,10 +40,10 @@ start_site() { # $1 = site, $2 = twin, $3 = run name; sets URL, PORT, SITE_PID
   PORT=$(sed 's|.*:\([0-9]*\)/$|\1|' <<<"$URL")
 }
 stop_site() { kill "$SITE_PID"; wait "$SITE_PID" 2>/dev/null || true; SITE_PID=; }
-timed() { # $1 = run name, rest = command; writes $OUT/$1.seconds
+timed() { # $1 = run name, rest = command run inside the namespace; writes $OUT/$1.seconds
   local name=$1; shift
   local t0 t1; t0=$(date +%s.%N)
-  timeout "$LIMIT" "$@" > "$OUT/$name.stdout" 2> "$OUT/$name.stderr" || echo "exit $?" >> "$OUT/$name.stderr"
+  timeout "$LIMIT" ip netns exec "$NS" "$@" > "$OUT/$name.stdout" 2> "$OUT/$name.stderr" || echo "exit $?" >> "$OUT/$name.stderr"
   t1=$(date +%s.%N)
   python3 -c "print(round($t1 - $t0, 2))" > "$OUT/$name.seconds"
 }
@@ -56,7 +55,7 @@ for site in $SITES; do
       run=$site.$twin.medguard-$browser
       start_site "$site" "$twin" "$run"
       printf 'targets:\n  - host: 127.0.0.1\n    ports: [%s]\n' "$PORT" > "$OUT/$run.scope.yaml"
-      timed "$run" inns dotnet "$OUT/cli/medguard.dll" scan web --scope "$OUT/$run.scope.yaml" --url "$URL" \
+      timed "$run" dotnet "$OUT/cli/medguard.dll" scan web --scope "$OUT/$run.scope.yaml" --url "$URL" \
         --format json --rate 100 --browser "$browser"
       cp "$OUT/$run.stdout" "$OUT/$run.json"
       stop_site
@@ -65,15 +64,15 @@ for site in $SITES; do
     # wapiti 3.0.4: its injection modules (the portal bench's header and file modules add nothing on these sites).
     run=$site.$twin.wapiti
     start_site "$site" "$twin" "$run"
-    timed "$run" inns wapiti -u "$URL" --scope folder -m "blindsql,sql,xss,exec,file,redirect" \
+    timed "$run" wapiti -u "$URL" --scope folder -m "blindsql,sql,xss,exec,file,redirect" \
       -f json -o "$OUT/$run.json" --flush-session --no-bugreport --store-session "$OUT/$run-session" --store-config "$OUT/$run-config" -v 1
     stop_site
 
     # sqlmap 1.7.2: links, then forms (--forms tests only forms); defaults answer its questions; time and requests add up.
     run=$site.$twin.sqlmap
     start_site "$site" "$twin" "$run"
-    timed "$run-links" inns sqlmap -u "$URL" --crawl=3 --batch --output-dir "$OUT/sqlmap-$site-$twin" --results-file "$OUT/$run-links.csv" --disable-coloring
-    timed "$run-forms" inns sqlmap -u "$URL" --crawl=3 --forms --batch --output-dir "$OUT/sqlmap-$site-$twin" --results-file "$OUT/$run-forms.csv" --disable-coloring
+    timed "$run-links" sqlmap -u "$URL" --crawl=3 --batch --output-dir "$OUT/sqlmap-$site-$twin" --results-file "$OUT/$run-links.csv" --disable-coloring
+    timed "$run-forms" sqlmap -u "$URL" --crawl=3 --forms --batch --output-dir "$OUT/sqlmap-$site-$twin" --results-file "$OUT/$run-forms.csv" --disable-coloring
     stop_site
   done
 done

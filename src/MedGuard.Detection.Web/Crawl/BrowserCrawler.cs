@@ -356,7 +356,9 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
                 .Where(h => !DroppedHeaders.Contains(h.Key) && !h.Key.StartsWith("sec-", StringComparison.OrdinalIgnoreCase))
                 .Select(h => new KeyValuePair<string, string>(h.Key, h.Value)).ToList();
 
-            if (request.ResourceType is not (ResourceType.Script or ResourceType.Other) || method != "GET" || url.Query.Length > 1)
+            // Scripts carry no input (a ?v= cache buster is not a parameter); a GET of another kind without a query
+            // (a favicon) neither.
+            if (request.ResourceType != ResourceType.Script && (request.ResourceType != ResourceType.Other || method != "GET" || url.Query.Length > 1))
             {
                 if (ObservedRequest.ToEndpoint(method, url, body, contentType, forwarded, scriptCookies, pageUrl()) is { } endpoint)
                 {
