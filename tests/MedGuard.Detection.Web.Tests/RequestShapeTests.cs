@@ -62,6 +62,20 @@ public sealed class RequestShapeTests
     }
 
     [Fact]
+    public void JQueryAjaxCallsAreEndpoints()
+    {
+        const string script = """
+            $.ajax({ type: 'POST', url: '/His/QueryFee', data: { cardNo: '001', days: 7 }, dataType: 'json' });
+            $.ajax({ url: "/His/Dept", data: { code: 'NK' } });
+            """;
+        var calls = PageParser.ScriptCalls(script, Page);
+        var post = Assert.Single(calls, c => c.Method == "POST");
+        Assert.Equal("/His/QueryFee", post.Url.AbsolutePath);
+        Assert.Equal(["cardNo", "days"], post.FormFields.Select(f => f.Key));
+        Assert.Contains(calls, c => c.Method == "GET" && c.Url.PathAndQuery == "/His/Dept?code=NK");
+    }
+
+    [Fact]
     public void RobotsAndSitemapsNamePages()
     {
         var site = new Uri("http://127.0.0.1:1/");

@@ -120,6 +120,22 @@ public static partial class PageParser
             calls.Add(verb == "POST" ? new ScriptCall(url, verb, [], fields) : new ScriptCall(AddQuery(url, fields), verb, [], []));
         }
 
+        // $.ajax({ url: '/x', type: 'POST', data: { k: v } }): the options object in any order.
+        foreach (Match m in Safe(AjaxCall(), script))
+        {
+            var options = m.Groups["o"].Value;
+            if (AjaxUrl().Match(options) is not { Success: true } um || Resolve(baseUrl, um.Groups["u"].Value) is not { } url)
+            {
+                continue;
+            }
+
+            var verb = AjaxType().Match(options) is { Success: true } tm && tm.Groups[1].Value.Equals("POST", StringComparison.OrdinalIgnoreCase) ? "POST" : "GET";
+            var fields = AjaxData().Match(options) is { Success: true } dm ? ObjectFields(dm.Groups[1].Value) : [];
+            var json = options.Contains("application/json", StringComparison.OrdinalIgnoreCase);
+            calls.Add(verb == "GET" ? new ScriptCall(AddQuery(url, fields), verb, [], [])
+                : json ? new ScriptCall(url, verb, fields, []) : new ScriptCall(url, verb, [], fields));
+        }
+
         foreach (Match m in Safe(AxiosCall(), script))
         {
             if (Resolve(baseUrl, m.Groups["u"].Value) is not { } url)
@@ -251,6 +267,18 @@ public static partial class PageParser
 
     [GeneratedRegex("""\$\.(?<v>get|post|getJSON)\(\s*["'](?<u>[^"'\s]+)["']\s*(?:,\s*\{(?<d>.{0,1000}?)\})?""", RegexOptions.Singleline | RegexOptions.IgnoreCase, 1000)]
     private static partial Regex JQueryCall();
+
+    [GeneratedRegex(@"\$\.ajax\(\s*\{(?<o>.{0,1500}?)\}\s*\)", RegexOptions.Singleline, 1000)]
+    private static partial Regex AjaxCall();
+
+    [GeneratedRegex("""\burl\s*:\s*["'](?<u>[^"'\s]+)["']""", RegexOptions.None, 1000)]
+    private static partial Regex AjaxUrl();
+
+    [GeneratedRegex("""\b(?:type|method)\s*:\s*["'](\w+)["']""", RegexOptions.IgnoreCase, 1000)]
+    private static partial Regex AjaxType();
+
+    [GeneratedRegex(@"\bdata\s*:\s*\{(.{0,1000}?)\}", RegexOptions.Singleline, 1000)]
+    private static partial Regex AjaxData();
 
     [GeneratedRegex("""axios\.(?<v>get|post|put)\(\s*["'](?<u>[^"'\s]+)["']\s*(?:,\s*\{(?<d>.{0,1000}?)\})?""", RegexOptions.Singleline | RegexOptions.IgnoreCase, 1000)]
     private static partial Regex AxiosCall();
