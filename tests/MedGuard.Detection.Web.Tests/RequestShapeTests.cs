@@ -75,6 +75,26 @@ public sealed class RequestShapeTests
         Assert.Contains(calls, c => c.Method == "GET" && c.Url.PathAndQuery == "/His/Dept?code=NK");
     }
 
+    [Theory]
+    [InlineData("""<div id="app"></div><script src="/js/app.3f2a.js"></script>""", true)]
+    [InlineData("""<nav id="menu"></nav><p>欢迎</p><a href="/a">a</a><a href="/b">b</a><a href="/c">c</a><script src="/menu.js"></script>""", true)]
+    [InlineData("""<p>欢迎</p><script>window.addEventListener('hashchange', render);</script><a href="/a">a</a><a href="/b">b</a><a href="/c">c</a>""", true)]
+    [InlineData("""<p>首页</p><script src="/bundle.js"></script>""", true)]
+    [InlineData("""<ul><li><a href="/news">新闻</a></li><li><a href="/guide">就医指南</a></li><li><a href="/dept">科室</a></li></ul><script src="/jquery.js"></script>""", false)]
+    [InlineData("""<p>无脚本的页面</p>""", false)]
+    public void AutoRendersWhatLooksBuiltByScript(string body, bool render)
+    {
+        var page = new HttpExchange
+        {
+            Request = ScanRequest.Get(new Uri("http://127.0.0.1:1/")),
+            RawRequest = "",
+            Status = 200,
+            Headers = [new("Content-Type", "text/html; charset=utf-8")],
+            Body = $"<!DOCTYPE html><html><body>{body}</body></html>",
+        };
+        Assert.Equal(render, ScriptedSite.Reason([page]) is not null);
+    }
+
     [Fact]
     public void RobotsAndSitemapsNamePages()
     {
