@@ -56,8 +56,9 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
           const re = new RegExp(exclude, 'i');
           const sel = 'a[href="#"], a[href^="javascript:"], a:not([href]), a[href^="#/"], a[href^="#!"], button:not([type=submit]), [onclick], [role=menuitem], [role=button], [role=link], [role=tab], [data-href], [data-url], [data-route], [ng-click], nav li, nav span, [class*=menu] li, [id*=menu] li, [class*=nav] li, [id*=nav] li, [class*=sidebar] li';
           const all = Array.from(document.querySelectorAll(sel)).filter(e => !e.closest('form'));
-          return all.map((e, i) => ({ i, text: ((e.innerText || '') + ' ' + (e.getAttribute('href') || '') + ' ' + (e.getAttribute('onclick') || '')).slice(0, 200) }))
-                    .filter(x => !re.test(x.text)).map(x => x.i);
+          const attrs = (e) => ['href', 'onclick', 'data-href', 'data-url', 'data-route', 'data-id', 'ng-click'].map(a => e.getAttribute(a) || '').join(' ');
+          return all.map((e, i) => ({ i, text: ((e.innerText || '').trim() + ' ' + attrs(e)).slice(0, 300) }))
+                    .filter(x => !re.test(x.text)).map(x => x.i + '\t' + x.text);
         }
         """;
 
@@ -148,6 +149,7 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
             }
 
             var rendered = 0;
+            var clicked = new HashSet<string>(StringComparer.Ordinal);
             while (queue.Count > 0 && rendered < options.BrowserMaxPages && !limit.IsCancellationRequested)
             {
                 var url = queue.Dequeue();
@@ -162,7 +164,11 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
                 await HarvestAsync(page, url, Enqueue).ConfigureAwait(false);
 
                 var exclude = options.Exclude.ToString().Replace("(?i)", "", StringComparison.Ordinal);
-                var clickables = await TryAsync(() => page.EvaluateFunctionAsync<int[]>(Clickables, exclude)).ConfigureAwait(false) ?? [];
+                // A menu drawn on every page is clicked once, on the first page that shows it: an element is known by
+                // its text and the attributes that say where it leads.
+                var clickables = (await TryAsync(() => page.EvaluateFunctionAsync<string[]>(Clickables, exclude)).ConfigureAwait(false) ?? [])
+                    .Select(c => c.Split('\t', 2)).Where(c => c.Length == 2 && clicked.Add(c[1]))
+                    .Select(c => int.Parse(c[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
                 foreach (var index in clickables.Take(options.BrowserActionsPerPage))
                 {
                     if (limit.IsCancellationRequested)
