@@ -145,6 +145,7 @@ public sealed class BrowserCrawlTests
     public async Task ScriptRequestsBecomeEndpointsOfEveryShape()
     {
         RequireChromium();
+        var writes = 0;
         await using var site = await LocalServer.StartAsync(app =>
         {
             app.MapGet("/", () => Results.Content("""
@@ -160,7 +161,11 @@ public sealed class BrowserCrawlTests
                 """, "text/html; charset=utf-8"));
             app.MapPost("/api/find", () => Results.Json(new { items = Array.Empty<string>() }));
             app.MapPost("/api/form", () => Results.Json(new { ok = true }));
-            app.MapPost("/upload-search", () => Results.Text("ok"));
+            app.MapPost("/upload-search", () =>
+            {
+                Interlocked.Increment(ref writes);
+                return Results.Text("ok");
+            });
         });
 
         using var pipeline = new SafeHttpPipeline(AuthorizedScope.ForOrigin(site.BaseUrl));
@@ -176,6 +181,10 @@ public sealed class BrowserCrawlTests
         Assert.Equal("""{"query":{"name":"zhang","tags":["a","b'"]},"page":1}""", probe.Body);
         Assert.Contains(result.Endpoints, e => e.Url.AbsolutePath == "/api/form" && e.Parameters.Any(p => p is { Name: "dept", Kind: ParameterKind.Form }));
         Assert.Contains(result.Endpoints, e => e.Url.AbsolutePath == "/upload-search" && e.Parameters.Any(p => p is { Name: "title", Kind: ParameterKind.Multipart }));
+
+        // Its path names a write (upload): in safe mode the browser's submit was recorded but never sent.
+        Assert.Equal(0, Volatile.Read(ref writes));
+        Assert.True(crawler.SparedWrites >= 1);
     }
 
     [Fact]
