@@ -38,9 +38,15 @@ internal sealed class WebScanCommands : ICommandModule
         var noActive = new Option<bool>("--passive-only") { Description = "只做爬取与模板检测，不发送注入类探测" };
         var trustRoot = new Option<string?>("--trust-root") { Description = "TLS 检查时信任的根证书（PEM/DER，如医院自建 CA），代替系统证书库" };
         var unsafeMode = new Option<bool>("--unsafe") { Description = "关闭安全模式：允许 PUT/DELETE 等方法，并向预约、缴费、提交等写操作接口发送检测载荷（仅用于测试环境）" };
+        var browser = new Option<string>("--browser")
+        {
+            Description = "浏览器渲染爬取（无头 chromium）：auto 按首批页面判断（脚本生成的导航、空的应用根节点、前端路由），on 总是，off 只做链接爬取",
+            DefaultValueFactory = _ => "auto",
+        };
+        browser.AcceptOnlyFromAmong("auto", "on", "off");
         var command = new Command("web", "网站检测：爬取、模板检测、SQL 注入等主动检测、个人信息泄露")
         {
-            scope, url, login, templates, format, rate, globalRate, budget, maxPages, noActive, unsafeMode, trustRoot,
+            scope, url, login, templates, format, rate, globalRate, budget, maxPages, noActive, unsafeMode, trustRoot, browser,
         };
         command.SetAction(parse =>
         {
@@ -119,7 +125,16 @@ internal sealed class WebScanCommands : ICommandModule
                     RequestBudgetPerHost = parse.GetValue(budget),
                     SafeMode = !parse.GetValue(unsafeMode),
                 },
-                Crawl = new Detection.Web.Crawl.CrawlOptions { MaxPages = parse.GetValue(maxPages) },
+                Crawl = new Detection.Web.Crawl.CrawlOptions
+                {
+                    MaxPages = parse.GetValue(maxPages),
+                    Browser = parse.GetValue(browser) switch
+                    {
+                        "on" => Detection.Web.Crawl.BrowserMode.On,
+                        "off" => Detection.Web.Crawl.BrowserMode.Off,
+                        _ => Detection.Web.Crawl.BrowserMode.Auto,
+                    },
+                },
                 Progress = interactive ? phase => error.WriteLine($"\r[{DateTime.Now:HH:mm:ss}] {phase}…") : null,
                 RequestSent = interactive ? n =>
                 {
@@ -149,6 +164,10 @@ internal sealed class WebScanCommands : ICommandModule
             {
                 // A failed login never continues as an anonymous visitor (the pages behind it would look safe).
                 throw new CliException(ex.Message, LoginFailedExit);
+            }
+            catch (Detection.Web.Crawl.BrowserUnavailableException ex)
+            {
+                throw new CliException(ex.Message);
             }
 
             switch (fmt)
@@ -222,6 +241,11 @@ internal sealed class WebScanCommands : ICommandModule
 
         console.Write(table);
         output.WriteLine($"目标 {report.Target}：爬取 {report.PagesCrawled} 个页面，发现 {report.EndpointsFound} 个接口，检测 {report.ParametersTested} 个参数，发送 {report.Requests} 个请求，用时 {report.Duration.TotalSeconds:0.0} 秒");
+        if (report.BrowserCrawl is { } why)
+        {
+            output.WriteLine($"浏览器渲染爬取：{why}；页面向授权范围外发出的 {report.BrowserRefusedOutOfScope} 个请求已拦截");
+        }
+
         output.WriteLine(report.Summary);
         foreach (var limitation in report.Limitations)
         {

@@ -17,19 +17,28 @@ public sealed class ReflectedXssCheck : IActiveCheck
 
     public async Task<WebFinding?> RunAsync(ActiveProbe probe, CancellationToken cancellationToken)
     {
+        // With quotes first (they break out of attributes); then without, for HTML body text: a value that also goes
+        // into a SQL string makes a quote fail the query, and the page then never echoes the value at all.
+        // Without quotes the payload cannot leave an attribute value, so only the HTML body context counts then.
+        return await TryAsync(probe, "\"'>", "'\">", cancellationToken).ConfigureAwait(false)
+               ?? await TryAsync(probe, "", "", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<WebFinding?> TryAsync(ActiveProbe probe, string breakOut, string breakOutAgain, CancellationToken cancellationToken)
+    {
         var token = Guid.NewGuid().ToString("N")[..8];
-        var first = $"\"'><mgx{token}>";
+        var first = $"{breakOut}<mgx{token}>";
         var r1 = await probe.SendAsync(probe.Original + first, cancellationToken).ConfigureAwait(false);
         var context = r1 is null ? null : ExecutableContext(r1, first);
-        if (context is null)
+        if (context is null || (breakOut.Length == 0 && context != "html"))
         {
             return null;
         }
 
         var token2 = Guid.NewGuid().ToString("N")[..8];
-        var second = $"'\"><img src=x onerror=mgy{token2}(1)>";
+        var second = $"{breakOutAgain}<img src=x onerror=mgy{token2}(1)>";
         var r2 = await probe.SendAsync(probe.Original + second, cancellationToken).ConfigureAwait(false);
-        if (r2 is null || ExecutableContext(r2, second) is null)
+        if (r2 is null || ExecutableContext(r2, second) is not { } confirmed || (breakOut.Length == 0 && confirmed != "html"))
         {
             return null;
         }

@@ -29,6 +29,7 @@ public sealed class SqlInjectionCheck(TimeSpan? shortestDelay = null) : IActiveC
 
         return await ErrorBasedAsync(probe, baseline, cancellationToken).ConfigureAwait(false)
                ?? await BooleanAsync(probe, baseline, cancellationToken).ConfigureAwait(false)
+               ?? await LoginBypassAsync(probe, baseline, cancellationToken).ConfigureAwait(false)
                ?? await TimeBasedAsync(probe, baseline, cancellationToken).ConfigureAwait(false);
     }
 
@@ -108,6 +109,77 @@ public sealed class SqlInjectionCheck(TimeSpan? shortestDelay = null) : IActiveC
 
         return null;
     }
+
+    /// <summary>
+    /// Login bypass (万能密码): on a login, an AND condition changes nothing (a failed login stays failed), but an OR
+    /// condition that is true lets the query match a row — the page changes — while the false one leaves the failed
+    /// login as it was. Confirmed by a second pair written another way. Tried only where a password is submitted: an OR
+    /// that is always true widens what a statement touches, which is harmless only in a login's SELECT.
+    /// </summary>
+    private async Task<WebFinding?> LoginBypassAsync(ActiveProbe probe, HttpExchange baseline, CancellationToken ct)
+    {
+        if (!probe.Endpoint.Parameters.Any(IsPassword))
+        {
+            return null;
+        }
+
+        var again = await probe.SecondBaselineAsync(ct).ConfigureAwait(false);
+        if (again is null || !ActiveProbe.SamePage(baseline, again))
+        {
+            return null;
+        }
+
+        var v = probe.Original;
+        var pairs = new List<(string True, string False, string TrueConfirm, string FalseConfirm)>
+        {
+            (v + "' OR 'mg'='mg", v + "' OR 'mg'='mh", v + "' OR 's' LIKE 's", v + "' OR 's' LIKE 't"),
+            (v + "' OR 'mg'='mg'-- ", v + "' OR 'mg'='mh'-- ", v + "' OR 's' LIKE 's'-- ", v + "' OR 's' LIKE 't'-- "),
+        };
+        if (probe.IsNumeric)
+        {
+            pairs.Add((v + " OR 1=1", v + " OR 1=2", v + " OR 3>2", v + " OR 2>3"));
+        }
+
+        foreach (var (t, f, t2, f2) in pairs)
+        {
+            var trueResponse = await probe.SendAsync(t, ct).ConfigureAwait(false);
+            if (trueResponse is null || ActiveProbe.SamePage(baseline, trueResponse, t, v))
+            {
+                continue;
+            }
+
+            var falseResponse = await probe.SendAsync(f, ct).ConfigureAwait(false);
+            if (falseResponse is null || !ActiveProbe.SamePage(baseline, falseResponse, f, v))
+            {
+                continue;
+            }
+
+            var trueConfirm = await probe.SendAsync(t2, ct).ConfigureAwait(false);
+            var falseConfirm = trueConfirm is null ? null : await probe.SendAsync(f2, ct).ConfigureAwait(false);
+            if (trueConfirm is null || falseConfirm is null
+                || ActiveProbe.SamePage(baseline, trueConfirm, t2, v) || !ActiveProbe.SamePage(baseline, falseConfirm, f2, v)
+                || !SameOutcome(trueResponse, trueConfirm))
+            {
+                continue;
+            }
+
+            return Report(probe, trueResponse, "login-bypass", new Dictionary<string, string>
+            {
+                ["falseRequest"] = falseResponse.RawRequest,
+                ["falseResponse"] = falseResponse.RawResponse,
+                ["confirmRequest"] = trueConfirm.RawRequest,
+            });
+        }
+
+        return null;
+    }
+
+    // Both true conditions led to the same place: same status, and the same redirect target if any.
+    private static bool SameOutcome(HttpExchange a, HttpExchange b) =>
+        a.Status == b.Status && string.Equals(a.Header("Location"), b.Header("Location"), StringComparison.Ordinal);
+
+    private static bool IsPassword(Crawl.EndpointParameter p) =>
+        p.InputType == "password" || System.Text.RegularExpressions.Regex.IsMatch(p.Name, "(?i)(passw|pwd|passwd|^pass$|密码)", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
 
     private async Task<WebFinding?> TimeBasedAsync(ActiveProbe probe, HttpExchange baseline, CancellationToken ct)
     {

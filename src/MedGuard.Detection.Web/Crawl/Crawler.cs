@@ -59,6 +59,14 @@ public sealed partial class Crawler(SafeHttpPipeline pipeline, CrawlOptions? opt
         }
 
         Enqueue(start, 0);
+
+        // The start URL itself carries parameters even when it redirects (a 302 to a login page or a default page).
+        foreach (var e in EndpointsOfUrl(start))
+        {
+            AddEndpoint(e);
+        }
+
+        await DiscoverAsync(start, Enqueue, AddEndpoint, cancellationToken).ConfigureAwait(false);
         while (queue.Count > 0 && pages.Count < _options.MaxPages)
         {
             // Fetch one depth level at a time in parallel; the pipeline enforces the rate and concurrency limits.
@@ -114,7 +122,7 @@ public sealed partial class Crawler(SafeHttpPipeline pipeline, CrawlOptions? opt
 
                     foreach (var form in PageParser.Forms(exchange.Body, pageUrl))
                     {
-                        var kind = form.Method == "POST" ? ParameterKind.Form : ParameterKind.Query;
+                        var kind = form.Method != "POST" ? ParameterKind.Query : form.Multipart ? ParameterKind.Multipart : ParameterKind.Form;
                         var ps = form.Fields.Select(f => new EndpointParameter(f.Key, kind, f.Value) { InputType = form.FieldTypes.GetValueOrDefault(f.Key) }).ToList();
                         if (form.Method == "POST")
                         {
@@ -163,6 +171,68 @@ public sealed partial class Crawler(SafeHttpPipeline pipeline, CrawlOptions? opt
                         .Concat(QueryParameters(call.Url)).ToList();
                     AddEndpoint(new Endpoint("POST", StripQuery(call.Url), ps) { FoundOn = pageUrl });
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// What a site says about itself: robots.txt paths and sitemaps, sitemap.xml, and an OpenAPI / Swagger document at
+    /// the places frameworks publish one. About ten requests; a soft-404 site's HTML answers parse to nothing.
+    /// </summary>
+    private async Task DiscoverAsync(Uri start, Action<Uri, int> enqueue, Action<Endpoint> addEndpoint, CancellationToken cancellationToken)
+    {
+        if (!_options.Discovery)
+        {
+            return;
+        }
+
+        var site = new Uri(start.GetLeftPart(UriPartial.Authority) + "/");
+        async Task<HttpExchange?> Fetch(Uri url)
+        {
+            try
+            {
+                var ex = await pipeline.SendAsync(ScanRequest.Get(url), followRedirects: true, cancellationToken).ConfigureAwait(false);
+                return ex is { Failed: false, Status: 200 } && !ex.IsHtml ? ex : null;
+            }
+            catch (ScanRefusedException)
+            {
+                return null;
+            }
+        }
+
+        var sitemaps = new List<Uri> { new(site, "/sitemap.xml") };
+        if (await Fetch(new Uri(site, "/robots.txt")).ConfigureAwait(false) is { } robots)
+        {
+            var (paths, maps) = RobotsTxt.Parse(robots.Body, site);
+            foreach (var path in paths.Take(100))
+            {
+                enqueue(path, 1);
+            }
+
+            sitemaps.InsertRange(0, maps.Where(m => pipeline.Scope.Permits(m)).Take(3));
+        }
+
+        foreach (var map in sitemaps.Distinct().Take(3))
+        {
+            if (await Fetch(map).ConfigureAwait(false) is { } xml)
+            {
+                foreach (var loc in Sitemap.Locations(xml.Body, site).Take(200))
+                {
+                    enqueue(loc, 1);
+                }
+            }
+        }
+
+        foreach (var path in OpenApiDocument.WellKnownPaths)
+        {
+            if (await Fetch(new Uri(site, path)).ConfigureAwait(false) is { } doc && OpenApiDocument.Endpoints(doc.Body, doc.FinalUrl ?? doc.Request.Url) is { Count: > 0 } api)
+            {
+                foreach (var e in api)
+                {
+                    addEndpoint(e);
+                }
+
+                break;
             }
         }
     }

@@ -8,6 +8,9 @@ public sealed record HtmlForm(Uri Action, string Method, IReadOnlyList<KeyValueP
 {
     /// <summary>Each field's input type as written (text, password, hidden, email…; text when absent).</summary>
     public IReadOnlyDictionary<string, string> FieldTypes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>True for <c>enctype="multipart/form-data"</c>: the browser sends the fields as multipart parts.</summary>
+    public bool Multipart { get; init; }
 }
 
 /// <summary>A request named in a script: fetch / $.ajax / axios calls of single-page apps, with JSON body keys.</summary>
@@ -49,7 +52,11 @@ public static partial class PageParser
             var attrs = f.Groups["a"].Value;
             var action = Attr(attrs, "action");
             var method = (Attr(attrs, "method") ?? "GET").ToUpperInvariant() == "POST" ? "POST" : "GET";
-            var target = string.IsNullOrWhiteSpace(action) ? pageUrl : Resolve(pageUrl, action);
+            // A form without an action, or with action="#" or "#section", submits to the page's own URL (HTML's form
+            // submission algorithm); PHP pages written the classic way use exactly that.
+            var target = string.IsNullOrWhiteSpace(action) || action.TrimStart().StartsWith('#')
+                ? new UriBuilder(pageUrl) { Fragment = "" }.Uri
+                : Resolve(pageUrl, action);
             if (target is null)
             {
                 continue;
@@ -74,7 +81,8 @@ public static partial class PageParser
                 }
             }
 
-            forms.Add(new HtmlForm(target, method, fields) { FieldTypes = types });
+            var multipart = (Attr(attrs, "enctype") ?? "").Contains("multipart", StringComparison.OrdinalIgnoreCase) && method == "POST";
+            forms.Add(new HtmlForm(target, method, fields) { FieldTypes = types, Multipart = multipart });
         }
 
         return forms;
@@ -110,6 +118,22 @@ public static partial class PageParser
             var verb = m.Groups["v"].Value.ToUpperInvariant() == "POST" ? "POST" : "GET";
             var fields = ObjectFields(m.Groups["d"].Value);
             calls.Add(verb == "POST" ? new ScriptCall(url, verb, [], fields) : new ScriptCall(AddQuery(url, fields), verb, [], []));
+        }
+
+        // $.ajax({ url: '/x', type: 'POST', data: { k: v } }): the options object in any order.
+        foreach (Match m in Safe(AjaxCall(), script))
+        {
+            var options = m.Groups["o"].Value;
+            if (AjaxUrl().Match(options) is not { Success: true } um || Resolve(baseUrl, um.Groups["u"].Value) is not { } url)
+            {
+                continue;
+            }
+
+            var verb = AjaxType().Match(options) is { Success: true } tm && tm.Groups[1].Value.Equals("POST", StringComparison.OrdinalIgnoreCase) ? "POST" : "GET";
+            var fields = AjaxData().Match(options) is { Success: true } dm ? ObjectFields(dm.Groups[1].Value) : [];
+            var json = options.Contains("application/json", StringComparison.OrdinalIgnoreCase);
+            calls.Add(verb == "GET" ? new ScriptCall(AddQuery(url, fields), verb, [], [])
+                : json ? new ScriptCall(url, verb, fields, []) : new ScriptCall(url, verb, [], fields));
         }
 
         foreach (Match m in Safe(AxiosCall(), script))
@@ -243,6 +267,18 @@ public static partial class PageParser
 
     [GeneratedRegex("""\$\.(?<v>get|post|getJSON)\(\s*["'](?<u>[^"'\s]+)["']\s*(?:,\s*\{(?<d>.{0,1000}?)\})?""", RegexOptions.Singleline | RegexOptions.IgnoreCase, 1000)]
     private static partial Regex JQueryCall();
+
+    [GeneratedRegex(@"\$\.ajax\(\s*\{(?<o>.{0,1500}?)\}\s*\)", RegexOptions.Singleline, 1000)]
+    private static partial Regex AjaxCall();
+
+    [GeneratedRegex("""\burl\s*:\s*["'](?<u>[^"'\s]+)["']""", RegexOptions.None, 1000)]
+    private static partial Regex AjaxUrl();
+
+    [GeneratedRegex("""\b(?:type|method)\s*:\s*["'](\w+)["']""", RegexOptions.IgnoreCase, 1000)]
+    private static partial Regex AjaxType();
+
+    [GeneratedRegex(@"\bdata\s*:\s*\{(.{0,1000}?)\}", RegexOptions.Singleline, 1000)]
+    private static partial Regex AjaxData();
 
     [GeneratedRegex("""axios\.(?<v>get|post|put)\(\s*["'](?<u>[^"'\s]+)["']\s*(?:,\s*\{(?<d>.{0,1000}?)\})?""", RegexOptions.Singleline | RegexOptions.IgnoreCase, 1000)]
     private static partial Regex AxiosCall();

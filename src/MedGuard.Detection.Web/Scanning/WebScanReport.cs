@@ -23,6 +23,12 @@ public sealed record WebScanReport(
     /// <summary>The origins the scan crawled (<c>https://host:port</c>): what its run covers.</summary>
     public IReadOnlyList<string> CrawledOrigins { get; init; } = [];
 
+    /// <summary>Why the browser crawl ran (<c>--browser on</c>, or what <c>auto</c> saw); null when it did not.</summary>
+    public string? BrowserCrawl { get; init; }
+
+    /// <summary>Requests the rendered pages tried to send outside the scope; the browser refused each one.</summary>
+    public int BrowserRefusedOutOfScope { get; init; }
+
     public int Count(Severity severity) => Findings.Count(f => f.Severity == severity);
 
     /// <summary>Distinct kinds of vulnerability (rule ids), as the seed counts "18 kinds".</summary>
@@ -59,6 +65,7 @@ public sealed record WebScanReport(
                 new("pagesCrawled", PagesCrawled),
                 new("endpointsFound", EndpointsFound),
                 new("parametersTested", ParametersTested),
+                new("browserRefusedOutOfScope", BrowserRefusedOutOfScope),
             ],
         };
     }

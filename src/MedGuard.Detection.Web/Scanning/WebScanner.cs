@@ -93,6 +93,26 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
         var crawler = new Crawler(pipeline, _options.Crawl);
         var crawl = await crawler.CrawlAsync(target, cancellationToken).ConfigureAwait(false);
 
+        // The browser crawl (浏览器爬取) beside the link crawl: always with --browser on; with auto when the first pages
+        // look built by script. It starts at the target and renders the pages the link crawl found as well.
+        var browserReason = _options.Crawl.Browser switch
+        {
+            BrowserMode.On => "--browser on",
+            BrowserMode.Auto => ScriptedSite.Reason(crawl.Pages),
+            _ => null,
+        };
+        var browserRefused = 0;
+        if (browserReason is not null)
+        {
+            _options.Progress?.Invoke($"浏览器渲染爬取（{browserReason}）");
+            var browser = new BrowserCrawler(pipeline, _options.Crawl);
+            var rendered = await browser.CrawlAsync(target, crawl.Pages.Where(p => p.IsHtml).Select(p => p.FinalUrl ?? p.Request.Url), cancellationToken)
+                .ConfigureAwait(false);
+            browserRefused = browser.RefusedOutOfScope;
+            crawl = new CrawlResult([.. crawl.Pages, .. rendered.Pages],
+                [.. crawl.Endpoints.Concat(rendered.Endpoints).DistinctBy(e => e.Key, StringComparer.Ordinal)]);
+        }
+
         // Templates and active checks run side by side; the pipeline's limits still bound the traffic as a whole.
         _options.Progress?.Invoke($"运行检测模板（{templates.Templates.Count} 个）");
         var templateTask = templates.RunRequestsAsync(target, soft404, cancellationToken);
@@ -140,6 +160,8 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
         {
             Limitations = limitations,
             StartedAt = started,
+            BrowserCrawl = browserReason,
+            BrowserRefusedOutOfScope = browserRefused,
             // The start origin and every origin a crawled page came from (the scope kept them all authorized).
             CrawledOrigins = [.. crawl.Pages.Select(p => p.Request.Url.GetLeftPart(UriPartial.Authority))
                 .Prepend(target.GetLeftPart(UriPartial.Authority)).Distinct(StringComparer.OrdinalIgnoreCase)],
