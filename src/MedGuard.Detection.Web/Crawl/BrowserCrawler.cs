@@ -16,8 +16,9 @@ namespace MedGuard.Detection.Web.Crawl;
 /// The browser never touches the network itself: every request is intercepted and either refused (outside the
 /// authorized scope — counted in <see cref="RefusedOutOfScope"/>; or a write in safe mode) or sent through the scan's
 /// <see cref="SafeHttpPipeline"/> and answered from its response, so the scope check, rate limits, budget and session
-/// cookies are the engine's own. A proxy that does not exist catches anything interception might miss (WebSockets,
-/// a popup's requests), and no browser is ever downloaded.
+/// cookies are the engine's own. Anything interception might miss (WebSockets, a popup's requests) goes to a proxy the
+/// crawl itself listens as on loopback, which closes every connection unanswered (counted as refused); chromium never
+/// reaches another port, and no browser is ever downloaded.
 /// </para>
 /// </summary>
 public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptions options)
@@ -103,6 +104,10 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
         var profile = Directory.CreateTempSubdirectory("medguard-chromium-");
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(options.BrowserTimeLimit);
+        using var sink = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        sink.Start();
+        var sinkPort = ((IPEndPoint)sink.LocalEndpoint).Port;
+        _ = SinkAsync(sink, limit.Token);
         IBrowser? browser = null;
         try
         {
@@ -119,8 +124,8 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 
-                    // Anything interception does not see goes to a proxy that is not there, loopback included.
-                    "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+                    // Anything interception does not see goes to the crawl's own sink, loopback included.
+                    $"--proxy-server=http://127.0.0.1:{sinkPort}", "--proxy-bypass-list=<-loopback>",
                 ],
             }).ConfigureAwait(false);
             var page = await browser.NewPageAsync().ConfigureAwait(false);
@@ -238,6 +243,23 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
 
         cancellationToken.ThrowIfCancellationRequested();
         return new CrawlResult([.. _documents], [.. _endpoints.Values]);
+    }
+
+    /// <summary>The backstop proxy: accepts what chromium sends past interception and closes it unanswered.</summary>
+    private async Task SinkAsync(System.Net.Sockets.TcpListener sink, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                using var client = await sink.AcceptTcpClientAsync(cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _refused);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            // The crawl ended: the listener is stopped with it.
+        }
     }
 
     private static async Task<bool> GoAsync(IPage page, Uri url, CancellationToken cancellationToken)
