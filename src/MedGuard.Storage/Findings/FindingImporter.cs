@@ -405,11 +405,22 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
         }
 
         Mark(clock, "未再发现的关闭判断");
-        // Last-seen of everything seen again, in bulk.
+        // Last-seen of everything seen again, in bulk. PostgreSQL writes the sighting of each in the same statement
+        // (UPDATE … RETURNING feeding the INSERT), instead of finding the rows again afterwards by their import id.
+        var postgres = db is PostgresMedGuardDbContext;
         foreach (var chunk in seenIds.Chunk(IdBatch))
         {
-            var ids = chunk.ToList();
             var importId = import.Id;
+            if (postgres)
+            {
+                var at = now.ToUniversalTime();
+                await db.Database.ExecuteSqlAsync(
+                    $"""WITH seen AS (UPDATE "Findings" SET "LastSeenAt" = {at}, "LastImportId" = {importId} WHERE "Id" = ANY({chunk}) RETURNING "Id", "InstitutionId") INSERT INTO "FindingSightings" ("FindingId", "ImportId", "InstitutionId", "SeenAt") SELECT "Id", {importId}, "InstitutionId", {at} FROM seen""",
+                    ct);
+                continue;
+            }
+
+            var ids = chunk.ToList();
             await db.Findings.Where(f => EF.Parameter(ids).Contains(f.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(f => f.LastSeenAt, now).SetProperty(f => f.LastImportId, importId), ct);
         }
@@ -460,10 +471,23 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
         }
 
         Mark(clock, "状态历史");
-        // The runs that saw each finding: one row per finding this import saw, written by the database itself.
-        await db.Database.ExecuteSqlAsync(
-            $"""INSERT INTO "FindingSightings" ("FindingId", "ImportId", "InstitutionId", "SeenAt") SELECT "Id", "LastImportId", "InstitutionId", "LastSeenAt" FROM "Findings" WHERE "LastImportId" = {import.Id}""",
-            ct);
+        // The runs that saw each finding: one row per finding this import saw, written by the database itself
+        // (on PostgreSQL those seen again already have theirs: only the new ones are left).
+        if (postgres)
+        {
+            foreach (var chunk in created.Select(f => f.Id).Chunk(IdBatch))
+            {
+                await db.Database.ExecuteSqlAsync(
+                    $"""INSERT INTO "FindingSightings" ("FindingId", "ImportId", "InstitutionId", "SeenAt") SELECT "Id", "LastImportId", "InstitutionId", "LastSeenAt" FROM "Findings" WHERE "Id" = ANY({chunk})""",
+                    ct);
+            }
+        }
+        else
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"""INSERT INTO "FindingSightings" ("FindingId", "ImportId", "InstitutionId", "SeenAt") SELECT "Id", "LastImportId", "InstitutionId", "LastSeenAt" FROM "Findings" WHERE "LastImportId" = {import.Id}""",
+                ct);
+        }
 
         Mark(clock, "检测记录 (sightings)");
         var newCount = created.Count;

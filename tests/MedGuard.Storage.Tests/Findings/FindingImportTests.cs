@@ -66,6 +66,18 @@ public abstract class FindingImportTests : StorageTestBase
         {
             Assert.All(await db.Findings.ToListAsync(), f => Assert.Equal(Day1.AddDays(1), f.LastSeenAt));
             Assert.Equal(2 * open, await db.FindingSightings.CountAsync());
+
+            // Each finding was seen by both runs, at each run's time, under its own institution.
+            var secondImport = Assert.Single(second.Institutions).ImportId;
+            var sightings = await db.FindingSightings.ToListAsync();
+            var findings = await db.Findings.ToDictionaryAsync(f => f.Id);
+            Assert.All(findings.Keys, id => Assert.Equal(2, sightings.Count(s => s.FindingId == id)));
+            Assert.All(sightings.Where(s => s.ImportId == secondImport), s =>
+            {
+                Assert.Equal(Day1.AddDays(1), s.SeenAt);
+                Assert.Equal(findings[s.FindingId].InstitutionId, s.InstitutionId);
+            });
+            Assert.Equal(open, sightings.Count(s => s.ImportId == secondImport));
         }
 
         // MySQL closed on .2: the run covered .2 and port 3306 and did not see it → 已修复, naming that import.
