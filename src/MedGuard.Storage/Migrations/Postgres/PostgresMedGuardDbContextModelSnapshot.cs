@@ -640,7 +640,7 @@ namespace MedGuard.Storage.Migrations.Postgres
 
                     b.ToTable("Findings", (string)null);
 
-                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("MedGuard.Domain.Findings.FindingSighting", b =>

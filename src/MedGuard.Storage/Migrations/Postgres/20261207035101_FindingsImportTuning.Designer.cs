@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MedGuard.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresMedGuardDbContext))]
-    [Migration("20261207030333_FindingsImportTuning")]
+    [Migration("20261207035101_FindingsImportTuning")]
     partial class FindingsImportTuning
     {
         /// <inheritdoc />
@@ -643,7 +643,7 @@ namespace MedGuard.Storage.Migrations.Postgres
 
                     b.ToTable("Findings", (string)null);
 
-                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("MedGuard.Domain.Findings.FindingSighting", b =>

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MedGuard.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMedGuardDbContext))]
-    [Migration("20261207030329_FindingsImportTuning")]
+    [Migration("20261207035057_FindingsImportTuning")]
     partial class FindingsImportTuning
     {
         /// <inheritdoc />

@@ -24,7 +24,7 @@ public partial class FindingsImportTuning : Migration
 
         migrationBuilder.AlterTable(
             name: "Findings")
-            .Annotation("Npgsql:StorageParameter:fillfactor", 80);
+            .Annotation("Npgsql:StorageParameter:fillfactor", 50);
     }
 
     /// <inheritdoc />
@@ -32,7 +32,7 @@ public partial class FindingsImportTuning : Migration
     {
         migrationBuilder.AlterTable(
             name: "Findings")
-            .OldAnnotation("Npgsql:StorageParameter:fillfactor", 80);
+            .OldAnnotation("Npgsql:StorageParameter:fillfactor", 50);
 
         migrationBuilder.CreateIndex(
             name: "IX_FindingSightings_InstitutionId",
