@@ -1,8 +1,7 @@
 namespace MedGuard.TestTargets.Sites;
 
 /// <summary>
-/// Starts an in-process ASP.NET Core site (Kestrel) on 127.0.0.1 with the request log every site keeps, and a fresh
-/// SQLite database file in a temporary directory that is deleted when the site stops.
+/// An <see cref="InProcessSite"/> with a fresh SQLite database file in a temporary directory, deleted when the site stops.
 /// </summary>
 public static class KestrelSite
 {
@@ -10,32 +9,11 @@ public static class KestrelSite
         CancellationToken cancellationToken)
     {
         var dir = Directory.CreateTempSubdirectory($"medguard-site-{name}-");
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, options.Port));
-        var app = builder.Build();
-        var log = options.RequestLog;
-        var logLock = new Lock();
-        app.Use(async (HttpContext context, RequestDelegate next) =>
+        var database = $"Data Source={Path.Combine(dir.FullName, "site.db")};Pooling=False";
+        var site = await InProcessSite.StartAsync(name, twin, options, app => map(app, database), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new RunningSite(name, twin, site.BaseUrl, async () =>
         {
-            if (log is not null)
-            {
-                lock (logLock)
-                {
-                    File.AppendAllText(log, $"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}\n");
-                }
-            }
-
-            await next(context).ConfigureAwait(false);
-        });
-        map(app, $"Data Source={Path.Combine(dir.FullName, "site.db")};Pooling=False");
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Urls.First();
-        var port = new Uri(address).Port;
-        return new RunningSite(name, twin, new Uri($"http://127.0.0.1:{port}/"), async () =>
-        {
-            await app.StopAsync().ConfigureAwait(false);
-            await app.DisposeAsync().ConfigureAwait(false);
+            await site.DisposeAsync().ConfigureAwait(false);
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             dir.Delete(recursive: true);
         });

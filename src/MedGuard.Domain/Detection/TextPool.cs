@@ -12,6 +12,11 @@ internal sealed class TextPool
     private readonly Dictionary<string, string> _texts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string[]> _lists = new(StringComparer.Ordinal);
 
+    // The same texts looked up by characters on the stack, before any string is made.
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _byChars;
+
+    public TextPool() => _byChars = _texts.GetAlternateLookup<ReadOnlySpan<char>>();
+
     [return: NotNullIfNotNull(nameof(text))]
     public string? Text(string? text)
     {
@@ -32,8 +37,7 @@ internal sealed class TextPool
     /// <summary>The pooled string equal to <paramref name="chars"/>; a string is made only the first time a text is seen.</summary>
     public string Text(ReadOnlySpan<char> chars)
     {
-        var lookup = _texts.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(chars, out var shared))
+        if (_byChars.TryGetValue(chars, out var shared))
         {
             return shared;
         }

@@ -49,8 +49,10 @@ public static class MedGuardContextFactory
         }
 
         using var context = Create(target);
-        var pending = context.Database.GetPendingMigrations().ToList();
-        if (pending.Count == 0 && context.Database.GetAppliedMigrations().Any())
+        // One read of the history table (GetPendingMigrations would read it again).
+        var applied = context.Database.GetAppliedMigrations().ToList();
+        var pending = context.Database.GetMigrations().Except(applied, StringComparer.Ordinal).ToList();
+        if (pending.Count == 0 && applied.Count > 0)
         {
             // Up to date: Migrate() would still diff the whole model against its snapshot (about a second on every
             // command-line start) only to find nothing to do.
