@@ -1,4 +1,5 @@
 using MedGuard.Domain.Assessment;
+using MedGuard.Domain.Campaigns;
 using MedGuard.Domain.Findings;
 using MedGuard.Domain.Institutions;
 using MedGuard.Domain.Inventory;
@@ -92,6 +93,14 @@ public abstract partial class MedGuardDbContext : DbContext
 
     public DbSet<AssessmentFindingProposal> FindingProposals => Set<AssessmentFindingProposal>();
 
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+
+    public DbSet<CampaignRound> CampaignRounds => Set<CampaignRound>();
+
+    public DbSet<CampaignTask> CampaignTasks => Set<CampaignTask>();
+
+    public DbSet<DetectionStop> DetectionStops => Set<DetectionStop>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         new TenantWriteGuard(this).Check();
@@ -123,6 +132,10 @@ public abstract partial class MedGuardDbContext : DbContext
         configurationBuilder.Properties<Severity>().HaveConversion<string>().HaveMaxLength(8);
         configurationBuilder.Properties<FindingStatus>().HaveConversion<string>().HaveMaxLength(24);
         configurationBuilder.Properties<ProposalDecision>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<CampaignScheduleKind>().HaveConversion<string>().HaveMaxLength(8);
+        configurationBuilder.Properties<CampaignStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<CampaignRoundStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<CampaignTaskStatus>().HaveConversion<string>().HaveMaxLength(16);
 
         // Instants are UTC everywhere; SQLite hands back "unspecified" and Npgsql refuses anything but UTC.
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();

@@ -440,6 +440,8 @@ public class TenantModelTests
             .Where(t => !t.IsOwned() && t.FindDeclaredQueryFilter(MedGuardDbContext.TenantFilter) is null)
             .Select(t => t.ClrType.Name).ToList();
         Assert.Empty(missing);
-        Assert.Equal(22, db.Model.GetEntityTypes().Count()); // 15 + issue 12: assets, authorizations, findings, sightings, status changes, imports, proposals
+        // 15 + issue 12: assets, authorizations, findings, sightings, status changes, imports, proposals; + issue 14: campaigns,
+        // rounds, tasks, stop switches
+        Assert.Equal(26, db.Model.GetEntityTypes().Count());
     }
 }

@@ -234,4 +234,7 @@ public sealed class DetectionImport
     public int FixedCount { get; set; }
 
     public int ReopenedCount { get; set; }
+
+    /// <summary>The campaign task (检测子任务) whose run this is, when the platform ran it: unique, so a task imports once.</summary>
+    public Guid? CampaignTaskId { get; set; }
 }

@@ -45,6 +45,12 @@ public sealed partial class Asset
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// 网络区域: where the asset can be reached from; platform-run detection of it goes to this zone's job queue
+    /// (<see cref="NetworkZone.Normalize"/>: lowercase letters, digits and underscores, <c>zone-a</c> → <c>zone_a</c>).
+    /// </summary>
+    public string Zone { get; set; } = NetworkZone.Default;
+
     /// <summary>Normalizes a value of the kind, or throws <see cref="AssetValueException"/> with the reason in Chinese.</summary>
     public static string Normalize(AssetKind kind, string? text)
     {

@@ -92,5 +92,6 @@ public static class FieldLabels
         ["UsesDomesticDatabase"] = "使用国产数据库",
         ["UsesDomesticMiddleware"] = "使用国产中间件",
         ["UsesDomesticOperatingSystem"] = "使用国产操作系统",
+        ["Zone"] = "网络区域",
     };
 }

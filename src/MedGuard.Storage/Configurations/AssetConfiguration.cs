@@ -19,6 +19,8 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
         builder.Property(a => a.ApkSha256).HasMaxLength(64);
         builder.Property(a => a.AppId).HasMaxLength(64);
         builder.Property(a => a.EntryUrl).HasMaxLength(500);
+        // Existing rows get the default zone when the column arrives.
+        builder.Property(a => a.Zone).HasMaxLength(NetworkZone.MaxLength).IsRequired().HasDefaultValue(NetworkZone.Default);
         builder.Ignore(a => a.Specificity);
 
         builder.HasOne<Institution>().WithMany().HasForeignKey(a => a.InstitutionId).OnDelete(DeleteBehavior.Cascade);

@@ -110,6 +110,8 @@ internal sealed class DetectionImportConfiguration : IEntityTypeConfiguration<De
         builder.HasIndex(i => new { i.InstitutionId, i.Detector, i.Sequence }).IsUnique();
         builder.HasIndex(i => new { i.InstitutionId, i.RunDigest });
         builder.HasIndex(i => i.ImportedAt);
+        // A campaign task imports at most once, whatever the job engine re-delivers (NULLs — hand imports — do not clash).
+        builder.HasIndex(i => i.CampaignTaskId).IsUnique();
     }
 }
 

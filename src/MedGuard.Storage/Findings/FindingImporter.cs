@@ -265,6 +265,7 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
             Scope = run.Scope.Length <= 4000 ? run.Scope : run.Scope[..3999] + "…",
             Complete = run.Complete,
             CoverageJson = coverageJson,
+            CampaignTaskId = options.CampaignTaskId,
         });
         db.DetectionImports.AddRange(imports.Values);
 

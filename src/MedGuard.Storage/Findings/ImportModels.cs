@@ -14,6 +14,9 @@ public sealed record ImportOptions
     public Guid? UserId { get; init; }
 
     public DateTimeOffset Now { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The campaign task whose run this is (issue 14): recorded on the import, unique, so a task never imports twice.</summary>
+    public Guid? CampaignTaskId { get; init; }
 }
 
 /// <summary>What one import did for one institution the run touched.</summary>

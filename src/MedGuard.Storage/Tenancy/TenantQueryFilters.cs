@@ -1,4 +1,5 @@
 using MedGuard.Domain.Assessment;
+using MedGuard.Domain.Campaigns;
 using MedGuard.Domain.Findings;
 using MedGuard.Domain.Institutions;
 using MedGuard.Domain.Inventory;
@@ -92,6 +93,26 @@ public abstract partial class MedGuardDbContext
 
         modelBuilder.Entity<AssessmentFindingProposal>().HasQueryFilter(TenantFilter, p =>
             ScopeKind == TenantKind.System || Assessments.Any(a => a.Id == p.AssessmentId));
+
+        // Campaigns (issue 14) belong to who created them: a regulator's to its region (and the regulators above it), a
+        // hospital's to itself; administrators' (no owner) to administrators. Agencies run none. Rounds and tasks follow
+        // their campaign; a task is also bounded by its institution's visibility.
+        modelBuilder.Entity<Campaign>().HasQueryFilter(TenantFilter, c =>
+            ScopeKind == TenantKind.System
+            || (ScopeKind == TenantKind.Regulator && c.OwnerRegion != null && c.OwnerRegion.StartsWith(ScopeRegion))
+            || (ScopeKind == TenantKind.Institution && c.OwnerInstitutionId == ScopeInstitutionId));
+
+        modelBuilder.Entity<CampaignRound>().HasQueryFilter(TenantFilter, r =>
+            ScopeKind == TenantKind.System || Campaigns.Any(c => c.Id == r.CampaignId));
+
+        modelBuilder.Entity<CampaignTask>().HasQueryFilter(TenantFilter, t =>
+            ScopeKind == TenantKind.System
+            || (Campaigns.Any(c => c.Id == t.CampaignId) && Institutions.Any(i => i.Id == t.InstitutionId)));
+
+        // A stop switch of an institution is seen by whoever sees the institution; the global one by administrators.
+        modelBuilder.Entity<DetectionStop>().HasQueryFilter(TenantFilter, s =>
+            ScopeKind == TenantKind.System
+            || (ScopeKind != TenantKind.Agency && s.InstitutionId != null && Institutions.Any(i => i.Id == s.InstitutionId)));
 
         // The agency directory is public to hospitals and regulators (they pick an agency); an agency sees itself.
         modelBuilder.Entity<AssessmentAgency>().HasQueryFilter(TenantFilter, g =>

@@ -1,4 +1,5 @@
 using MedGuard.Domain.Assessment;
+using MedGuard.Domain.Campaigns;
 using MedGuard.Domain.Findings;
 using MedGuard.Domain.Institutions;
 using MedGuard.Domain.Inventory;
@@ -154,6 +155,13 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
                 ? await FindingSystemAsync(change.FindingId, async, ct) is { } systemId && await AssignedToAgencyAsync(systemId, async, ct)
                 : await InstitutionWritableAsync(change.InstitutionId, async, ct)),
             AssessmentFindingProposal => await BothAsync(entry, nameof(AssessmentFindingProposal.AssessmentId), AssessmentWritableAsync, async, ct),
+            // Campaigns (issue 14): owned by the regulator of a region or by one hospital, before and after the change.
+            Campaign => !agency && CampaignOwnedBefore(entry) && CampaignOwnedAfter(entry),
+            CampaignRound => !agency && await BothAsync(entry, nameof(CampaignRound.CampaignId), CampaignWritableAsync, async, ct),
+            CampaignTask => !agency && await BothAsync(entry, nameof(CampaignTask.CampaignId), CampaignWritableAsync, async, ct)
+                && await BothAsync(entry, nameof(CampaignTask.InstitutionId), InstitutionWritableAsync, async, ct),
+            // A hospital's stop switch is its own or its regulator's to set; the global one (no institution) administrators' only.
+            DetectionStop => !agency && await StopWritableAsync(entry, async, ct),
             // Agencies, and any entity type added later without a rule here: administrators only. A new tenant-owned
             // type must get its rule (and its query filter) before tenants can write it.
             _ => false,
@@ -236,6 +244,49 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
         }
 
         return entry.State == EntityState.Deleted || await writable((Guid)property.CurrentValue!, async, ct);
+    }
+
+    private bool CampaignOwnedBefore(EntityEntry entry) =>
+        entry.State == EntityState.Added
+        || CampaignOwned((string?)entry.Property(nameof(Campaign.OwnerRegion)).OriginalValue, (Guid?)entry.Property(nameof(Campaign.OwnerInstitutionId)).OriginalValue);
+
+    private bool CampaignOwnedAfter(EntityEntry entry) =>
+        entry.State == EntityState.Deleted
+        || CampaignOwned((string?)entry.Property(nameof(Campaign.OwnerRegion)).CurrentValue, (Guid?)entry.Property(nameof(Campaign.OwnerInstitutionId)).CurrentValue);
+
+    /// <summary>The same rule as the campaign's query filter: a regulator owns its region's campaigns, a hospital its own.</summary>
+    private bool CampaignOwned(string? region, Guid? institutionId) => _scope.Kind switch
+    {
+        TenantKind.System => true,
+        TenantKind.Regulator => region is not null && region.StartsWith(_scope.Region, StringComparison.Ordinal),
+        TenantKind.Institution => institutionId == _scope.InstitutionId,
+        _ => false,
+    };
+
+    private async Task<bool> CampaignWritableAsync(Guid campaignId, bool async, CancellationToken ct)
+    {
+        var tracked = context.ChangeTracker.Entries<Campaign>().FirstOrDefault(e => e.Entity.Id == campaignId);
+        if (tracked is not null)
+        {
+            return tracked.State != EntityState.Deleted && CampaignOwned(tracked.Entity.OwnerRegion, tracked.Entity.OwnerInstitutionId);
+        }
+
+        var query = context.Campaigns.IgnoreQueryFilters([MedGuardDbContext.TenantFilter]).AsNoTracking()
+            .Where(c => c.Id == campaignId).Select(c => new { c.OwnerRegion, c.OwnerInstitutionId });
+        var owner = async ? await query.FirstOrDefaultAsync(ct) : query.FirstOrDefault();
+        return owner is not null && CampaignOwned(owner.OwnerRegion, owner.OwnerInstitutionId);
+    }
+
+    private async Task<bool> StopWritableAsync(EntityEntry entry, bool async, CancellationToken ct)
+    {
+        var property = entry.Property(nameof(DetectionStop.InstitutionId));
+        if (entry.State is EntityState.Modified or EntityState.Deleted
+            && ((Guid?)property.OriginalValue is not { } before || !await InstitutionWritableAsync(before, async, ct)))
+        {
+            return false;
+        }
+
+        return entry.State == EntityState.Deleted || ((Guid?)property.CurrentValue is { } after && await InstitutionWritableAsync(after, async, ct));
     }
 
     private async Task<bool> InstitutionWritableAsync(Guid institutionId, bool async, CancellationToken ct) =>
