@@ -2,6 +2,7 @@ using MedGuard.Domain.Detection;
 using MedGuard.Domain.Findings;
 using MedGuard.Server.Findings;
 using MedGuard.Storage;
+using MedGuard.Storage.Campaigns;
 using MedGuard.Storage.Findings;
 
 namespace MedGuard.Server.Api;
@@ -19,7 +20,7 @@ public static class FindingsApi
             .WithSummary("导入检测运行（multipart 文件，可多个；或请求体直接为 DetectionRun JSON）；每个运行一个事务")
             .WithDescription("?institution=ID 只匹配该机构的资产。400：格式错误、非 DetectionRun、资产未登记或无有效授权；409：该运行已导入；413：超过上传上限。");
         api.MapGet("/findings", async (MedGuardDbContext db, FindingService findings, Guid? institution, Guid? asset, Guid? system, string? detector, string? severity,
-            string? status, bool? overdue, int? page, int? pageSize) =>
+            string? status, bool? overdue, Guid? campaign, string? found, int? page, int? pageSize) =>
         {
             var filter = new FindingFilter
             {
@@ -30,11 +31,15 @@ public static class FindingsApi
                 Severity = string.IsNullOrWhiteSpace(severity) ? null : SeverityNames.Parse(severity),
                 Status = string.IsNullOrWhiteSpace(status) ? null : FindingStatusNames.Parse(status),
                 Overdue = overdue == true,
+                Campaign = campaign,
+                Found = string.IsNullOrWhiteSpace(found) ? null
+                    : Enum.TryParse<CampaignFinding>(found, ignoreCase: true, out var f) ? f
+                    : throw new FormatException($"未知的 found '{found}'（可选：new、fixed、stillopen）"),
             };
             var size = Math.Clamp(pageSize ?? 50, 1, 500);
             var (total, rows) = await findings.ListAsync(db, filter, page ?? 1, size);
             return Results.Ok(new FindingPage(total, Math.Max(1, page ?? 1), size, [.. rows.Select(FindingSummary.Of)]));
-        }).WithSummary("检测发现列表（筛选：机构、资产、定级对象、检测器、严重程度、状态、逾期；分页）");
+        }).WithSummary("检测发现列表（筛选：机构、资产、定级对象、检测器、严重程度、状态、逾期、检测任务计划 campaign 及其结果 found=new/fixed/stillopen；分页）");
         api.MapGet("/findings/{id:guid}", async (Guid id, HttpContext http, MedGuardDbContext db, FindingService findings) =>
         {
             var detail = await findings.DetailAsync(db, id, http);

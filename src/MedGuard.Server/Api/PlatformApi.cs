@@ -29,6 +29,7 @@ public static class PlatformApi
         api.MapAuditApi();
         api.MapFindingsApi();
         api.MapAssetsApi();
+        api.MapCampaignsApi();
     }
 
     /// <summary>Anti-forgery on every changing call, and domain errors as problem responses (never a stack trace).</summary>
@@ -63,7 +64,8 @@ public static class PlatformApi
         }
         catch (Exception ex) when (ex is LifecycleException or GradingException or FormatException or ArgumentException or FieldTooLongException
             or MedGuard.Storage.Findings.FindingWorkflowException or MedGuard.Storage.Findings.FindingImportException
-            or MedGuard.Storage.Inventory.AssetRegistrationException or MedGuard.Domain.Inventory.AssetValueException)
+            or MedGuard.Storage.Inventory.AssetRegistrationException or MedGuard.Domain.Inventory.AssetValueException
+            or MedGuard.Storage.Campaigns.CampaignException)
         {
             return Results.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest);
         }

@@ -24,6 +24,8 @@ public static class FindingFilterLinks
         Add("severity", filter.Severity?.ToString());
         Add("status", filter.Status?.ToString());
         Add("overdue", filter.Overdue ? "true" : null);
+        Add("campaign", filter.Campaign?.ToString());
+        Add("found", filter.Campaign is null ? null : filter.Found?.ToString());
         return string.Join('&', parts);
     }
 }

@@ -11,6 +11,7 @@ using MedGuard.Server.Tenancy;
 using MedGuard.Standards.HighRisk;
 using MedGuard.Storage;
 using MedGuard.Storage.Auditing;
+using MedGuard.Storage.Campaigns;
 using MedGuard.Storage.Findings;
 using MedGuard.Storage.Providers;
 using Microsoft.EntityFrameworkCore;
@@ -100,6 +101,10 @@ public sealed class FindingService(FindingImporter importer, SensitiveFields sen
         ArgumentNullException.ThrowIfNull(filter);
         var today = Today;
         var query = filter.Apply(db.Findings.AsNoTracking(), today);
+        if (filter.Campaign is { } campaign)
+        {
+            query = query.FoundBy(db, campaign, filter.Found);
+        }
         var total = await query.CountAsync(cancellationToken);
         page = Math.Max(1, page);
         var rows = await query

@@ -11,6 +11,7 @@ using MedGuard.Storage.Providers;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 
 namespace MedGuard.Server.Hosting;
@@ -78,6 +79,10 @@ public static class MedGuardServer
         builder.Services.AddSingleton<MedGuard.Server.Findings.FindingService>();
         builder.Services.AddSingleton(sp => new MedGuard.Storage.Inventory.AssetRegistry(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<MedGuard.Server.Inventory.AssetService>();
+        // Campaigns (issue 14): the job engine, wired in at merge, replaces the no-op kick with one that wakes its pump.
+        builder.Services.TryAddSingleton(sp => new MedGuard.Storage.Campaigns.CampaignService(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton<MedGuard.Server.Campaigns.ICampaignKick, MedGuard.Server.Campaigns.NoCampaignKick>();
+        builder.Services.AddSingleton<MedGuard.Server.Campaigns.CampaignActions>();
         builder.Services.AddTenantDatabase();
 
         builder.Services

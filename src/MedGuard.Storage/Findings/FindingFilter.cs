@@ -28,6 +28,12 @@ public sealed record FindingFilter
     /// <summary>Only open findings (新发现, 已确认, 整改中).</summary>
     public bool OpenOnly { get; init; }
 
+    /// <summary>Only findings this campaign's runs touched (检测任务计划, issue 14): applied with the context, see <c>CampaignFindings.FoundBy</c>.</summary>
+    public Guid? Campaign { get; init; }
+
+    /// <summary>With <see cref="Campaign"/>: only those it found new, fixed, or saw still open.</summary>
+    public Campaigns.CampaignFinding? Found { get; init; }
+
     /// <summary>新发现, 已确认 or 整改中 (<see cref="FindingStatusNames.IsOpen"/>), as SQL.</summary>
     public static Expression<Func<FindingRecord, bool>> IsOpen { get; } =
         f => f.Status == FindingStatus.New || f.Status == FindingStatus.Confirmed || f.Status == FindingStatus.InRectification;

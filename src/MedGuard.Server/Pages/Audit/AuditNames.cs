@@ -26,6 +26,8 @@ public static partial class AuditNames
         ["password-reset"] = "重置口令",
         ["session-revoked"] = "会话注销",
         ["demo-load"] = "载入演示数据",
+        ["campaign-cancel"] = "取消检测任务",
+        ["campaign-retry"] = "重试失败子任务",
     };
 
     public static IReadOnlyDictionary<string, string> EntityTypes { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -42,6 +44,10 @@ public static partial class AuditNames
         ["AgencyAssignment"] = "测评委托",
         ["PlatformUser"] = "用户",
         ["Province"] = "行政区划",
+        ["Campaign"] = "检测任务计划",
+        ["CampaignRound"] = "检测轮次",
+        ["CampaignTask"] = "检测子任务",
+        ["DetectionStop"] = "停止开关",
     };
 
     /// <summary>An entry's detail with the field names it mentions in Chinese; everything else as written.</summary>

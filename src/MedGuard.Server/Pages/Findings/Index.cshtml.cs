@@ -1,6 +1,7 @@
 using MedGuard.Domain.Findings;
 using MedGuard.Server.Findings;
 using MedGuard.Storage;
+using MedGuard.Storage.Campaigns;
 using MedGuard.Storage.Findings;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -31,6 +32,15 @@ public sealed class IndexModel(MedGuardDbContext db, FindingService findings) : 
     [BindProperty(SupportsGet = true)]
     public bool Overdue { get; set; }
 
+    /// <summary>From a campaign's page: only what its runs found (with <see cref="Found"/>: new, fixed or still open).</summary>
+    [BindProperty(SupportsGet = true)]
+    public Guid? Campaign { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public CampaignFinding? Found { get; set; }
+
+    public string? CampaignName { get; private set; }
+
     public IReadOnlyList<FindingRow> Rows { get; private set; } = [];
 
     public IReadOnlyList<(Guid Id, string Name)> Institutions { get; private set; } = [];
@@ -53,6 +63,8 @@ public sealed class IndexModel(MedGuardDbContext db, FindingService findings) : 
         Severity = Severity,
         Status = Status,
         Overdue = Overdue,
+        Campaign = Campaign,
+        Found = Found,
     };
 
     /// <summary>The list's link for page <paramref name="page"/> with the current filters.</summary>
@@ -69,6 +81,11 @@ public sealed class IndexModel(MedGuardDbContext db, FindingService findings) : 
         if (Asset is { } asset)
         {
             AssetName = await db.Assets.AsNoTracking().Where(a => a.Id == asset).Select(a => a.Value).FirstOrDefaultAsync() ?? "（不可见的资产）";
+        }
+
+        if (Campaign is { } campaign)
+        {
+            CampaignName = await db.Campaigns.AsNoTracking().Where(c => c.Id == campaign).Select(c => c.Name).FirstOrDefaultAsync() ?? "（不可见的检测任务计划）";
         }
 
         if (System is { } system)
