@@ -36,9 +36,12 @@ public static class CampaignSchedule
         {
             return CronExpression.Parse(expression, CronFormat.Standard);
         }
-        catch (CronFormatException ex)
+        catch (CronFormatException)
         {
-            throw new CampaignException($"cron 表达式 \"{expression}\" 无法解析（应为五段：分 时 日 月 周，北京时间，如 \"0 2 1 * *\"）：{ex.Message}");
+            // Cronos's own message is English (and may quote a NUL it read past the end): the user gets the field count.
+            var fields = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+            var why = fields == 5 ? "某段的取值超出范围或含无法识别的字符" : $"收到 {fields} 段";
+            throw new CampaignException($"cron 表达式 \"{expression}\" 无法解析（应为五段：分 时 日 月 周，北京时间，如 \"0 2 1 * *\"；{why}）");
         }
     }
 
