@@ -85,13 +85,28 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
         var runForA = System.Text.Json.JsonDocument.Parse(MedGuard.Domain.Detection.DetectionRunJson.Write(
             FindingsData.PortRun("10.88.0.5", (5433, "ports.postgres-exposed", MedGuard.Domain.Findings.Severity.High, null)))).RootElement;
 
+        // Campaigns (issue 14): the regulator's over A with its round planned (the engine's call, as its pump makes it),
+        // and A's stop switch set by A itself.
+        var campaignCreated = await clients["regulator"].SendAsync(HttpMethod.Post, "/api/campaigns",
+            new { name = "隔离测试检测任务", scope = new { institutionIds = new[] { institutionA } }, detectors = new[] { "ports" } });
+        Assert.Equal(HttpStatusCode.Created, campaignCreated.Status);
+        var campaignA = System.Text.Json.JsonDocument.Parse(campaignCreated.Body).RootElement.GetProperty("id").GetGuid();
+        Guid stopA;
+        Ok(await hospital.SendAsync(HttpMethod.Post, "/api/detection-stops", new { institutionId = institutionA, reason = "隔离测试停止" }));
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            Assert.NotNull(await new MedGuard.Storage.Campaigns.CampaignService().StartRoundAsync(db, campaignA));
+            stopA = await db.DetectionStops.Where(s => s.InstitutionId == institutionA).Select(s => s.Id).SingleAsync();
+        }
+
         // Who may see tenant A at all, and who may change what.
         string[] readers = ["admin", "regulator", "hospital", "assessor"];
         string[] inventory = ["admin", "hospital"];
         string[] assessors = ["admin", "hospital", "assessor"];
         string[] rectifiers = ["admin", "regulator", "hospital", "assessor"];
         string[] registrars = ["admin", "regulator", "hospital"];
-        var secrets = new[] { nameA, institutionA.ToString(), systemA.ToString(), assessmentA.ToString(), rectificationA.ToString(), extensionA.ToString(), "110101199001011234", "ISO-TEST-1", "设备采购",
+        string[] campaigners = ["admin", "regulator"];
+        var secrets = new[] { nameA, campaignA.ToString(), "隔离测试检测任务", stopA.ToString(), "隔离测试停止", institutionA.ToString(), systemA.ToString(), assessmentA.ToString(), rectificationA.ToString(), extensionA.ToString(), "110101199001011234", "ISO-TEST-1", "设备采购",
             assetA.ToString(), findingA.ToString(), authorizationA.ToString(), "10.88.0.5" };
 
         var newUser = new { userName = "intruder", displayName = "越权", password = "Intruder-2026x", role = "Admin" };
@@ -130,6 +145,12 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             (HttpMethod.Post, "/api/assets", "/api/assets", new { institutionId = institutionA, kind = "ip", value = "10.88.0.6", authorization = new { authorizedBy = "越权", validUntil = "2099-01-01" } }, registrars),
             (HttpMethod.Post, "/api/assets/{id:guid}/authorizations", $"/api/assets/{assetA}/authorizations", new { authorizedBy = "越权" }, registrars),
             (HttpMethod.Post, "/api/assets/{id:guid}/authorizations/{authorizationId:guid}/revoke", $"/api/assets/{assetA}/authorizations/{authorizationA}/revoke", null, registrars),
+            (HttpMethod.Get, "/api/campaigns/{id:guid}", $"/api/campaigns/{campaignA}", null, campaigners),
+            (HttpMethod.Post, "/api/campaigns/{id:guid}/cancel", $"/api/campaigns/{campaignA}/cancel", null, campaigners),
+            (HttpMethod.Post, "/api/campaigns/{id:guid}/retry-failed", $"/api/campaigns/{campaignA}/retry-failed", null, campaigners),
+            (HttpMethod.Post, "/api/campaigns", "/api/campaigns", new { name = "越权检测", scope = new { institutionIds = new[] { institutionA } }, detectors = new[] { "ports" } }, registrars),
+            (HttpMethod.Post, "/api/detection-stops", "/api/detection-stops", new { institutionId = institutionA, reason = "越权停止" }, registrars),
+            (HttpMethod.Delete, "/api/detection-stops", $"/api/detection-stops?institution={institutionA}", null, registrars),
         };
         // Lists: everyone may call them, but tenant A's rows appear only for its readers.
         var lists = new List<(string Route, string[] Allowed, string Secret)>
@@ -141,13 +162,19 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             ("/api/findings", readers, findingA.ToString()),
             ("/api/assets", readers, assetA.ToString()),
         };
+        // Campaign lists: assessment agencies run no campaigns (403); everyone else 200, A's rows only for its readers.
+        var campaignLists = new List<(string Route, string[] Allowed, string Secret)>
+        {
+            ("/api/campaigns", campaigners, campaignA.ToString()),
+            ("/api/detection-stops", registrars, stopA.ToString()),
+        };
         string[] selfRoutes = ["/api/session", "/api/csrf", "/api/me", "/api/me/password"];
 
         // Every /api route of the running application is covered by one of the tables above.
         var routes = platform.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => e.RoutePattern.RawText!).Where(r => r.StartsWith("/api", StringComparison.Ordinal)).Distinct().ToList();
         // The asset sheet names its institution in its rows (no id in the route): tried separately below.
-        var covered = cases.Select(c => c.Route).Concat(lists.Select(l => l.Route)).Concat(selfRoutes).Append("/api/assets/import").ToHashSet();
+        var covered = cases.Select(c => c.Route).Concat(lists.Select(l => l.Route)).Concat(campaignLists.Select(l => l.Route)).Concat(selfRoutes).Append("/api/assets/import").ToHashSet();
         Assert.DoesNotContain(routes, r => !covered.Contains(r));
 
         var before = await DatabaseSnapshot.TakeAsync(platform);
@@ -177,6 +204,17 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             }
         }
 
+        foreach (var (route, allowed, secret) in campaignLists)
+        {
+            foreach (var user in Users)
+            {
+                var (status, text) = await clients[user].SendAsync(HttpMethod.Get, route);
+                pairs++;
+                Assert.Equal(user.StartsWith("assessor", StringComparison.Ordinal) ? HttpStatusCode.Forbidden : HttpStatusCode.OK, status);
+                Assert.True(allowed.Contains(user) == text.Contains(secret, StringComparison.Ordinal), $"{user} GET {route}: 可见性错误");
+            }
+        }
+
         // A sheet registering an asset for A: refused for every user who may not register A's assets, nothing written.
         var sheet = Encoding.UTF8.GetBytes($"机构,类型,值,授权单位,授权止\n{institutionA},ip,10.88.0.7,越权,2099-01-01\n");
         foreach (var user in Users.Where(u => !registrars.Contains(u)))
@@ -201,7 +239,7 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
         // The pages go through the same tenant-scoped database: another tenant's pages are 404 (or a redirect to the
         // 403 page for a role that may not act there), never their content.
         string[] pages = [$"/institutions/{institutionA}", $"/systems/{systemA}", $"/systems/{systemA}/grade", $"/assessments/{assessmentA}", $"/rectifications/{rectificationA}",
-            $"/findings/{findingA}", $"/assets/{assetA}"];
+            $"/findings/{findingA}", $"/assets/{assetA}", $"/campaigns/{campaignA}"];
         var pagePairs = 0;
         foreach (var pagePath in pages)
         {
@@ -225,6 +263,34 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
                 Assert.Equal(HttpStatusCode.OK, status);
                 Assert.DoesNotContain("10.88.0.5", text, StringComparison.Ordinal);
                 Assert.DoesNotContain(findingA.ToString(), text, StringComparison.Ordinal);
+            }
+        }
+
+        // The campaign pages: another tenant's list shows nothing of A's campaign, its findings links nothing, an agency
+        // has no campaign pages at all; the detail page's actions are 404 (or 403) and change nothing.
+        foreach (var user in new[] { "haidian", "hospital2", "assessor2" })
+        {
+            foreach (var listPage in new[] { "/campaigns", "/campaigns/new", $"/findings?campaign={campaignA}&found=new" })
+            {
+                var (status, text) = await clients[user].SendAsync(HttpMethod.Get, listPage);
+                pagePairs++;
+                var agencyBlocked = user == "assessor2" && listPage.StartsWith("/campaigns", StringComparison.Ordinal);
+                Assert.True(agencyBlocked ? status == HttpStatusCode.Redirect && text.Length == 0 : status == HttpStatusCode.OK, $"{user} GET {listPage} → {(int)status}");
+                if (!listPage.StartsWith("/findings", StringComparison.Ordinal))
+                {
+                    // (the findings page echoes the id the caller itself asked for; the campaign's name and rows stay hidden)
+                    Assert.DoesNotContain(campaignA.ToString(), text, StringComparison.Ordinal);
+                }
+
+                Assert.DoesNotContain("隔离测试检测任务", text, StringComparison.Ordinal);
+                Assert.DoesNotContain(nameA, text, StringComparison.Ordinal);
+            }
+
+            foreach (var action in new[] { "Cancel", "Retry", $"Stop&institution={institutionA}&reason=越权", $"Resume&institution={institutionA}" })
+            {
+                var (status, text) = await clients[user].SendAsync(HttpMethod.Post, $"/campaigns/{campaignA}?handler={action}");
+                pagePairs++;
+                Assert.True(status is HttpStatusCode.NotFound || (status == HttpStatusCode.Redirect && text.Length == 0), $"{user} POST /campaigns/…?handler={action} → {(int)status}");
             }
         }
 

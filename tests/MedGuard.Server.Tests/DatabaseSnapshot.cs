@@ -37,6 +37,11 @@ internal static class DatabaseSnapshot
             await db.FindingStatusChanges.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
             await db.DetectionImports.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
             await db.FindingProposals.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
+            // Campaigns (issue 14): the plans, their rounds and tasks, the stop switches.
+            await db.Campaigns.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
+            await db.CampaignRounds.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
+            await db.CampaignTasks.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
+            await db.DetectionStops.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
             await db.Users.AsNoTracking().OrderBy(x => x.Id).Select(u => new { u.Id, u.UserName, u.Role, u.Region, u.InstitutionId, u.AgencyId, u.PasswordHash, u.TotpEnabled, u.Disabled, u.MustChangePassword }).ToListAsync(),
         };
         var json = JsonSerializer.Serialize(parts);
