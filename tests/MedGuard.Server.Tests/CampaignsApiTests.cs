@@ -6,6 +6,7 @@ using MedGuard.Server.Demo;
 using MedGuard.Storage.Campaigns;
 using MedGuard.Storage.Providers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace MedGuard.Server.Tests;
@@ -197,6 +198,94 @@ public sealed class CampaignsApiTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"[{kind}] campaign {id}: created, watched, retried, stopped ({institutionsInRegion} institutions in the region), cancelled");
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task FindingsLinksShowWhatTheCampaignFoundFixedAndSawStillOpen(DatabaseKind kind)
+    {
+        await using var platform = await PlatformFixture.StartAsync(kind);
+        using var regulator = await ApiClient.LoginAsync(platform, "regulator");
+        using var haidian = await ApiClient.LoginAsync(platform, "haidian");
+        Guid institutionA;
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            institutionA = await db.Institutions.Where(i => i.Name == DemoProvince.DemoHospitalName).Select(i => i.Id).SingleAsync();
+        }
+
+        const string Host = "10.33.0.5";
+        var asset = await FindingsData.RegisterAssetAsync(platform, institutionA, AssetKind.Ip, Host, null, "ports");
+        var importer = platform.App.Services.GetRequiredService<MedGuard.Storage.Findings.FindingImporter>();
+        async Task<Guid> ImportAsync(Guid? taskId, params (int Port, string Rule, MedGuard.Domain.Findings.Severity Severity, string? Evidence)[] open)
+        {
+            await using var db = MedGuardContextFactory.Create(platform.Target);
+            var result = await importer.ImportAsync(db, FindingsData.PortRun(Host, open), new MedGuard.Storage.Findings.ImportOptions { ImportedBy = "测试", CampaignTaskId = taskId });
+            return result.Institutions.Single().ImportId;
+        }
+
+        // Before the campaign: SSH open, imported by hand.
+        var high = MedGuard.Domain.Findings.Severity.High;
+        await ImportAsync(null, (22, "ports.ssh-exposed", high, null));
+
+        // The campaign over that one asset; its task's run (as a worker imports it) sees SSH again and MySQL new.
+        var created = await regulator.SendAsync(HttpMethod.Post, "/api/campaigns", new { name = "单资产检测", scope = new { assetIds = new[] { asset } }, detectors = new[] { "ports" } });
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        var id = JsonDocument.Parse(created.Body).RootElement.GetProperty("id").GetGuid();
+        Guid roundId, firstTask;
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            var round = await new CampaignService().StartRoundAsync(db, id);
+            Assert.Equal(1, round!.TaskCount);
+            roundId = round.Id;
+            firstTask = await db.CampaignTasks.Where(t => t.RoundId == roundId).Select(t => t.Id).SingleAsync();
+        }
+
+        await FinishAsync(firstTask, await ImportAsync(firstTask, (22, "ports.ssh-exposed", high, null), (3306, "ports.mysql-exposed", high, null)));
+        Assert.Equal(["ports.mysql-exposed"], await RulesAsync("new"));
+        Assert.Equal(["ports.ssh-exposed"], await RulesAsync("stillopen"));
+        Assert.Empty(await RulesAsync("fixed"));
+        Assert.Equal(2, (await RulesAsync(null)).Count);
+
+        // A second task of the campaign (a re-run) no longer sees SSH: fixed by the campaign.
+        Guid secondTask;
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            var task = new CampaignTask { CampaignId = id, RoundId = roundId, InstitutionId = institutionA, AssetId = asset, Detector = "ports", CreatedAt = DateTimeOffset.UtcNow };
+            db.CampaignTasks.Add(task);
+            await db.SaveChangesAsync();
+            secondTask = task.Id;
+        }
+
+        await FinishAsync(secondTask, await ImportAsync(secondTask, (3306, "ports.mysql-exposed", high, null)));
+        Assert.Equal(["ports.mysql-exposed"], await RulesAsync("new"));
+        Assert.Equal(["ports.ssh-exposed"], await RulesAsync("fixed"));
+        Assert.Empty(await RulesAsync("stillopen"));
+
+        // The page's per-institution counts link there; another region's regulator gets nothing through the same filter.
+        var (_, pageHtml) = await regulator.SendAsync(HttpMethod.Get, $"/campaigns/{id}");
+        Assert.Contains($"/findings?institution={institutionA}&amp;campaign={id}&amp;found=New", pageHtml, StringComparison.Ordinal);
+        Assert.Equal(0, (await haidian.GetJsonAsync($"/api/findings?campaign={id}")).GetProperty("total").GetInt32());
+        var (_, findingsPage) = await regulator.SendAsync(HttpMethod.Get, $"/findings?campaign={id}&found=Fixed");
+        Assert.Contains("ports.ssh-exposed", findingsPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("ports.mysql-exposed", findingsPage, StringComparison.Ordinal);
+        output.WriteLine($"[{kind}] campaign findings links: new / fixed / still open as imported");
+
+        async Task FinishAsync(Guid taskId, Guid importId)
+        {
+            await using var db = MedGuardContextFactory.Create(platform.Target);
+            var task = await db.CampaignTasks.SingleAsync(t => t.Id == taskId);
+            task.ImportId = importId;
+            task.Status = CampaignTaskStatus.Succeeded;
+            task.FinishedAt = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync();
+        }
+
+        async Task<List<string>> RulesAsync(string? found)
+        {
+            var list = await regulator.GetJsonAsync($"/api/findings?campaign={id}" + (found is null ? "" : $"&found={found}"));
+            return [.. list.GetProperty("items").EnumerateArray().Select(f => f.GetProperty("ruleId").GetString()!).Order()];
+        }
     }
 
     private static object Body(string name, Guid institution, string schedule = "now", string? cron = null, string? window = null) => new
