@@ -118,7 +118,24 @@ public sealed class CampaignsBrowserTests(ITestOutputHelper output)
         await page.GoBackAsync();
         await Navigation.ArriveAsync(page, $"/campaigns/{id}", "#campaign-progress");
 
-        // 6. It cancels the campaign: every task cancelled, no further round.
+        // 6. The regulator's "stop all" holds every institution of its region, and its clear releases them all.
+        await page.FillAsync("#stop-all-reason", "全市网络割接，暂停全部检测");
+        await page.ClickAsync("#stop-all-submit");
+        await Assertions.Expect(page.Locator("#flash")).ToContainTextAsync("已停止本辖区");
+        int held;
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            held = await db.DetectionStops.CountAsync(s => s.ClearedAt == null);
+            Assert.True(held > 1, $"held {held}");
+            Assert.False(await db.DetectionStops.AnyAsync(s => s.InstitutionId == null));
+        }
+
+        await Assertions.Expect(page.Locator("#stops-count")).ToContainTextAsync($"{held} 个");
+        await page.ClickAsync("#clear-all-submit");
+        await Assertions.Expect(page.Locator("#flash")).ToContainTextAsync($"已解除 {held} 个停止开关");
+        await Assertions.Expect(row.Locator(".stop-submit")).ToBeVisibleAsync();
+
+        // 7. It cancels the campaign: every task cancelled, no further round.
         await page.ClickAsync("#cancel-submit");
         await Assertions.Expect(page.Locator("#flash")).ToContainTextAsync($"已取消，{planned} 个未完成的子任务已停止");
         await Assertions.Expect(page.Locator("#campaign-status")).ToHaveTextAsync("已取消");
