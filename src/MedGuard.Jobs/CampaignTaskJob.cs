@@ -220,7 +220,11 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
             if (mine == 0)
             {
                 await transaction.RollbackAsync(CancellationToken.None);
-                return; // reclaimed or cancelled meanwhile: the other run's result stands
+                // Reclaimed or cancelled meanwhile, or already imported by an earlier run that was taken for dead: that
+                // run's import stands, and a task holding one is done.
+                await db.CampaignTasks.Where(t => t.Id == taskId && t.Status == CampaignTaskStatus.Running && t.Worker == worker && t.ImportId != null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CampaignTaskStatus.Succeeded).SetProperty(t => t.FinishedAt, finished), CancellationToken.None);
+                return;
             }
 
             try
@@ -271,10 +275,11 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
             default:
                 if (shuttingDown)
                 {
-                    // This worker is stopping (Ctrl-C, SIGTERM): the task goes back to its queue for the next worker.
+                    // This worker is stopping (Ctrl-C, SIGTERM): the task goes back to Pending, and the next pump pass (of this
+                    // engine restarted, or of another worker) hands it out again with a new job — the engine counts this job done.
                     await using var db = engine.Context();
                     await db.CampaignTasks.Where(t => t.Id == taskId && t.Status == CampaignTaskStatus.Running && t.Worker == worker)
-                        .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CampaignTaskStatus.Queued).SetProperty(t => t.Worker, (string?)null)
+                        .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CampaignTaskStatus.Pending).SetProperty(t => t.Worker, (string?)null)
                             .SetProperty(t => t.Error, "工作进程停止，子任务已放回队列"), CancellationToken.None);
                     await engine.AuditAsync("stop", nameof(CampaignTask), taskId.ToString(), $"工作进程停止，检测子任务放回队列（{task.Detector}，资产 {asset.Value}）");
                 }
