@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MedGuard.Domain.Campaigns;
-using MedGuard.Jobs;
 using MedGuard.Storage.Campaigns;
 using MedGuard.Storage.Providers;
 using Microsoft.EntityFrameworkCore;

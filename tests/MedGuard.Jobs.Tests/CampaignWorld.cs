@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using MedGuard.Domain.Institutions;
 using MedGuard.Domain.Inventory;
-using MedGuard.Jobs;
 using MedGuard.Storage;
 using MedGuard.Storage.Providers;
 using Npgsql;
