@@ -226,17 +226,19 @@ internal sealed class CampaignCommands : ICommandModule
         return command;
     }
 
-    private static T Guarded<T>(EmbeddedPlatform platform, Func<T> action)
+    // A refused request is the person's to fix, not a database fault: turned into its own message inside the guard
+    // (CampaignException is an InvalidOperationException, which the guard would report as "cannot reach the database").
+    private static T Guarded<T>(EmbeddedPlatform platform, Func<T> action) => EmbeddedPlatform.Guard(platform.Target, () =>
     {
         try
         {
-            return EmbeddedPlatform.Guard(platform.Target, action);
+            return action();
         }
         catch (Exception ex) when (ex is CampaignException or AssetRegistrationException)
         {
             throw new CliException(ex.Message);
         }
-    }
+    });
 
     private static string Counts(TaskCounts counts) =>
         $"{counts.Finished}/{counts.Total} 已结束（" + string.Join("，", counts.ByStatus.OrderBy(p => p.Key).Select(p => $"{p.Key.ToChinese()} {p.Value}")) + "）";
