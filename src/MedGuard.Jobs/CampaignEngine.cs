@@ -20,7 +20,9 @@ public sealed class CampaignEngine
 
     private readonly AuditTrail _trail;
 
-    public CampaignEngine(JobEngineOptions options, JobStorage storage, TimeProvider? clock = null)
+    /// <param name="trail">The process's audit trail when it has one (the server's): one writer per chain and process keeps
+    /// the chain's head anchor in step; a trail of the engine's own otherwise.</param>
+    public CampaignEngine(JobEngineOptions options, JobStorage storage, TimeProvider? clock = null, AuditTrail? trail = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
@@ -28,8 +30,8 @@ public sealed class CampaignEngine
         Clock = clock ?? TimeProvider.System;
         Client = new BackgroundJobClient(storage);
         Recurring = new RecurringJobManager(storage);
-        _trail = new AuditTrail(options.Database, AuditTrailOptions.Beside(options.KeyDirectory), Clock, NullLogger<AuditTrail>.Instance);
-        Importer = new FindingImporter(new Sm4FieldProtector(FieldKeyFile.LoadOrCreate(Path.Combine(options.KeyDirectory, FieldKeyFileName))));
+        _trail = trail ?? new AuditTrail(options.Database, options.AuditTrail ?? AuditTrailOptions.Beside(options.KeyDirectory), Clock, NullLogger<AuditTrail>.Instance);
+        Importer = new FindingImporter(new Sm4FieldProtector(FieldKeyFile.LoadOrCreate(options.FieldKeyFile ?? Path.Combine(options.KeyDirectory, FieldKeyFileName))));
         Campaigns = new CampaignService(Clock);
         Pump = new CampaignPump(this);
     }

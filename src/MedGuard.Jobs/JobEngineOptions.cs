@@ -1,3 +1,4 @@
+using MedGuard.Storage.Auditing;
 using MedGuard.Storage.Providers;
 
 namespace MedGuard.Jobs;
@@ -15,6 +16,12 @@ public sealed record JobEngineOptions
 
     /// <summary>The platform's key folder (audit chain key and anchor, SM4 field key).</summary>
     public required string KeyDirectory { get; init; }
+
+    /// <summary>The audit chain's files when the platform names them itself (default: beside <see cref="KeyDirectory"/>).</summary>
+    public AuditTrailOptions? AuditTrail { get; init; }
+
+    /// <summary>The SM4 field key file when the platform names it itself (default: medguard-sm4.key in <see cref="KeyDirectory"/>).</summary>
+    public string? FieldKeyFile { get; init; }
 
     /// <summary>Queues (network zones, <c>NetworkZone.Normalize</c>d) this process works on.</summary>
     public IReadOnlyList<string> Queues { get; init; } = ["default"];

@@ -1,4 +1,5 @@
 using Hangfire;
+using MedGuard.Storage.Auditing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -26,11 +27,11 @@ public sealed class JobHost : IAsyncDisposable
     public CampaignEngine Engine { get; }
 
     /// <summary>Starts the engine: storage (creating the engine's tables), audit chain, Hangfire server, pump.</summary>
-    public static async Task<JobHost> StartAsync(JobEngineOptions options, CancellationToken ct = default)
+    public static async Task<JobHost> StartAsync(JobEngineOptions options, CancellationToken ct = default, AuditTrail? trail = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var storage = EngineStorage.Create(options);
-        var engine = new CampaignEngine(options, storage);
+        var engine = new CampaignEngine(options, storage, trail: trail);
         await engine.OpenAuditAsync(ct);
         engine.Recurring.AddOrUpdate<CampaignPump>(CampaignPump.RecurringId, options.Queues[0], p => p.PassAsync(), Cron.Minutely());
         var server = new BackgroundJobServer(
@@ -110,11 +111,13 @@ public static class JobServiceCollectionExtensions
         return services;
     }
 
-    private sealed class JobHostService(JobEngineOptions options) : IHostedService
+    // The host's audit trail, when it registers one, is shared: one writer per chain in the process.
+    private sealed class JobHostService(JobEngineOptions options, IServiceProvider services) : IHostedService
     {
         private JobHost? _host;
 
-        public async Task StartAsync(CancellationToken cancellationToken) => _host = await JobHost.StartAsync(options, cancellationToken);
+        public async Task StartAsync(CancellationToken cancellationToken) =>
+            _host = await JobHost.StartAsync(options, cancellationToken, services.GetService<AuditTrail>());
 
         public async Task StopAsync(CancellationToken cancellationToken)
         {
