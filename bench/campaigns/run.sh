@@ -20,6 +20,13 @@ CONCURRENCY=${CONCURRENCY:-64}
 DLL="$ROOT/src/MedGuard.Cli/bin/Release/net10.0/medguard.dll"
 [ -f "$DLL" ] || { echo "build the CLI first: dotnet build src/MedGuard.Cli -c Release" >&2; exit 2; }
 medguard() { dotnet "$DLL" "$@"; }
+# The platform's Npgsql connection string (Host=…;Username=…) as psql's libpq keywords (host=… user=… dbname=…).
+libpq() {
+  echo "$1" | tr ';' '\n' | awk -F= 'NF >= 2 { k = tolower($1); sub(/^[^=]*=/, ""); if (k == "username" || k == "user id") k = "user";
+    if (k == "database") k = "dbname"; if (k ~ /^(host|port|user|password|dbname)$/) printf "%s=%s ", k, $0 }'
+}
+PGADMIN=$(libpq "$MEDGUARD_PG")
+UNTIL=$(date -d '+1 year' +%F) # an authorization runs at most 5 years
 WORK=$(mktemp -d /tmp/medguard-bench-campaigns.XXXXXX)
 NS=mgc-bench
 PIDS=()
@@ -53,19 +60,19 @@ ip netns exec "$NS" python3 -m http.server 80 --bind 0.0.0.0 >/dev/null 2>&1 &
 PIDS+=($!)
 sleep 1
 
-printf '%-8s %-6s %-10s %-10s %-14s %-16s %-12s\n' workers tasks wall_s tasks/s scan_ms(avg) in_job_ms(avg) dispatch_ms
+printf '%-8s %-6s %-10s %-10s %-14s %-16s %-12s\n' workers tasks wall_s tasks/s scan_ms in_job_ms dispatch_ms
 for W in $WORKERS_LIST; do
   DBNAME="mg_bench_campaigns_$W"
-  psql "$MEDGUARD_PG" -qAt -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" -c "CREATE DATABASE $DBNAME" >/dev/null
+  psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" -c "CREATE DATABASE $DBNAME" >/dev/null
   DB=$(echo "$MEDGUARD_PG" | sed -E "s/Database=[^;]*/Database=$DBNAME/I")
-  PGURL=$(echo "$MEDGUARD_PG" | sed -E "s/Database=[^;]*/Database=$DBNAME/I")
+  PGURL=$(libpq "$DB")
   KEYS="$WORK/keys-$W"
   for ((j = 1; j <= INSTITUTIONS; j++)); do
     medguard institutions add "基准医院$j" --tier 二级 --region 330102 --db "$DB" --keys "$KEYS" >/dev/null
   done
   {
     echo "机构,类型,值,授权止,检测类型,每主机速率"
-    for ((i = 0; i < N; i++)); do echo "基准医院$((1 + i % INSTITUTIONS)),ip,${ADDRS[$i]},2099-12-31,ports,100"; done
+    for ((i = 0; i < N; i++)); do echo "基准医院$((1 + i % INSTITUTIONS)),ip,${ADDRS[$i]},$UNTIL,ports,100"; done
   } > "$WORK/assets.csv"
   medguard assets import "$WORK/assets.csv" --db "$DB" --keys "$KEYS" >/dev/null
   WPIDS=()
@@ -88,5 +95,5 @@ for W in $WORKERS_LIST; do
     awk -v w="$W" '{ printf "%-8s %-6d %-10.1f %-10.1f %-14.1f %-16.1f %-12.1f\n", w, $1, $2, $3, $4, $5, $6 }'
   for pid in "${WPIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${WPIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  psql "$MEDGUARD_PG" -qAt -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" >/dev/null
+  psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" >/dev/null
 done
