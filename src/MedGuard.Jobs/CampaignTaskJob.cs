@@ -77,6 +77,7 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
             if (await ActiveStopAsync(db, task.InstitutionId) is { } held)
             {
                 await HoldAsync(taskId, worker, $"停止开关：{held}", null);
+                await engine.AuditAsync("stop", nameof(CampaignTask), taskId.ToString(), $"停止开关生效，检测子任务未开始（{task.Detector}，资产 {asset.Value}）：{held}");
                 return;
             }
 

@@ -3,6 +3,7 @@ using MedGuard.Domain.Campaigns;
 using MedGuard.Storage.Campaigns;
 using MedGuard.Storage.Providers;
 using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
 
 namespace MedGuard.Jobs.Tests;
 
@@ -11,8 +12,12 @@ namespace MedGuard.Jobs.Tests;
 /// SIGKILL while it runs a task; the campaign still completes with every task done once: one import per task, no
 /// finding twice.
 /// </summary>
-public class WorkerCrashTests
+public class WorkerCrashTests(ITestOutputHelper log)
 {
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    private void Phase(string what) => log.WriteLine($"{_clock.Elapsed.TotalSeconds,6:0.0} s  {what}");
+
     private static Process StartWorker(CampaignWorld world, string name)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "medguard.dll");
@@ -42,12 +47,12 @@ public class WorkerCrashTests
     public async Task AWorkerKilledMidTaskLosesNothingAndDuplicatesNothing()
     {
         await using var world = await CampaignWorld.CreateAsync(DatabaseProvider.Postgres);
-        using var listeners = new CountingListeners(8);
+        using var listeners = new CountingListeners(4);
         var ids = new List<Guid>();
         for (var i = 0; i < 6; i++)
         {
             var hospital = world.AddInstitution($"医院{i}");
-            world.AddAddress(hospital.Id, "127.0.0.1", rate: 2); // eight ports at 2/s: about four seconds a task
+            world.AddAddress(hospital.Id, "127.0.0.1", rate: 5); // four ports and their service probes at 5/s: about three seconds a task
             ids.Add(hospital.Id);
         }
 
@@ -67,6 +72,7 @@ public class WorkerCrashTests
             });
         }
 
+        Phase("database and campaign ready");
         var a = StartWorker(world, "worker-a");
         Process? b = null;
         try
@@ -83,13 +89,21 @@ public class WorkerCrashTests
                 await Task.Delay(100);
             }
 
-            await Task.Delay(1000); // mid-task
+            Phase("worker-a runs a task");
+            await Task.Delay(500); // mid-task
             a.Kill(); // SIGKILL
             await a.WaitForExitAsync();
+            Phase("worker-a killed");
 
             await CampaignTests.WaitForAsync(world, campaign.Id, CampaignStatus.Completed, TimeSpan.FromSeconds(55));
+            Phase("campaign completed");
             await using var check = world.Open();
             var tasks = await check.CampaignTasks.AsNoTracking().Where(t => t.CampaignId == campaign.Id).ToListAsync();
+            foreach (var t in tasks.OrderBy(t => t.StartedAt))
+            {
+                Phase($"task {t.Worker} attempts {t.Attempts} queued {t.QueuedAt:HH:mm:ss.f} started {t.StartedAt:HH:mm:ss.f} finished {t.FinishedAt:HH:mm:ss.f} scan {t.ScanMilliseconds} ms");
+            }
+
             Assert.Equal(6, tasks.Count);
             Assert.All(tasks, t => Assert.Equal(CampaignTaskStatus.Succeeded, t.Status));
             var killed = tasks.Single(t => t.Id == victim.Id);
