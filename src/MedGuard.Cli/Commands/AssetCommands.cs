@@ -41,12 +41,13 @@ internal sealed class AssetCommands : ICommandModule
         var name = new Option<string?>("--name") { Description = "资产名称（如 门户网站、预约挂号公众号）" };
         var appId = new Option<string?>("--app-id") { Description = "公众号/小程序的 AppID" };
         var entryUrl = new Option<string?>("--entry-url") { Description = "公众号/H5 预约入口地址" };
+        var zone = new Option<string?>("--zone") { Description = "网络区域（任务引擎的队列，由能到达该区域的 medguard worker --queues 处理；zone-a 记作 zone_a；默认 default）" };
         var db = DbOption();
         var keys = KeysOption();
         var format = new Option<string>("--format") { Description = "输出格式：text | json", DefaultValueFactory = _ => "text" };
         var add = new Command("add", "登记一项资产及其检测授权（一并校验、一并写入；记入审计日志，操作人为 cli:<系统用户>）")
         {
-            value, institution, kind, until, from, by, letter, detectors, window, rate, system, name, appId, entryUrl, db, keys, format,
+            value, institution, kind, until, from, by, letter, detectors, window, rate, system, name, appId, entryUrl, zone, db, keys, format,
         };
         add.SetAction(parse =>
         {
@@ -78,6 +79,7 @@ internal sealed class AssetCommands : ICommandModule
                         SystemId = served?.Id,
                         AppId = parse.GetValue(appId),
                         EntryUrl = parse.GetValue(entryUrl),
+                        Zone = parse.GetValue(zone),
                     },
                     new NewAuthorization
                     {

@@ -1,3 +1,5 @@
+using MedGuard.Domain.Inventory;
+using MedGuard.Jobs;
 using MedGuard.Security.Passwords;
 using MedGuard.Security.Protection;
 using MedGuard.Server.Accounts;
@@ -84,6 +86,7 @@ public static class MedGuardServer
         builder.Services.TryAddSingleton<MedGuard.Server.Campaigns.ICampaignKick, MedGuard.Server.Campaigns.NoCampaignKick>();
         builder.Services.AddSingleton<MedGuard.Server.Campaigns.CampaignActions>();
         builder.Services.AddTenantDatabase();
+        AddJobEngine(builder.Services, options);
 
         builder.Services
             .AddAuthentication(AuthSchemes.Session)
@@ -244,6 +247,31 @@ public static class MedGuardServer
         context.Response.Redirect(context.RedirectUri);
         return Task.CompletedTask;
     };
+
+    /// <summary>
+    /// The embedded job engine (issue 14): a worker on this server's zones, started with the host after the database is
+    /// prepared, stopped cleanly with it. Not for an in-memory database (the engine's queues need a file or PostgreSQL).
+    /// TODO(pages): the campaign pages and API register CampaignService and the admin-only jobs page.
+    /// </summary>
+    private static void AddJobEngine(IServiceCollection services, PlatformOptions options)
+    {
+        var target = DatabaseTarget.Resolve(options.Database);
+        if (!options.Jobs.Enabled || (target.Provider == DatabaseProvider.Sqlite && target.FilePath is null))
+        {
+            return;
+        }
+
+        services.AddMedGuardJobs(new JobEngineOptions
+        {
+            Database = target,
+            KeyDirectory = options.KeyDirectory,
+            AuditTrail = options.AuditTrail,
+            FieldKeyFile = options.KeyFile,
+            Queues = [.. options.Jobs.Queues.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(NetworkZone.Normalize).DefaultIfEmpty(NetworkZone.Default).Distinct()],
+            WorkerCount = Math.Clamp(options.Jobs.Workers, 1, 64),
+            ApkDirectory = target.FilePath is { } file ? Path.Combine(Path.GetDirectoryName(file)!, "apk") : null,
+        });
+    }
 }
 
 /// <summary>Authorization policy names.</summary>
@@ -251,4 +279,5 @@ public static class Policies
 {
     public const string Admin = "admin";
     public const string Sector = "sector";
+
 }

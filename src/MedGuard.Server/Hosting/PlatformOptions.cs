@@ -64,4 +64,22 @@ public sealed class PlatformOptions
 
     /// <summary>The day the demo province is anchored to (tests pin it); today when null.</summary>
     public DateOnly? DemoToday { get; set; }
+
+    /// <summary>The embedded job engine that runs detection campaigns (issue 14, MedGuard:Jobs).</summary>
+    public PlatformJobsOptions Jobs { get; set; } = new();
+}
+
+/// <summary>
+/// The platform's own job engine worker (issue 14): on by default, so a single machine runs campaigns with nothing else
+/// installed (queues in data/jobs.db beside the SQLite database, or the hangfire schema of the PostgreSQL database).
+/// Turn it off when separate <c>medguard worker</c> processes do the work.
+/// </summary>
+public sealed class PlatformJobsOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Network zones this server's worker serves, comma-separated (<c>default,zone_a</c>).</summary>
+    public string Queues { get; set; } = "default";
+
+    public int Workers { get; set; } = 2;
 }

@@ -26,6 +26,9 @@ public sealed record NewAsset
     public string? ApkSha256 { get; init; }
 
     public string? Note { get; init; }
+
+    /// <summary>网络区域 (issue 14): the job queue its detection goes to; normalized (<c>zone-a</c> → <c>zone_a</c>), default <c>default</c>.</summary>
+    public string? Zone { get; init; }
 }
 
 /// <summary>An authorization (授权) to record for one asset; the letter's SHA-256 is computed by the registry.</summary>

@@ -322,8 +322,21 @@ public sealed class AssetRegistry(TimeProvider? time = null)
             AppId = Optional(asset.AppId, 64, "AppID"),
             EntryUrl = entryUrl,
             ApkSha256 = sha,
+            Zone = ZoneOf(asset.Zone),
             CreatedAt = _time.GetUtcNow(),
         };
+    }
+
+    private static string ZoneOf(string? zone)
+    {
+        try
+        {
+            return NetworkZone.Normalize(zone);
+        }
+        catch (AssetValueException ex)
+        {
+            throw new AssetRegistrationException(ex.Message);
+        }
     }
 
     private AssetAuthorization CheckAuthorization(Asset asset, NewAuthorization authorization)

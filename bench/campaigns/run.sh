@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Campaign engine benchmark (issue 14): a ports campaign over N addresses (one /32 each, default 1000) carried by ONE
+# interface in the benchmark's own network namespace, run by 1, 2 and 4 `medguard worker` processes on PostgreSQL.
+# Prints tasks per second and the engine's own overhead per task (dispatch + bookkeeping, without the scan).
+#
+#   sudo -E bench/campaigns/run.sh                  # N=1000, WORKERS_LIST="1 2 4", PER=4 lanes per worker
+#   N=100 WORKERS_LIST=1 sudo -E bench/campaigns/run.sh   # smoke run
+#
+# Needs root (network namespace), MEDGUARD_PG (a PostgreSQL server; one database per run is created and dropped), psql,
+# and the CLI built: dotnet build src/MedGuard.Cli -c Release.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+N=${N:-1000}
+WORKERS_LIST=${WORKERS_LIST:-"1 2 4"}
+PER=${PER:-4}                   # parallel tasks per worker process
+INSTITUTIONS=${INSTITUTIONS:-50} # at most one heavy detector per institution runs at a time: this bounds parallelism
+PORTS=${PORTS:-80,443}          # light settings: one open port (a listener in the namespace), one closed
+CONCURRENCY=${CONCURRENCY:-64}
+: "${MEDGUARD_PG:?set MEDGUARD_PG to a PostgreSQL connection string (Host=…;Username=…;Password=…;Database=…)}"
+DLL="$ROOT/src/MedGuard.Cli/bin/Release/net10.0/medguard.dll"
+[ -f "$DLL" ] || { echo "build the CLI first: dotnet build src/MedGuard.Cli -c Release" >&2; exit 2; }
+medguard() { dotnet "$DLL" "$@"; }
+# The platform's Npgsql connection string (Host=…;Username=…) as psql's libpq keywords (host=… user=… dbname=…).
+libpq() {
+  echo "$1" | tr ';' '\n' | awk -F= 'NF >= 2 { k = tolower($1); sub(/^[^=]*=/, ""); if (k == "username" || k == "user id") k = "user";
+    if (k == "database") k = "dbname"; if (k ~ /^(host|port|user|password|dbname)$/) printf "%s=%s ", k, $0 }'
+}
+PGADMIN=$(libpq "$MEDGUARD_PG")
+UNTIL=$(date -d '+1 year' +%F) # an authorization runs at most 5 years
+WORK=$(mktemp -d /tmp/medguard-bench-campaigns.XXXXXX)
+NS=mgc-bench
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  ip netns pids "$NS" 2>/dev/null | xargs -r kill 2>/dev/null || true
+  ip netns del "$NS" 2>/dev/null || true
+  ip link del mgc-h 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# One namespace, one veth, N /32 addresses on its inner end; the host reaches them through 10.210.0.0/16 on-link.
+ip netns del "$NS" 2>/dev/null || true
+ip link del mgc-h 2>/dev/null || true
+ip netns add "$NS"
+ip link add mgc-h type veth peer name mgc-n
+ip link set mgc-n netns "$NS"
+ip addr add 10.210.0.1/16 dev mgc-h
+ip link set mgc-h up
+ip -n "$NS" link set lo up
+ip -n "$NS" link set mgc-n up
+ip -n "$NS" addr add 10.210.0.2/16 dev mgc-n
+ADDRS=()
+for ((i = 0; i < N; i++)); do ADDRS+=("10.210.$((1 + i / 250)).$((1 + i % 250))"); done
+printf 'addr add %s/32 dev mgc-n\n' "${ADDRS[@]}" > "$WORK/addrs.batch"
+ip -n "$NS" -batch "$WORK/addrs.batch"
+ip netns exec "$NS" python3 -m http.server 80 --bind 0.0.0.0 >/dev/null 2>&1 &
+PIDS+=($!)
+sleep 1
+
+printf '%-8s %-6s %-10s %-10s %-14s %-16s %-12s\n' workers tasks wall_s tasks/s scan_ms in_job_ms dispatch_ms
+for W in $WORKERS_LIST; do
+  DBNAME="mg_bench_campaigns_$W"
+  psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" -c "CREATE DATABASE $DBNAME" >/dev/null
+  DB=$(echo "$MEDGUARD_PG" | sed -E "s/Database=[^;]*/Database=$DBNAME/I")
+  PGURL=$(libpq "$DB")
+  KEYS="$WORK/keys-$W"
+  for ((j = 1; j <= INSTITUTIONS; j++)); do
+    medguard institutions add "基准医院$j" --tier 二级 --region 330102 --db "$DB" --keys "$KEYS" >/dev/null
+  done
+  {
+    echo "机构,类型,值,授权止,检测类型,每主机速率"
+    for ((i = 0; i < N; i++)); do echo "基准医院$((1 + i % INSTITUTIONS)),ip,${ADDRS[$i]},$UNTIL,ports,100"; done
+  } > "$WORK/assets.csv"
+  medguard assets import "$WORK/assets.csv" --db "$DB" --keys "$KEYS" >/dev/null
+  WPIDS=()
+  for ((k = 1; k <= W; k++)); do
+    MEDGUARD_JOBS_PUMP=1 CI=1 dotnet "$DLL" worker --db "$DB" --keys "$KEYS" --workers "$PER" --name "bench-$W-$k" >"$WORK/worker-$W-$k.log" 2>&1 &
+    WPIDS+=($!); PIDS+=($!)
+  done
+  sleep 4 # workers up (the first creates the hangfire schema)
+  ID=$(medguard campaign start --name "基准 $W" --region 3301 --detectors ports --ports "$PORTS" --concurrency "$CONCURRENCY" --db "$DB" --keys "$KEYS" | head -1)
+  until [ "$(psql "$PGURL" -qAt -c "SELECT \"Status\" FROM \"Campaigns\" WHERE \"Id\" = '$ID'")" = "Completed" ]; do sleep 0.5; done
+  psql "$PGURL" -qAt -F ' ' -c "
+    SELECT count(*),
+           extract(epoch FROM max(t.\"FinishedAt\") - min(r.\"StartedAt\")),
+           count(*) / extract(epoch FROM max(t.\"FinishedAt\") - min(r.\"StartedAt\")),
+           avg(t.\"ScanMilliseconds\"),
+           avg(extract(epoch FROM t.\"FinishedAt\" - t.\"StartedAt\") * 1000 - t.\"ScanMilliseconds\"),
+           avg(extract(epoch FROM t.\"StartedAt\" - t.\"QueuedAt\") * 1000)
+    FROM \"CampaignTasks\" t JOIN \"CampaignRounds\" r ON r.\"Id\" = t.\"RoundId\"
+    WHERE t.\"CampaignId\" = '$ID' AND t.\"Status\" = 'Succeeded'" |
+    awk -v w="$W" '{ printf "%-8s %-6d %-10.1f %-10.1f %-14.1f %-16.1f %-12.1f\n", w, $1, $2, $3, $4, $5, $6 }'
+  for pid in "${WPIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${WPIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" >/dev/null
+done

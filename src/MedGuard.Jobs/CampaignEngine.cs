@@ -1,0 +1,68 @@
+using Hangfire;
+using MedGuard.Security.Protection;
+using MedGuard.Storage;
+using MedGuard.Storage.Auditing;
+using MedGuard.Storage.Campaigns;
+using MedGuard.Storage.Findings;
+using MedGuard.Storage.Providers;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MedGuard.Jobs;
+
+/// <summary>
+/// What the job engine's parts share in one process: the platform database, its audit chain (events as
+/// <c>job:&lt;worker&gt;</c>), the finding importer with the platform's SM4 key, the campaign service, and the job
+/// storage and client. Built once per process by <see cref="JobHost"/> (server or <c>medguard worker</c>).
+/// </summary>
+public sealed class CampaignEngine
+{
+    public const string FieldKeyFileName = "medguard-sm4.key";
+
+    private readonly AuditTrail _trail;
+
+    /// <param name="trail">The process's audit trail when it has one (the server's): one writer per chain and process keeps
+    /// the chain's head anchor in step; a trail of the engine's own otherwise.</param>
+    public CampaignEngine(JobEngineOptions options, JobStorage storage, TimeProvider? clock = null, AuditTrail? trail = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        Storage = storage;
+        Clock = clock ?? TimeProvider.System;
+        Client = new BackgroundJobClient(storage);
+        Recurring = new RecurringJobManager(storage);
+        _trail = trail ?? new AuditTrail(options.Database, options.AuditTrail ?? AuditTrailOptions.Beside(options.KeyDirectory), Clock, NullLogger<AuditTrail>.Instance);
+        Importer = new FindingImporter(new Sm4FieldProtector(FieldKeyFile.LoadOrCreate(options.FieldKeyFile ?? Path.Combine(options.KeyDirectory, FieldKeyFileName))));
+        Campaigns = new CampaignService(Clock);
+        Pump = new CampaignPump(this);
+    }
+
+    public JobEngineOptions Options { get; }
+
+    public JobStorage Storage { get; }
+
+    public TimeProvider Clock { get; }
+
+    public IBackgroundJobClient Client { get; }
+
+    public IRecurringJobManager Recurring { get; }
+
+    public FindingImporter Importer { get; }
+
+    public CampaignService Campaigns { get; }
+
+    public CampaignPump Pump { get; }
+
+    /// <summary>Who the audit trail names for what the engine does in this process.</summary>
+    public string Actor => Clip("job:" + Options.WorkerName);
+
+    /// <summary>A context in the system scope (the engine acts for every tenant; each campaign stays inside its owner's reach).</summary>
+    public MedGuardDbContext Context() => MedGuardContextFactory.Create(Options.Database);
+
+    public Task OpenAuditAsync(CancellationToken ct = default) => _trail.OpenAsync(ct);
+
+    /// <summary>Appends one event to the audit chain as <see cref="Actor"/>.</summary>
+    public Task AuditAsync(string action, string entityType, string entityId, string detail, CancellationToken ct = default) =>
+        _trail.RecordAsync([new AuditEvent(action, entityType, entityId, detail) { UserName = Actor, SourceAddress = "任务引擎" }], ct);
+
+    private static string Clip(string text) => text.Length <= 64 ? text : text[..64];
+}

@@ -1,0 +1,340 @@
+using Hangfire;
+using MedGuard.Domain.Campaigns;
+using MedGuard.Domain.Inventory;
+using MedGuard.Domain.Scope;
+using MedGuard.Storage;
+using MedGuard.Storage.Campaigns;
+using MedGuard.Storage.Findings;
+using MedGuard.Storage.Inventory;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedGuard.Jobs;
+
+/// <summary>
+/// The job that carries one <see cref="CampaignTask"/>. Idempotent: it claims the task by a conditional update (only
+/// from Queued, or Running with a stale heartbeat — its worker died); a finished task is a no-op. It re-checks the
+/// asset's authorization before any packet (refused and audited otherwise), beats the task's heart every second — which
+/// also notices a cancel, a stop switch or the maximum duration and stops the scan — and imports the run exactly once:
+/// the task's move to Succeeded, the import (unique per task) and its counts commit in one transaction.
+/// Hangfire's own retries are off: a failure is the task's state, not a reason to scan the hospital again.
+/// </summary>
+public sealed class CampaignTaskJob(CampaignEngine engine)
+{
+    private enum StopCause
+    {
+        None,
+        Gone,     // the row left Running under us: cancelled, failed by the pump, or reclaimed
+        Switch,   // a stop switch was set
+        Overtime, // past the campaign's maximum task duration
+    }
+
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("检测子任务 {0}")]
+    public async Task RunAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunTaskAsync(taskId, cancellationToken);
+        }
+        finally
+        {
+            // The slot this task held is free: hand out the next tasks now rather than at the next pass.
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                await engine.Pump.RunAsync(CancellationToken.None, TimeSpan.FromSeconds(1));
+            }
+        }
+    }
+
+    internal async Task RunTaskAsync(Guid taskId, CancellationToken shutdown)
+    {
+        var options = engine.Options;
+        var worker = options.WorkerName;
+        var now = engine.Clock.GetUtcNow();
+        var stale = now - options.HeartbeatStale;
+        await using (var db = engine.Context())
+        {
+            var claimed = await db.CampaignTasks
+                .Where(t => t.Id == taskId && (t.Status == CampaignTaskStatus.Queued || (t.Status == CampaignTaskStatus.Running && t.HeartbeatAt < stale)))
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CampaignTaskStatus.Running).SetProperty(t => t.Worker, worker)
+                    .SetProperty(t => t.HeartbeatAt, now).SetProperty(t => t.StartedAt, now).SetProperty(t => t.Attempts, t => t.Attempts + 1)
+                    .SetProperty(t => t.Error, (string?)null), CancellationToken.None);
+            if (claimed == 0)
+            {
+                return; // finished, cancelled, or another worker holds it alive
+            }
+        }
+
+        CampaignTask task;
+        Campaign campaign;
+        Asset asset;
+        AuthorizedScope scope;
+        await using (var db = engine.Context())
+        {
+            task = await db.CampaignTasks.AsNoTracking().FirstAsync(t => t.Id == taskId, CancellationToken.None);
+            campaign = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == task.CampaignId, CancellationToken.None);
+            asset = await db.Assets.AsNoTracking().FirstAsync(a => a.Id == task.AssetId, CancellationToken.None);
+            if (await ActiveStopAsync(db, task.InstitutionId) is { } held)
+            {
+                await HoldAsync(taskId, worker, $"停止开关：{held}", null);
+                await engine.AuditAsync("stop", nameof(CampaignTask), taskId.ToString(), $"停止开关生效，检测子任务未开始（{task.Detector}，资产 {asset.Value}）：{held}");
+                return;
+            }
+
+            if (!CampaignSchedule.InWindow(campaign.Window, now))
+            {
+                var at = CampaignSchedule.NextWindowStart(campaign.Window, now);
+                await HoldAsync(taskId, worker, $"不在任务计划的检测时段 {campaign.Window} 内，等待至 {Beijing(at)}", at);
+                return;
+            }
+
+            // The asset's authorization, read again now: no valid authorization, no packet.
+            var authorizations = await db.AssetAuthorizations.AsNoTracking().Where(a => a.AssetId == asset.Id).ToListAsync(CancellationToken.None);
+            if (WindowWait(authorizations, task.Detector, now) is { } wait)
+            {
+                await HoldAsync(taskId, worker, $"不在授权的允许时段 {wait.Window} 内，等待至 {Beijing(wait.At)}", wait.At);
+                return;
+            }
+
+            try
+            {
+                scope = AuthorizedScopes.From([asset], authorizations, task.Detector, now);
+                if (scope.TimeRefusal(now) is { } refusal)
+                {
+                    throw new NoAuthorizationException(refusal);
+                }
+            }
+            catch (NoAuthorizationException ex)
+            {
+                await FinishAsync(taskId, worker, CampaignTaskStatus.Refused, ex.Message);
+                await engine.AuditAsync("refuse", nameof(CampaignTask), taskId.ToString(), $"拒绝检测子任务（{task.Detector}，资产 {asset.Value}）：{ex.Message}");
+                return;
+            }
+        }
+
+        await engine.AuditAsync("start", nameof(CampaignTask), taskId.ToString(),
+            $"开始检测子任务：任务计划「{campaign.Name}」第 {task.Attempts} 次尝试，{task.Detector} 检测资产 {asset.Value}（区域 {task.Zone}）");
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        var cause = StopCause.None;
+        string? switchReason = null;
+        var deadline = now + TimeSpan.FromSeconds(campaign.MaxTaskSeconds);
+        using var beating = new CancellationTokenSource();
+        var heart = Task.Run(async () =>
+        {
+            while (!beating.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(options.HeartbeatInterval, beating.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                try
+                {
+                    var beat = engine.Clock.GetUtcNow();
+                    await using var db = engine.Context();
+                    var alive = await db.CampaignTasks.Where(t => t.Id == taskId && t.Status == CampaignTaskStatus.Running && t.Worker == worker)
+                        .ExecuteUpdateAsync(s => s.SetProperty(t => t.HeartbeatAt, beat), CancellationToken.None);
+                    if (alive == 0)
+                    {
+                        cause = StopCause.Gone;
+                    }
+                    else if (await ActiveStopAsync(db, task.InstitutionId) is { } reason)
+                    {
+                        (cause, switchReason) = (StopCause.Switch, reason);
+                    }
+                    else if (beat > deadline)
+                    {
+                        cause = StopCause.Overtime;
+                    }
+
+                    if (cause != StopCause.None)
+                    {
+                        await stop.CancelAsync();
+                        return;
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The database restarting: keep beating; the scan goes on, the pump reclaims only a stale heart.
+                }
+            }
+        });
+
+        Domain.Detection.DetectionRun run;
+        TimeSpan scanTime;
+        try
+        {
+            (run, scanTime) = await TaskDetectors.RunAsync(campaign, task, asset, scope, options, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await beating.CancelAsync();
+            await heart;
+            await StoppedAsync(taskId, worker, task, asset, cause, switchReason, campaign, shutdown.IsCancellationRequested);
+            return;
+        }
+        catch (Exception ex) when (ex is TaskRefusedException or ScopeException)
+        {
+            await beating.CancelAsync();
+            await heart;
+            await FinishAsync(taskId, worker, CampaignTaskStatus.Refused, ex.Message);
+            await engine.AuditAsync("refuse", nameof(CampaignTask), taskId.ToString(), $"拒绝检测子任务（{task.Detector}，资产 {asset.Value}）：{ex.Message}");
+            return;
+        }
+        catch (Exception ex)
+        {
+            await beating.CancelAsync();
+            await heart;
+            await FinishAsync(taskId, worker, CampaignTaskStatus.Failed, $"检测出错：{ex.Message}");
+            await engine.AuditAsync("fail", nameof(CampaignTask), taskId.ToString(), $"检测子任务失败（{task.Detector}，资产 {asset.Value}）：{ex.Message}");
+            return;
+        }
+
+        await beating.CancelAsync();
+        await heart;
+        if (cause != StopCause.None)
+        {
+            await StoppedAsync(taskId, worker, task, asset, cause, switchReason, campaign, shutdown.IsCancellationRequested);
+            return;
+        }
+
+        await ImportAsync(taskId, worker, task, asset, run, scanTime);
+    }
+
+    /// <summary>The run into the findings, once: claim the task's finish, import (unique per task), record the counts — one transaction.</summary>
+    private async Task ImportAsync(Guid taskId, string worker, CampaignTask task, Asset asset, Domain.Detection.DetectionRun run, TimeSpan scanTime)
+    {
+        var finished = engine.Clock.GetUtcNow();
+        ImportResult result;
+        await using (var db = engine.Context())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            // Locks the row (PostgreSQL) / the database (SQLite): a second run of this task waits here, then finds it finished.
+            var mine = await db.CampaignTasks.Where(t => t.Id == taskId && t.Status == CampaignTaskStatus.Running && t.Worker == worker && t.ImportId == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CampaignTaskStatus.Succeeded).SetProperty(t => t.FinishedAt, finished)
+                    .SetProperty(t => t.ScanMilliseconds, (long)scanTime.TotalMilliseconds), CancellationToken.None);
+            if (mine == 0)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                // Reclaimed or cancelled meanwhile, or already imported by an earlier run that was taken for dead: that
+                // run's import stands, and a task holding one is done.
+                await db.CampaignTasks.Where(t => t.Id == taskId && t.Status == CampaignTaskStatus.Running && t.Worker == worker && t.ImportId != null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CampaignTaskStatus.Succeeded).SetProperty(t => t.FinishedAt, finished), CancellationToken.None);
+                return;
+            }
+
+            try
+            {
+                result = await engine.Importer.ImportAsync(db, run, new ImportOptions
+                {
+                    InstitutionId = task.InstitutionId,
+                    ImportedBy = engine.Actor,
+                    Now = finished,
+                    CampaignTaskId = taskId,
+                }, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is FindingImportException or DbUpdateException)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                await FinishAsync(taskId, worker, CampaignTaskStatus.Failed, $"检测完成但结果未能导入：{ex.Message}");
+                await engine.AuditAsync("fail", nameof(CampaignTask), taskId.ToString(), $"检测子任务结果未导入（资产 {asset.Value}）：{ex.Message}");
+                return;
+            }
+
+            var import = result.Institutions.FirstOrDefault();
+            await db.CampaignTasks.Where(t => t.Id == taskId)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.ImportId, import == null ? null : import.ImportId)
+                    .SetProperty(t => t.NewCount, result.New + result.Reopened).SetProperty(t => t.FixedCount, result.Fixed)
+                    .SetProperty(t => t.StillOpenCount, result.Updated), CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+
+        await engine.AuditAsync("finish", nameof(CampaignTask), taskId.ToString(),
+            $"检测子任务完成（{task.Detector}，资产 {asset.Value}，检测用时 {scanTime.TotalSeconds:0.0} 秒）：新发现 {result.New}，重新打开 {result.Reopened}，再次发现 {result.Updated}，已修复 {result.Fixed}");
+    }
+
+    private async Task StoppedAsync(Guid taskId, string worker, CampaignTask task, Asset asset, StopCause cause, string? switchReason, Campaign campaign, bool shuttingDown)
+    {
+        switch (cause)
+        {
+            case StopCause.Switch:
+                await HoldAsync(taskId, worker, $"停止开关：{switchReason}", null);
+                await engine.AuditAsync("stop", nameof(CampaignTask), taskId.ToString(), $"停止开关生效，检测子任务已停止（{task.Detector}，资产 {asset.Value}）：{switchReason}");
+                break;
+            case StopCause.Overtime:
+                await FinishAsync(taskId, worker, CampaignTaskStatus.Failed, $"超过单个子任务最长时间 {TimeSpan.FromSeconds(campaign.MaxTaskSeconds)}，已停止");
+                await engine.AuditAsync("stop", nameof(CampaignTask), taskId.ToString(), $"检测子任务超时停止（{task.Detector}，资产 {asset.Value}）");
+                break;
+            case StopCause.Gone:
+                await engine.AuditAsync("stop", nameof(CampaignTask), taskId.ToString(), $"检测子任务已取消或被收回，扫描已停止（{task.Detector}，资产 {asset.Value}）");
+                break;
+            default:
+                if (shuttingDown)
+                {
+                    // This worker is stopping (Ctrl-C, SIGTERM): the task goes back to Pending, and the next pump pass (of this
+                    // engine restarted, or of another worker) hands it out again with a new job — the engine counts this job done.
+                    await using var db = engine.Context();
+                    await db.CampaignTasks.Where(t => t.Id == taskId && t.Status == CampaignTaskStatus.Running && t.Worker == worker)
+                        .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CampaignTaskStatus.Pending).SetProperty(t => t.Worker, (string?)null)
+                            .SetProperty(t => t.Error, "工作进程停止，子任务已放回队列"), CancellationToken.None);
+                    await engine.AuditAsync("stop", nameof(CampaignTask), taskId.ToString(), $"工作进程停止，检测子任务放回队列（{task.Detector}，资产 {asset.Value}）");
+                }
+
+                break;
+        }
+    }
+
+    private async Task FinishAsync(Guid taskId, string worker, CampaignTaskStatus status, string error)
+    {
+        var now = engine.Clock.GetUtcNow();
+        await using var db = engine.Context();
+        await db.CampaignTasks.Where(t => t.Id == taskId && t.Status == CampaignTaskStatus.Running && t.Worker == worker)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, status).SetProperty(t => t.Error, Clip(error)).SetProperty(t => t.FinishedAt, now), CancellationToken.None);
+    }
+
+    /// <summary>Back to Waiting: the pump hands it out again at <paramref name="notBefore"/> (or when the stop switch is cleared).</summary>
+    private async Task HoldAsync(Guid taskId, string worker, string reason, DateTimeOffset? notBefore)
+    {
+        await using var db = engine.Context();
+        await db.CampaignTasks.Where(t => t.Id == taskId && t.Status == CampaignTaskStatus.Running && t.Worker == worker)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CampaignTaskStatus.Waiting).SetProperty(t => t.Error, Clip(reason))
+                .SetProperty(t => t.NotBefore, notBefore).SetProperty(t => t.Worker, (string?)null).SetProperty(t => t.HeartbeatAt, (DateTimeOffset?)null), CancellationToken.None);
+    }
+
+    /// <summary>The reason of the stop switch holding this institution (its own or the global one), or null.</summary>
+    internal static async Task<string?> ActiveStopAsync(MedGuardDbContext db, Guid institutionId) =>
+        await db.DetectionStops.AsNoTracking().Where(s => s.ClearedAt == null && (s.InstitutionId == null || s.InstitutionId == institutionId))
+            .OrderBy(s => s.SetAt).Select(s => s.Reason + "（" + s.SetBy + "）").FirstOrDefaultAsync(CancellationToken.None);
+
+    /// <summary>
+    /// When the only thing wrong is the time of day: an authorization that would permit the detector at its window's
+    /// next start. Then the task waits for the window instead of being refused.
+    /// </summary>
+    private static (string Window, DateTimeOffset At)? WindowWait(IReadOnlyList<AssetAuthorization> authorizations, string detector, DateTimeOffset now)
+    {
+        if (authorizations.Any(a => a.Permits(detector, now)))
+        {
+            return null;
+        }
+
+        foreach (var authorization in authorizations.Where(a => a.AllowedWindow is not null))
+        {
+            var at = CampaignSchedule.NextWindowStart(authorization.AllowedWindow, now);
+            if (at > now && authorization.Permits(detector, at))
+            {
+                return (authorization.AllowedWindow!, at);
+            }
+        }
+
+        return null;
+    }
+
+    private static string Beijing(DateTimeOffset at) => Domain.Platform.ChinaStandardTime.At(at).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) + "（北京时间）";
+
+    private static string Clip(string text) => text.Length <= 4000 ? text : text[..3999] + "…";
+}
