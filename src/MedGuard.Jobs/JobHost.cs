@@ -15,6 +15,7 @@ public sealed class JobHost : IAsyncDisposable
 {
     private readonly BackgroundJobServer _server;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Task _pumpLoop;
 
     private JobHost(CampaignEngine engine, BackgroundJobServer server)
@@ -25,6 +26,21 @@ public sealed class JobHost : IAsyncDisposable
     }
 
     public CampaignEngine Engine { get; }
+
+    /// <summary>
+    /// Asks for a pump pass now (a campaign was created, failed tasks sent back, a stop switch cleared) instead of at the
+    /// next interval; several wakes before the pass make one pass.
+    /// </summary>
+    public void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+        }
+    }
 
     /// <summary>Starts the engine: storage (creating the engine's tables), audit chain, Hangfire server, pump.</summary>
     public static async Task<JobHost> StartAsync(JobEngineOptions options, CancellationToken ct = default, AuditTrail? trail = null)
@@ -65,7 +81,7 @@ public sealed class JobHost : IAsyncDisposable
 
             try
             {
-                await Task.Delay(Engine.Options.PumpInterval, _stopping.Token);
+                await _wake.WaitAsync(Engine.Options.PumpInterval, _stopping.Token);
             }
             catch (OperationCanceledException)
             {
@@ -89,6 +105,7 @@ public sealed class JobHost : IAsyncDisposable
         await _server.WaitForShutdownAsync(CancellationToken.None);
         _server.Dispose();
         _stopping.Dispose();
+        _wake.Dispose();
     }
 
     private sealed class EngineActivator(CampaignEngine engine) : JobActivator
@@ -107,24 +124,30 @@ public static class JobServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
+        services.AddSingleton<JobEngineHandle>();
         services.AddHostedService<JobHostService>();
         return services;
     }
 
     // The host's audit trail, when it registers one, is shared: one writer per chain in the process.
-    private sealed class JobHostService(JobEngineOptions options, IServiceProvider services) : IHostedService
+    private sealed class JobHostService(JobEngineOptions options, JobEngineHandle handle, IServiceProvider services) : IHostedService
     {
-        private JobHost? _host;
-
         public async Task StartAsync(CancellationToken cancellationToken) =>
-            _host = await JobHost.StartAsync(options, cancellationToken, services.GetService<AuditTrail>());
+            handle.Host = await JobHost.StartAsync(options, cancellationToken, services.GetService<AuditTrail>());
 
         public async Task StopAsync(CancellationToken cancellationToken)
         {
-            if (_host is not null)
+            if (handle.Host is { } host)
             {
-                await _host.DisposeAsync();
+                handle.Host = null;
+                await host.DisposeAsync();
             }
         }
     }
+}
+
+/// <summary>The host's running engine, once started (null before start and after stop): what the host's pages wake and show.</summary>
+public sealed class JobEngineHandle
+{
+    public JobHost? Host { get; internal set; }
 }

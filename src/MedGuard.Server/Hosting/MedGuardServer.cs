@@ -81,7 +81,7 @@ public static class MedGuardServer
         builder.Services.AddSingleton<MedGuard.Server.Findings.FindingService>();
         builder.Services.AddSingleton(sp => new MedGuard.Storage.Inventory.AssetRegistry(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<MedGuard.Server.Inventory.AssetService>();
-        // Campaigns (issue 14): the job engine, wired in at merge, replaces the no-op kick with one that wakes its pump.
+        // Campaigns (issue 14): with the embedded engine running, AddJobEngine replaces the no-op kick with one that wakes its pump.
         builder.Services.TryAddSingleton(sp => new MedGuard.Storage.Campaigns.CampaignService(sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton<MedGuard.Server.Campaigns.ICampaignKick, MedGuard.Server.Campaigns.NoCampaignKick>();
         builder.Services.AddSingleton<MedGuard.Server.Campaigns.CampaignActions>();
@@ -251,7 +251,6 @@ public static class MedGuardServer
     /// <summary>
     /// The embedded job engine (issue 14): a worker on this server's zones, started with the host after the database is
     /// prepared, stopped cleanly with it. Not for an in-memory database (the engine's queues need a file or PostgreSQL).
-    /// TODO(pages): the campaign pages and API register CampaignService and the admin-only jobs page.
     /// </summary>
     private static void AddJobEngine(IServiceCollection services, PlatformOptions options)
     {
@@ -271,6 +270,7 @@ public static class MedGuardServer
             WorkerCount = Math.Clamp(options.Jobs.Workers, 1, 64),
             ApkDirectory = target.FilePath is { } file ? Path.Combine(Path.GetDirectoryName(file)!, "apk") : null,
         });
+        services.Replace(ServiceDescriptor.Singleton<MedGuard.Server.Campaigns.ICampaignKick, MedGuard.Server.Campaigns.EngineCampaignKick>());
     }
 }
 
