@@ -81,6 +81,7 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
     // after the first; documents only when a page is loaded again to reset it between actions.
     private readonly ConcurrentDictionary<string, HttpExchange> _scripts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HttpExchange> _pages = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _scriptless = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private Task<Launched>? _launch;
@@ -116,14 +117,33 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
         }
     }
 
-    /// <summary>Script answers the scan already has (the link crawl's): the browser gets them without another request.</summary>
+    /// <summary>
+    /// What the link crawl already has: its script answers (the browser gets them without another request), and its
+    /// pages that run no script — rendering one shows only what its HTML said, so the browser does not load it again
+    /// (the start page excepted).
+    /// </summary>
     public void Reuse(IEnumerable<HttpExchange> fetched)
     {
-        foreach (var e in fetched.Where(e => e is { Failed: false, Status: 200 } && e.Request.Method == "GET"
-                     && e.ContentType.Contains("javascript", StringComparison.OrdinalIgnoreCase)))
+        foreach (var e in fetched.Where(e => e is { Failed: false, Status: 200 } && e.Request.Method == "GET"))
         {
-            _scripts.TryAdd((e.FinalUrl ?? e.Request.Url).AbsoluteUri, e);
+            var url = (e.FinalUrl ?? e.Request.Url).AbsoluteUri;
+            if (e.ContentType.Contains("javascript", StringComparison.OrdinalIgnoreCase))
+            {
+                _scripts.TryAdd(url, e);
+            }
+            else if (e.IsHtml && !RunsScript(e))
+            {
+                _scriptless.TryAdd(url, true);
+                _scriptless.TryAdd(e.Request.Url.AbsoluteUri, true);
+            }
         }
+    }
+
+    /// <summary>A page that runs script: script elements, or handlers in attributes (onclick, javascript: links).</summary>
+    public static bool RunsScript(HttpExchange page)
+    {
+        var url = page.FinalUrl ?? page.Request.Url;
+        return PageParser.ScriptSources(page.Body, url).Count > 0 || PageParser.InlineScripts(page.Body).Count > 0 || ScriptAttribute().IsMatch(page.Body);
     }
 
     /// <summary>
@@ -152,7 +172,8 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
             {
                 lock (_gate)
                 {
-                    if (pipeline.Scope.Permits(url) && !options.Exclude.IsMatch(url.PathAndQuery + url.Fragment) && !IsStatic(url) && seen.Add(url.AbsoluteUri))
+                    if (pipeline.Scope.Permits(url) && !options.Exclude.IsMatch(url.PathAndQuery + url.Fragment) && !IsStatic(url)
+                        && (url == start || !_scriptless.ContainsKey(url.AbsoluteUri)) && seen.Add(url.AbsoluteUri))
                     {
                         queue.AddLast(new Work(url, null, 0, false));
                     }
@@ -841,6 +862,10 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
 
     [GeneratedRegex("""href\s*=\s*["'](?<r>#!?/[^"'\s]*)["']""", RegexOptions.IgnoreCase, 1000)]
     private static partial Regex HashRoute();
+
+    // Handlers in attributes run script too (onclick, onload, javascript: links).
+    [GeneratedRegex(@"(?i)\son[a-z]+\s*=|javascript:", RegexOptions.None, 1000)]
+    private static partial Regex ScriptAttribute();
 
     [GeneratedRegex(@"charset=[\w-]+", RegexOptions.IgnoreCase, 1000)]
     private static partial Regex Charset();

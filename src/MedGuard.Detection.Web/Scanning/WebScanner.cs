@@ -145,7 +145,7 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
             }
 
             browser!.Reuse(crawl.Pages);
-            var seeds = crawl.Pages.Where(p => p.IsHtml && HasScript(p)).Select(p => p.FinalUrl ?? p.Request.Url);
+            var seeds = crawl.Pages.Where(p => p.IsHtml).Select(p => p.FinalUrl ?? p.Request.Url);
             var rendered = await browser.CrawlAsync(target, seeds, cancellationToken).ConfigureAwait(false);
             browserRefused = browser.RefusedOutOfScope;
             crawl = new CrawlResult([.. crawl.Pages, .. rendered.Pages],
@@ -219,15 +219,4 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>A page the link crawl fetched that runs script: worth rendering; one without is what the HTML says.</summary>
-    private static bool HasScript(HttpExchange page)
-    {
-        var url = page.FinalUrl ?? page.Request.Url;
-        return PageParser.ScriptSources(page.Body, url).Count > 0 || PageParser.InlineScripts(page.Body).Count > 0 || ScriptAttribute().IsMatch(page.Body);
-    }
-
-    // Handlers in attributes run script too (onclick, onload, javascript: links).
-    [GeneratedRegex(@"(?i)\son[a-z]+\s*=|javascript:", RegexOptions.None, 1000)]
-    private static partial Regex ScriptAttribute();
 }
