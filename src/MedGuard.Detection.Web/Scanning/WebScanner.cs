@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using MedGuard.Detection.Web.Active;
 using MedGuard.Detection.Web.Crawl;
 using MedGuard.Detection.Web.Http;
