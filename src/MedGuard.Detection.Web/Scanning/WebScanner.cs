@@ -146,6 +146,9 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
             browser!.Reuse(crawl.Pages);
             var seeds = crawl.Pages.Where(p => p.IsHtml).Select(p => p.FinalUrl ?? p.Request.Url);
             var rendered = await browser.CrawlAsync(target, seeds, cancellationToken).ConfigureAwait(false);
+
+            // A request chromium sent as it was stopped is not checked after the report is made.
+            browser.EndpointRecorded -= active.Add;
             browserRefused = browser.RefusedOutOfScope;
             crawl = new CrawlResult([.. crawl.Pages, .. rendered.Pages],
                 [.. crawl.Endpoints.Concat(rendered.Endpoints).DistinctBy(e => e.Key, StringComparer.Ordinal)]);
