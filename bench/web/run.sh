@@ -16,8 +16,8 @@ for p in wapiti sqlmap; do
     apt-get update -qq >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wapiti sqlmap >/dev/null; }
 done
 
-dotnet build tests/MedGuard.TestTargets.HospitalPortal -c Release -o "$OUT/portal" -nologo -v:q >/dev/null
-dotnet build src/MedGuard.Cli -c Release -o "$OUT/cli" -nologo -v:q >/dev/null
+${BUILD_LOCK:+flock "$BUILD_LOCK"} dotnet build tests/MedGuard.TestTargets.HospitalPortal -c Release -o "$OUT/portal" -nologo -v:q >/dev/null
+${BUILD_LOCK:+flock "$BUILD_LOCK"} dotnet build src/MedGuard.Cli -c Release -o "$OUT/cli" -nologo -v:q >/dev/null
 
 NS=mg-web-bench-$$
 ip netns add "$NS"

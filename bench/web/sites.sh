@@ -11,6 +11,8 @@ ROOT=$PWD
 OUT=${OUT:-$ROOT/artifacts/bench-web-sites}
 SITES=${*:-php-forms node-menu spa-json aspnet-xhr}
 LIMIT=${LIMIT:-600}   # seconds per tool run; a run cut here is marked in its .stderr
+MODES=${MODES:-off on} # MedGuard's --browser values to run
+PEERS=${PEERS:-1}     # PEERS=0: MedGuard only (quick iterations; the peers' rows are left out of the summary)
 rm -rf "$OUT"; mkdir -p "$OUT"
 
 for p in wapiti sqlmap; do
@@ -51,7 +53,7 @@ timed() { # $1 = run name, rest = command run inside the namespace; writes $OUT/
 echo "load before: $(uptime)" | tee "$OUT/load.txt"
 for site in $SITES; do
   for twin in vulnerable fixed; do
-    for browser in off on; do
+    for browser in $MODES; do
       run=$site.$twin.medguard-$browser
       start_site "$site" "$twin" "$run"
       printf 'targets:\n  - host: 127.0.0.1\n    ports: [%s]\n' "$PORT" > "$OUT/$run.scope.yaml"
@@ -61,6 +63,7 @@ for site in $SITES; do
       stop_site
     done
 
+    [ "$PEERS" = 0 ] && continue
     # wapiti 3.0.4: its injection modules (the portal bench's header and file modules add nothing on these sites).
     run=$site.$twin.wapiti
     start_site "$site" "$twin" "$run"

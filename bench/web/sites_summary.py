@@ -65,6 +65,8 @@ for site in sites:
     truth = TRUTH.get(site, set())
     for label, tool in TOOLS:
         runs = [f"{site}.vulnerable.sqlmap-links", f"{site}.vulnerable.sqlmap-forms"] if tool == "sqlmap" else [f"{site}.vulnerable.{tool}"]
+        if not os.path.exists(os.path.join(out, f"{runs[0]}.seconds")):
+            continue  # not run (PEERS=0, MODES)
         req = requests(f"{site}.vulnerable.sqlmap") if tool == "sqlmap" else requests(runs[0])
         vuln, fixed = findings(site, "vulnerable", tool), findings(site, "fixed", tool)
         true = vuln & truth

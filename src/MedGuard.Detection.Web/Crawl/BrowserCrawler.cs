@@ -21,7 +21,7 @@ namespace MedGuard.Detection.Web.Crawl;
 /// reaches another port, and no browser is ever downloaded.
 /// </para>
 /// </summary>
-public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptions options)
+public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptions options) : IAsyncDisposable
 {
     private const string FillAndSubmit = """
         (i) => {
@@ -76,6 +76,19 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
 
     private readonly ConcurrentDictionary<string, Endpoint> _endpoints = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<HttpExchange> _documents = new();
+
+    // GET answers kept for the crawl: scripts (the link crawl's and the browser's own) are answered from here every time
+    // after the first; documents only when a page is loaded again to reset it between actions.
+    private readonly ConcurrentDictionary<string, HttpExchange> _scripts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HttpExchange> _pages = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _scriptless = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _gate = new();
+    private Task<Launched>? _launch;
+    private Task? _closing;
+    private DirectoryInfo? _profile;
+    private System.Net.Sockets.TcpListener? _sink;
+    private bool _closed;
     private int _refused;
     private int _spared;
 
@@ -85,65 +98,96 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
     /// <summary>Writes the page tried to send in safe mode (a booking form's submit); refused like the engine's own.</summary>
     public int SparedWrites => Volatile.Read(ref _spared);
 
+    /// <summary>Raised once for every new endpoint the pages show or send, while the crawl goes on (the active checks start on it).</summary>
+    public event Action<Endpoint>? EndpointRecorded;
+
     /// <summary>The chromium the crawl drives: the option, else $MEDGUARD_CHROMIUM, else Debian's /usr/bin/chromium.</summary>
     public static string ChromiumPath(CrawlOptions options) =>
         options.ChromiumPath ?? (Environment.GetEnvironmentVariable("MEDGUARD_CHROMIUM") is { Length: > 0 } env ? env : "/usr/bin/chromium");
 
     /// <summary>
+    /// Starts chromium now, so its start overlaps the scan's other work (the link crawl, the templates); <see cref="CrawlAsync"/>
+    /// waits for it. Called again, or not at all, the crawl starts it itself.
+    /// </summary>
+    public void Launch(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _launch ??= LaunchAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// What the link crawl already has: its script answers (the browser gets them without another request), and its
+    /// pages that run no script — rendering one shows only what its HTML said, so the browser does not load it again
+    /// (the start page excepted).
+    /// </summary>
+    public void Reuse(IEnumerable<HttpExchange> fetched)
+    {
+        foreach (var e in fetched.Where(e => e is { Failed: false, Status: 200 } && e.Request.Method == "GET"))
+        {
+            var url = (e.FinalUrl ?? e.Request.Url).AbsoluteUri;
+            if (e.ContentType.Contains("javascript", StringComparison.OrdinalIgnoreCase))
+            {
+                _scripts.TryAdd(url, e);
+            }
+            else if (e.IsHtml && !RunsScript(e))
+            {
+                _scriptless.TryAdd(url, true);
+                _scriptless.TryAdd(e.Request.Url.AbsoluteUri, true);
+            }
+        }
+    }
+
+    /// <summary>A page that runs script: script elements, or handlers in attributes (onclick, javascript: links).</summary>
+    public static bool RunsScript(HttpExchange page)
+    {
+        var url = page.FinalUrl ?? page.Request.Url;
+        return PageParser.ScriptSources(page.Body, url).Count > 0 || PageParser.InlineScripts(page.Body).Count > 0 || ScriptAttribute().IsMatch(page.Body);
+    }
+
+    /// <summary>
     /// Renders <paramref name="start"/> and then <paramref name="seeds"/> (pages the link crawl found) and every route
-    /// discovered on the way, up to <see cref="CrawlOptions.BrowserMaxPages"/> pages and <see cref="CrawlOptions.BrowserTimeLimit"/>.
+    /// discovered on the way, up to <see cref="CrawlOptions.BrowserMaxPages"/> pages and <see cref="CrawlOptions.BrowserTimeLimit"/>,
+    /// in <see cref="CrawlOptions.BrowserTabs"/> tabs at once.
     /// </summary>
     public async Task<CrawlResult> CrawlAsync(Uri start, IEnumerable<Uri> seeds, CancellationToken cancellationToken)
     {
-        var executable = ChromiumPath(options);
-        if (!File.Exists(executable))
-        {
-            throw new BrowserUnavailableException($"找不到 chromium（{executable}）：请安装 Debian 的 chromium 软件包，或用环境变量 MEDGUARD_CHROMIUM 指定路径；也可用 --browser off 只做链接爬取");
-        }
-
-        var profile = Directory.CreateTempSubdirectory("medguard-chromium-");
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(options.BrowserTimeLimit);
-        using var sink = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        sink.Start();
-        var sinkPort = ((IPEndPoint)sink.LocalEndpoint).Port;
-        _ = SinkAsync(sink, limit.Token);
-        IBrowser? browser = null;
+        using var cancel = cancellationToken.Register(() => _stop.Cancel());
+        _stop.CancelAfter(options.BrowserTimeLimit);
+        var limit = _stop.Token;
+        var phase = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            browser = await Puppeteer.LaunchAsync(new LaunchOptions
-            {
-                ExecutablePath = executable,
-                Headless = true,
-                HeadlessMode = HeadlessMode.True,
-                UserDataDir = profile.FullName,
-                AcceptInsecureCerts = true,
-                Timeout = 30_000,
-                Args =
-                [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+            Launch(cancellationToken);
+            var tabs = (await _launch!.WaitAsync(limit).ConfigureAwait(false)).Tabs;
+            ScanTiming.Mark("等待 chromium 启动", phase, pipeline.RequestsSent);
 
-                    // Anything interception does not see goes to the crawl's own sink, loopback included.
-                    $"--proxy-server=http://127.0.0.1:{sinkPort}", "--proxy-bypass-list=<-loopback>",
-                ],
-            }).ConfigureAwait(false);
-            var page = await browser.NewPageAsync().ConfigureAwait(false);
-            page.DefaultTimeout = 10_000;
-            page.DefaultNavigationTimeout = 10_000;
-            page.Dialog += (_, e) => _ = e.Dialog.Dismiss();
-            await page.EvaluateExpressionOnNewDocumentAsync("window.open = () => null; window.print = () => {};").ConfigureAwait(false);
-            await page.SetRequestInterceptionAsync(true).ConfigureAwait(false);
-            var current = start;
-            page.Request += (_, e) => _ = InterceptAsync(e.Request, () => current, limit.Token);
-
-            var queue = new Queue<Uri>();
+            // Pages to render at the back; the clicks and form submits a rendered page offers at the front, so the
+            // other tabs take them up at once (each loads the page again from the crawl's copy and does one action).
+            var queue = new LinkedList<Work>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
+            var clicked = new HashSet<string>(StringComparer.Ordinal);
             void Enqueue(Uri url)
             {
-                if (pipeline.Scope.Permits(url) && !options.Exclude.IsMatch(url.PathAndQuery + url.Fragment) && !IsStatic(url) && seen.Add(url.AbsoluteUri))
+                lock (_gate)
                 {
-                    queue.Enqueue(url);
+                    if (pipeline.Scope.Permits(url) && !options.Exclude.IsMatch(url.PathAndQuery + url.Fragment) && !IsStatic(url)
+                        && (url == start || !_scriptless.ContainsKey(url.AbsoluteUri)) && seen.Add(url.AbsoluteUri))
+                    {
+                        queue.AddLast(new Work(url, null, 0, false));
+                    }
+                }
+            }
+
+            void Offer(IReadOnlyList<Work> actions)
+            {
+                lock (_gate)
+                {
+                    for (var i = actions.Count - 1; i >= 0; i--)
+                    {
+                        queue.AddFirst(actions[i]);
+                    }
                 }
             }
 
@@ -153,67 +197,75 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
                 Enqueue(seed);
             }
 
+            // Tabs take pages from one queue; a tab idles while another may still find routes, and all stop when the
+            // queue is empty and no tab is rendering.
             var rendered = 0;
-            var clicked = new HashSet<string>(StringComparer.Ordinal);
-            while (queue.Count > 0 && rendered < options.BrowserMaxPages && !limit.IsCancellationRequested)
+            var busy = 0;
+            async Task TabAsync(Tab tab)
             {
-                var url = queue.Dequeue();
-                current = url;
-                if (!await GoAsync(page, url, limit.Token).ConfigureAwait(false))
+                while (!limit.IsCancellationRequested)
                 {
-                    continue;
-                }
-
-                rendered++;
-                var landed = page.Url; // after any redirect: where the actions start from each time
-                await HarvestAsync(page, url, Enqueue).ConfigureAwait(false);
-
-                var exclude = options.Exclude.ToString().Replace("(?i)", "", StringComparison.Ordinal);
-                // A menu drawn on every page is clicked once, on the first page that shows it: an element is known by
-                // its text and the attributes that say where it leads.
-                var clickables = (await TryAsync(() => page.EvaluateFunctionAsync<string[]>(Clickables, exclude)).ConfigureAwait(false) ?? [])
-                    .Select(c => c.Split('\t', 2)).Where(c => c.Length == 2 && clicked.Add(c[1]))
-                    .Select(c => int.Parse(c[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
-                foreach (var index in clickables.Take(options.BrowserActionsPerPage))
-                {
-                    if (limit.IsCancellationRequested)
+                    Work? work = null;
+                    lock (_gate)
                     {
-                        break;
+                        // Past the page limit only the actions of pages already rendered are left to do.
+                        while (queue.First is { } next && next.Value.Landed is null && rendered >= options.BrowserMaxPages)
+                        {
+                            queue.RemoveFirst();
+                        }
+
+                        if (queue.Count == 0 && busy == 0)
+                        {
+                            return;
+                        }
+
+                        if (queue.First is { } first)
+                        {
+                            work = first.Value;
+                            queue.RemoveFirst();
+                            busy++;
+                            if (work.Landed is null)
+                            {
+                                rendered++;
+                            }
+                        }
                     }
 
-                    if (page.Url != landed && !await GoAsync(page, url, limit.Token).ConfigureAwait(false))
+                    if (work is null)
                     {
-                        break;
+                        await Task.Delay(15, limit).ConfigureAwait(false);
+                        continue;
                     }
 
-                    if (await TryAsync(() => page.EvaluateFunctionAsync<bool>(ClickAt, index)).ConfigureAwait(false))
+                    try
                     {
-                        await SettleAsync(page).ConfigureAwait(false);
-                        await HarvestAsync(page, url, Enqueue).ConfigureAwait(false);
+                        if (work.Landed is not null)
+                        {
+                            await ActAsync(tab, work, Enqueue, limit).ConfigureAwait(false);
+                        }
+                        else if (await RenderAsync(tab, work.Url, Enqueue, clicked, limit).ConfigureAwait(false) is { } actions)
+                        {
+                            Offer(actions);
+                        }
+                        else
+                        {
+                            lock (_gate)
+                            {
+                                rendered--;
+                            }
+                        }
                     }
-                }
-
-                // Counted on the page as it was rendered, not where the last click left it.
-                if (page.Url != landed && !await GoAsync(page, url, limit.Token).ConfigureAwait(false))
-                {
-                    continue;
-                }
-
-                var forms = await TryAsync(() => page.EvaluateExpressionAsync<int>("document.forms.length")).ConfigureAwait(false);
-                for (var i = 0; i < Math.Min(forms, options.BrowserActionsPerPage) && !limit.IsCancellationRequested; i++)
-                {
-                    if (page.Url != landed && !await GoAsync(page, url, limit.Token).ConfigureAwait(false))
+                    finally
                     {
-                        break;
-                    }
-
-                    if (await TryAsync(() => page.EvaluateFunctionAsync<bool>(FillAndSubmit, i)).ConfigureAwait(false))
-                    {
-                        await SettleAsync(page).ConfigureAwait(false);
-                        await HarvestAsync(page, url, Enqueue).ConfigureAwait(false);
+                        lock (_gate)
+                        {
+                            busy--;
+                        }
                     }
                 }
             }
+
+            await Task.WhenAll(tabs.Select(TabAsync)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -221,8 +273,126 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
         }
         finally
         {
+            // chromium closes while the scan goes on (its active checks); DisposeAsync waits for it.
+            lock (_gate)
+            {
+                _closing ??= CloseAsync();
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return new CrawlResult([.. _documents], [.. _endpoints.Values]);
+    }
+
+    /// <summary>Waits for chromium to close, closing it if the crawl did not (a scan that failed after <see cref="Launch"/>).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Task closing;
+        lock (_gate)
+        {
+            closing = _closing ??= CloseAsync();
+        }
+
+        await closing.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private sealed record Launched(IBrowser Browser, IReadOnlyList<Tab> Tabs);
+
+    private async Task<Launched> LaunchAsync(CancellationToken cancellationToken)
+    {
+        var executable = ChromiumPath(options);
+        if (!File.Exists(executable))
+        {
+            throw new BrowserUnavailableException($"找不到 chromium（{executable}）：请安装 Debian 的 chromium 软件包，或用环境变量 MEDGUARD_CHROMIUM 指定路径；也可用 --browser off 只做链接爬取");
+        }
+
+        var phase = System.Diagnostics.Stopwatch.StartNew();
+        _profile = Directory.CreateTempSubdirectory("medguard-chromium-");
+        _sink = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        _sink.Start();
+        var sinkPort = ((IPEndPoint)_sink.LocalEndpoint).Port;
+        _ = SinkAsync(_sink, _stop.Token);
+        var browser = await Puppeteer.LaunchAsync(new LaunchOptions
+        {
+            ExecutablePath = executable,
+            Headless = true,
+            HeadlessMode = HeadlessMode.True,
+            UserDataDir = _profile.FullName,
+            AcceptInsecureCerts = true,
+            Timeout = 30_000,
+
+            // The first tab is opened when the crawl needs it, not waited for here.
+            WaitForInitialPage = false,
+            Args =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--disable-extensions",
+                "--disable-component-extensions-with-background-pages", "--disable-default-apps", "--disable-breakpad",
+                "--mute-audio", "--no-default-browser-check",
+
+                // One process for the browser and its pages: half chromium's start on a small machine (measured: 0.8–1.5 s
+                // against 1.3–2.7 s), and pages need no process of their own — the sandbox is off already.
+                "--single-process", "--no-zygote",
+
+                // Anything interception does not see goes to the crawl's own sink, loopback included.
+                $"--proxy-server=http://127.0.0.1:{sinkPort}", "--proxy-bypass-list=<-loopback>",
+            ],
+        }).WaitAsync(cancellationToken).ConfigureAwait(false);
+        ScanTiming.Mark("启动 chromium", phase, pipeline.RequestsSent);
+
+        // The tabs are opened together right away (opening one while another loads can stall a single-process
+        // chromium); a tab that does not open in five seconds is done without.
+        var opened = await Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.BrowserTabs)).Select(async i =>
+        {
+            try
+            {
+                return await OpenTabAsync(browser, i == 0).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is PuppeteerException or TimeoutException)
+            {
+                return null;
+            }
+        })).ConfigureAwait(false);
+        ScanTiming.Mark("打开标签页", phase, pipeline.RequestsSent);
+        return new Launched(browser, [.. opened.OfType<Tab>()]);
+    }
+
+    private async Task CloseAsync()
+    {
+        await Task.Yield(); // started under the gate: the rest runs after it is released
+        var phase = System.Diagnostics.Stopwatch.StartNew();
+        Task<Launched>? launch;
+        lock (_gate)
+        {
+            launch = _closed ? null : _launch;
+            _closed = true;
+        }
+
+        if (launch is not null)
+        {
+            IBrowser? browser = null;
+            try
+            {
+                browser = (await launch.ConfigureAwait(false)).Browser;
+            }
+            catch (Exception ex) when (ex is PuppeteerException or ProcessException or OperationCanceledException or BrowserUnavailableException or IOException or System.Net.Sockets.SocketException)
+            {
+                // It never started; nothing to close.
+            }
+
             if (browser is not null)
             {
+                // Ended, not asked to close: the profile is thrown away, and a graceful close costs a few hundred ms.
+                try
+                {
+                    browser.Process?.Kill(entireProcessTree: true);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                    // Already gone.
+                }
+
                 await TryAsync(async () =>
                 {
                     await browser.CloseAsync().ConfigureAwait(false);
@@ -230,19 +400,124 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
                 }).ConfigureAwait(false);
                 await browser.DisposeAsync().ConfigureAwait(false);
             }
-
-            try
-            {
-                profile.Delete(recursive: true);
-            }
-            catch (IOException)
-            {
-                // chromium may still hold a file for a moment; the temp directory is cleaned by the OS.
-            }
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        return new CrawlResult([.. _documents], [.. _endpoints.Values]);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _sink?.Stop();
+        try
+        {
+            _profile?.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // chromium may still hold a file for a moment; the temp directory is cleaned by the OS.
+        }
+
+        ScanTiming.Mark("关闭 chromium", phase, pipeline.RequestsSent);
+    }
+
+    /// <summary>A tab: its page, the URL it renders (where its requests were found), and its requests in flight.</summary>
+    private sealed class Tab(IPage page)
+    {
+        public IPage Page { get; } = page;
+
+        public Uri? Current;
+
+        /// <summary>The page the tab has loaded for its actions (null while loading or after a failed load).</summary>
+        public Uri? Loaded;
+        public int InFlight;
+        public long LastActivity = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        /// <summary>The page is loaded again only to reset it between actions: its document may come from the crawl's copy.</summary>
+        public volatile bool Resetting;
+    }
+
+    private async Task<Tab> OpenTabAsync(IBrowser browser, bool first)
+    {
+        // The first tab is the one chromium opened with; the others are new.
+        var page = (first ? (await browser.PagesAsync().ConfigureAwait(false)).FirstOrDefault() : null)
+            ?? await browser.NewPageAsync().ConfigureAwait(false);
+        var tab = new Tab(page);
+        page.DefaultTimeout = 10_000;
+        page.DefaultNavigationTimeout = 10_000;
+        page.Dialog += (_, e) => _ = e.Dialog.Dismiss();
+        await page.EvaluateExpressionOnNewDocumentAsync("window.open = () => null; window.print = () => {};").ConfigureAwait(false);
+        await page.SetRequestInterceptionAsync(true).ConfigureAwait(false);
+        page.Request += (_, e) => _ = InterceptAsync(e.Request, tab, _stop.Token);
+        return tab;
+    }
+
+    /// <summary>
+    /// A page to render (<see cref="Landed"/> null), or one action on a rendered page: click its clickable number
+    /// <see cref="Index"/>, or fill and submit its form of that number (<see cref="Form"/>). <see cref="Landed"/> is
+    /// where the page's load ended (after any redirect): the state every action starts from.
+    /// </summary>
+    private sealed record Work(Uri Url, string? Landed, int Index, bool Form);
+
+    /// <summary>One page: rendered and harvested; the actions it offers (its clickables, its forms), or null when it did not load.</summary>
+    private async Task<List<Work>?> RenderAsync(Tab tab, Uri url, Action<Uri> enqueue, HashSet<string> clicked, CancellationToken limit)
+    {
+        var phase = System.Diagnostics.Stopwatch.StartNew();
+        var page = tab.Page;
+        tab.Current = url;
+        tab.Loaded = null;
+        if (!await GoAsync(tab, url, reset: false, limit).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        ScanTiming.Mark($"渲染 {url.PathAndQuery}{url.Fragment}", phase, pipeline.RequestsSent);
+        var landed = page.Url;
+        tab.Loaded = url;
+        await HarvestAsync(page, url, enqueue).ConfigureAwait(false);
+
+        var exclude = options.Exclude.ToString().Replace("(?i)", "", StringComparison.Ordinal);
+        // A menu drawn on every page is clicked once, on the first page that shows it: an element is known by
+        // its text and the attributes that say where it leads.
+        var candidates = (await TryAsync(() => page.EvaluateFunctionAsync<string[]>(Clickables, exclude)).ConfigureAwait(false) ?? [])
+            .Select(c => c.Split('\t', 2)).Where(c => c.Length == 2).ToList();
+        List<int> clickables;
+        lock (_gate)
+        {
+            clickables = [.. candidates.Where(c => clicked.Add(c[1])).Select(c => int.Parse(c[0], System.Globalization.CultureInfo.InvariantCulture))];
+        }
+
+        // Forms are counted on the page as it was rendered.
+        var forms = await TryAsync(() => page.EvaluateExpressionAsync<int>("document.forms.length")).ConfigureAwait(false);
+        return
+        [
+            .. clickables.Take(options.BrowserActionsPerPage).Select(i => new Work(url, landed, i, false)),
+            .. Enumerable.Range(0, Math.Min(forms, options.BrowserActionsPerPage)).Select(i => new Work(url, landed, i, true)),
+        ];
+    }
+
+    /// <summary>One action on a rendered page, in whichever tab is free: the page loaded again unless the tab shows it as it landed.</summary>
+    private async Task ActAsync(Tab tab, Work work, Action<Uri> enqueue, CancellationToken limit)
+    {
+        var phase = System.Diagnostics.Stopwatch.StartNew();
+        var page = tab.Page;
+        tab.Current = work.Url;
+        if (tab.Loaded?.AbsoluteUri != work.Url.AbsoluteUri || page.Url != work.Landed)
+        {
+            tab.Loaded = null;
+            if (!await GoAsync(tab, work.Url, reset: true, limit).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            tab.Loaded = work.Url;
+        }
+
+        var done = work.Form
+            ? await TryAsync(() => page.EvaluateFunctionAsync<bool>(FillAndSubmit, work.Index)).ConfigureAwait(false)
+            : await TryAsync(() => page.EvaluateFunctionAsync<bool>(ClickAt, work.Index)).ConfigureAwait(false);
+        if (done)
+        {
+            await SettleAsync(tab, limit).ConfigureAwait(false);
+            await HarvestAsync(page, work.Url, enqueue).ConfigureAwait(false);
+        }
+
+        ScanTiming.Mark($"  {(work.Form ? "表单" : "点击")} {work.Url.PathAndQuery}{work.Url.Fragment} #{work.Index}", phase, pipeline.RequestsSent);
     }
 
     /// <summary>The backstop proxy: accepts what chromium sends past interception and closes it unanswered.</summary>
@@ -256,39 +531,52 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
                 Interlocked.Increment(ref _refused);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
             // The crawl ended: the listener is stopped with it.
         }
     }
 
-    private static async Task<bool> GoAsync(IPage page, Uri url, CancellationToken cancellationToken)
+    private async Task<bool> GoAsync(Tab tab, Uri url, bool reset, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        tab.Resetting = reset;
         try
         {
             // A hash route on the current document does not load anything: navigate, then let the router react.
-            await page.GoToAsync(url.AbsoluteUri, new NavigationOptions { WaitUntil = [WaitUntilNavigation.Load], Timeout = 10_000 }).ConfigureAwait(false);
+            await tab.Page.GoToAsync(url.AbsoluteUri, new NavigationOptions { WaitUntil = [WaitUntilNavigation.Load], Timeout = 10_000 }).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is PuppeteerException or TimeoutException)
         {
             return false;
         }
+        finally
+        {
+            tab.Resetting = false;
+        }
 
-        await SettleAsync(page).ConfigureAwait(false);
+        await SettleAsync(tab, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
-    /// <summary>Waits until the page has had no request in flight for a moment (bounded), so script calls are recorded.</summary>
-    private static async Task SettleAsync(IPage page)
+    /// <summary>
+    /// Waits until the tab has had no request in flight for <see cref="CrawlOptions.BrowserSettle"/> (its own count of the
+    /// requests interception holds), so the calls a page or a click starts are recorded; at most three seconds, for a
+    /// page that polls.
+    /// </summary>
+    private async Task SettleAsync(Tab tab, CancellationToken cancellationToken)
     {
-        try
+        var begin = System.Diagnostics.Stopwatch.GetTimestamp();
+        var idle = options.BrowserSettle;
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(begin) < TimeSpan.FromSeconds(3))
         {
-            await page.WaitForNetworkIdleAsync(new WaitForNetworkIdleOptions { IdleTime = 300, Timeout = 3_000 }).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is PuppeteerException or TimeoutException)
-        {
-            // A page that polls never goes idle; three seconds is enough to see its first calls.
+            if (Volatile.Read(ref tab.InFlight) == 0
+                && System.Diagnostics.Stopwatch.GetElapsedTime(Math.Max(begin, Interlocked.Read(ref tab.LastActivity))) >= idle)
+            {
+                return;
+            }
+
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -341,12 +629,30 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
     {
         if (e.Parameters.Count > 0 && pipeline.Scope.Permits(e.Url) && !options.Exclude.IsMatch(e.Url.AbsolutePath))
         {
-            _endpoints.TryAdd(e.Key, e);
+            if (_endpoints.TryAdd(e.Key, e))
+            {
+                EndpointRecorded?.Invoke(e);
+            }
         }
     }
 
-    /// <summary>One request of the page: refused, or sent through the pipeline and answered with its response.</summary>
-    private async Task InterceptAsync(IRequest request, Func<Uri> pageUrl, CancellationToken cancellationToken)
+    /// <summary>One request of the page: refused, answered from what the crawl has, or sent through the pipeline and answered with its response.</summary>
+    private async Task InterceptAsync(IRequest request, Tab tab, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref tab.InFlight);
+        Interlocked.Exchange(ref tab.LastActivity, System.Diagnostics.Stopwatch.GetTimestamp());
+        try
+        {
+            await InterceptAsync(request, tab.Current, tab.Resetting, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref tab.LastActivity, System.Diagnostics.Stopwatch.GetTimestamp());
+            Interlocked.Decrement(ref tab.InFlight);
+        }
+    }
+
+    private async Task InterceptAsync(IRequest request, Uri? pageUrl, bool resetting, CancellationToken cancellationToken)
     {
         try
         {
@@ -363,14 +669,27 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
                 return;
             }
 
-            // Pictures, fonts, media and style sheets carry no parameters and cost budget: not fetched.
-            if (request.ResourceType is ResourceType.Image or ResourceType.Media or ResourceType.Font or ResourceType.StyleSheet)
+            // Pictures, fonts, media and style sheets carry no parameters and cost budget: not fetched; nor a favicon
+            // or another file of a static kind the page asks for by itself.
+            if (request.ResourceType is ResourceType.Image or ResourceType.Media or ResourceType.Font or ResourceType.StyleSheet
+                || (request.ResourceType is ResourceType.Other && url.Query.Length <= 1 && IsStatic(url)))
             {
                 await request.RespondAsync(new ResponseData { Status = HttpStatusCode.NoContent, Body = "" }).ConfigureAwait(false);
                 return;
             }
 
             var method = request.Method.ToString().ToUpperInvariant();
+            var mainDocument = request.ResourceType == ResourceType.Document && request.Frame?.ParentFrame is null;
+
+            // A script the scan already fetched, or the page's own document when it is only loaded again to reset it:
+            // answered from the crawl's copy (the first answer went through the pipeline and its passive checks).
+            if (method == "GET" && (request.ResourceType == ResourceType.Script ? _scripts : resetting && mainDocument ? _pages : null) is { } copies
+                && copies.TryGetValue(url.AbsoluteUri, out var copy))
+            {
+                await request.RespondAsync(Response(copy)).ConfigureAwait(false);
+                return;
+            }
+
             var body = request.PostData?.ToString();
             if (request.HasPostData && body is null)
             {
@@ -388,7 +707,7 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
             // (a favicon) neither.
             if (request.ResourceType != ResourceType.Script && (request.ResourceType != ResourceType.Other || method != "GET" || url.Query.Length > 1))
             {
-                if (ObservedRequest.ToEndpoint(method, url, body, contentType, forwarded, scriptCookies, pageUrl()) is { } endpoint)
+                if (ObservedRequest.ToEndpoint(method, url, body, contentType, forwarded, scriptCookies, pageUrl ?? url) is { } endpoint)
                 {
                     Add(endpoint);
                 }
@@ -419,9 +738,18 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
                 return;
             }
 
-            if (request.ResourceType == ResourceType.Document && request.Frame?.ParentFrame is null)
+            if (method == "GET" && request.ResourceType == ResourceType.Script && exchange.Status == 200)
+            {
+                _scripts.TryAdd(url.AbsoluteUri, exchange);
+            }
+
+            if (mainDocument)
             {
                 _documents.Enqueue(exchange);
+                if (method == "GET")
+                {
+                    _pages.TryAdd(url.AbsoluteUri, exchange);
+                }
             }
 
             await request.RespondAsync(Response(exchange)).ConfigureAwait(false);
@@ -534,6 +862,10 @@ public sealed partial class BrowserCrawler(SafeHttpPipeline pipeline, CrawlOptio
 
     [GeneratedRegex("""href\s*=\s*["'](?<r>#!?/[^"'\s]*)["']""", RegexOptions.IgnoreCase, 1000)]
     private static partial Regex HashRoute();
+
+    // Handlers in attributes run script too (onclick, onload, javascript: links).
+    [GeneratedRegex(@"(?i)\son[a-z]+\s*=|javascript:", RegexOptions.None, 1000)]
+    private static partial Regex ScriptAttribute();
 
     [GeneratedRegex(@"charset=[\w-]+", RegexOptions.IgnoreCase, 1000)]
     private static partial Regex Charset();

@@ -23,6 +23,12 @@ public sealed record CrawlOptions
     /// <summary>Most elements clicked and forms submitted on one rendered page.</summary>
     public int BrowserActionsPerPage { get; init; } = 12;
 
+    /// <summary>Tabs rendering at once: most of a page's time is waiting for its calls, which tabs side by side overlap.</summary>
+    public int BrowserTabs { get; init; } = 3;
+
+    /// <summary>A page has settled when none of its requests was in flight for this long (after loading, a click, a submit).</summary>
+    public TimeSpan BrowserSettle { get; init; } = TimeSpan.FromMilliseconds(150);
+
     /// <summary>The browser crawl stops after this long; what it recorded until then is kept.</summary>
     public TimeSpan BrowserTimeLimit { get; init; } = TimeSpan.FromMinutes(3);
 

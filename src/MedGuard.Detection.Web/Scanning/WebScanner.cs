@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using MedGuard.Detection.Web.Active;
 using MedGuard.Detection.Web.Crawl;
 using MedGuard.Detection.Web.Http;
@@ -67,8 +66,25 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
             pipeline.Exchanged += _ => sent(pipeline.RequestsSent);
         }
 
+        // The browser (浏览器爬取) is started at once when it will be needed — always with --browser on; with auto when
+        // the start page already looks built by script — so chromium's start overlaps the link crawl and the templates.
+        await using var browser = _options.Crawl.Browser == BrowserMode.Off ? null : new BrowserCrawler(pipeline, _options.Crawl);
+        string? browserReason = null;
+        if (_options.Crawl.Browser == BrowserMode.On)
+        {
+            browserReason = "--browser on";
+            browser!.Launch(cancellationToken);
+        }
+
         // A run that reaches nothing stops here with the reason, before a login or crawl that would only fail quietly.
-        await EnsureReachableAsync(pipeline, target, cancellationToken).ConfigureAwait(false);
+        var phase = Stopwatch.StartNew();
+        var first = await EnsureReachableAsync(pipeline, target, cancellationToken).ConfigureAwait(false);
+        ScanTiming.Mark("可达性", phase, pipeline.RequestsSent);
+        if (_options.Crawl.Browser == BrowserMode.Auto && ScriptedSite.Reason([first]) is { } early)
+        {
+            browserReason = early;
+            browser!.Launch(cancellationToken);
+        }
 
         if (_options.Login is not null)
         {
@@ -88,48 +104,62 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
 
         _options.Progress?.Invoke("识别软 404");
         soft404 = await Soft404Profile.BuildAsync(pipeline, target, cancellationToken).ConfigureAwait(false);
+        ScanTiming.Mark("登录、TLS 与软 404", phase, pipeline.RequestsSent);
 
         _options.Progress?.Invoke("爬取站点");
         var crawler = new Crawler(pipeline, _options.Crawl);
         var crawl = await crawler.CrawlAsync(target, cancellationToken).ConfigureAwait(false);
+        ScanTiming.Mark($"链接爬取（{crawl.Pages.Count} 页，{crawl.Endpoints.Count} 个接口）", phase, pipeline.RequestsSent);
 
-        // The browser crawl (浏览器爬取) beside the link crawl: always with --browser on; with auto when the first pages
-        // look built by script. It starts at the target and renders the pages the link crawl found as well.
-        var browserReason = _options.Crawl.Browser switch
+        // The templates need only the soft-404 profile: they run beside the browser crawl and the active checks (after
+        // the link crawl, which the browser waits for); the pipeline's limits still bound the traffic as a whole.
+        _options.Progress?.Invoke($"运行检测模板（{templates.Templates.Count} 个）");
+        var templateWatch = Stopwatch.StartNew();
+        var templateTask = templates.RunRequestsAsync(target, soft404, cancellationToken);
+
+        // Active checks start on the link crawl's endpoints now and on the browser's as it records them.
+        using var active = new ActiveCheckQueue(pipeline, _options, Add, cancellationToken);
+        if (_options.ActiveChecks)
         {
-            BrowserMode.On => "--browser on",
-            BrowserMode.Auto => ScriptedSite.Reason(crawl.Pages),
-            _ => null,
-        };
+            foreach (var e in crawl.Endpoints)
+            {
+                active.Add(e);
+            }
+        }
+
+        // With auto, the first pages decide (an empty app root, a menu drawn by script, client-side routes). The
+        // browser starts at the target and renders the pages the link crawl found that carry script.
+        if (_options.Crawl.Browser == BrowserMode.Auto && browserReason is null)
+        {
+            browserReason = ScriptedSite.Reason(crawl.Pages);
+        }
+
         var browserRefused = 0;
         if (browserReason is not null)
         {
             _options.Progress?.Invoke($"浏览器渲染爬取（{browserReason}）");
-            var browser = new BrowserCrawler(pipeline, _options.Crawl);
-            var rendered = await browser.CrawlAsync(target, crawl.Pages.Where(p => p.IsHtml).Select(p => p.FinalUrl ?? p.Request.Url), cancellationToken)
-                .ConfigureAwait(false);
+            if (_options.ActiveChecks)
+            {
+                browser!.EndpointRecorded += active.Add;
+            }
+
+            browser!.Reuse(crawl.Pages);
+            var seeds = crawl.Pages.Where(p => p.IsHtml).Select(p => p.FinalUrl ?? p.Request.Url);
+            var rendered = await browser.CrawlAsync(target, seeds, cancellationToken).ConfigureAwait(false);
+
+            // A request chromium sent as it was stopped is not checked after the report is made.
+            browser.EndpointRecorded -= active.Add;
             browserRefused = browser.RefusedOutOfScope;
             crawl = new CrawlResult([.. crawl.Pages, .. rendered.Pages],
                 [.. crawl.Endpoints.Concat(rendered.Endpoints).DistinctBy(e => e.Key, StringComparer.Ordinal)]);
+            ScanTiming.Mark($"浏览器爬取（{rendered.Pages.Count} 页，{rendered.Endpoints.Count} 个接口）", phase, pipeline.RequestsSent);
         }
 
-        // Templates and active checks run side by side; the pipeline's limits still bound the traffic as a whole.
-        _options.Progress?.Invoke($"运行检测模板（{templates.Templates.Count} 个）");
-        var templateTask = templates.RunRequestsAsync(target, soft404, cancellationToken);
-        var parameters = 0;
-        List<string> writesSpared = [];
-        Task activeTask = Task.CompletedTask;
+        Task xxeTask = Task.CompletedTask;
         if (_options.ActiveChecks)
         {
-            var kept = crawl.Endpoints.Where(e => !_options.Http.SafeMode || !StateChangingEndpoint.IsLikely(e)).ToList();
-            writesSpared = [.. crawl.Endpoints.Except(kept).Select(e => $"{e.Method} {e.Url.AbsolutePath}").Distinct(StringComparer.Ordinal)];
-            var probed = _options.Http.SafeMode ? kept.ConvertAll(LoginForm.WithoutAccountNames) : kept;
-            var probes = probed
-                .SelectMany(e => e.Parameters.Where(p => !IsSessionToken(p.Name)).Select(p => (Endpoint: e, Parameter: p)))
-                .ToList();
-            parameters = probes.Count;
-            _options.Progress?.Invoke($"主动检测 {crawl.Endpoints.Count} 个接口的 {probes.Count} 个参数");
-            activeTask = Task.WhenAll(RunActiveChecksAsync(pipeline, probes, Add, cancellationToken), new XxeCheck().RunAsync(pipeline, crawl, Add, cancellationToken));
+            _options.Progress?.Invoke($"主动检测 {crawl.Endpoints.Count} 个接口的 {active.Parameters} 个参数");
+            xxeTask = new XxeCheck().RunAsync(pipeline, crawl, Add, cancellationToken);
         }
 
         foreach (var f in await templateTask.ConfigureAwait(false))
@@ -137,7 +167,11 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
             Add(f);
         }
 
-        await activeTask.ConfigureAwait(false);
+        ScanTiming.Mark("检测模板（与爬取并行）", templateWatch.Elapsed, pipeline.RequestsSent);
+        await Task.WhenAll(active.CompleteAsync(), xxeTask).ConfigureAwait(false);
+        ScanTiming.Mark("主动检测（其余部分）", phase, pipeline.RequestsSent);
+        var parameters = active.Parameters;
+        var writesSpared = active.WritesSpared;
 
         var ordered = findings.Values
             .OrderByDescending(f => f.Severity)
@@ -168,45 +202,7 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
         };
     }
 
-    private async Task RunActiveChecksAsync(SafeHttpPipeline pipeline, List<(Endpoint Endpoint, EndpointParameter Parameter)> probes, Action<WebFinding> add, CancellationToken cancellationToken)
-    {
-        IActiveCheck[] checks =
-        [
-            new SqlInjectionCheck(_options.TimeBasedDelay),
-            new ReflectedXssCheck(),
-            new CommandInjectionCheck(),
-            new PathTraversalCheck(),
-            new OpenRedirectCheck(),
-            new ErrorProvocationCheck(),
-        ];
-        using var slots = new SemaphoreSlim(Math.Max(1, _options.Http.PerHostConcurrency));
-        await Task.WhenAll(probes.Select(async item =>
-        {
-            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var probe = new ActiveProbe(pipeline, item.Endpoint, item.Parameter, null);
-                foreach (var check in checks.Where(c => c.Applies(probe)))
-                {
-                    if (pipeline.IsHostSkipped(item.Endpoint.Url))
-                    {
-                        return;
-                    }
-
-                    if (await check.RunAsync(probe, cancellationToken).ConfigureAwait(false) is { } f)
-                    {
-                        add(f);
-                    }
-                }
-            }
-            finally
-            {
-                slots.Release();
-            }
-        })).ConfigureAwait(false);
-    }
-
-    private static async Task EnsureReachableAsync(SafeHttpPipeline pipeline, Uri target, CancellationToken cancellationToken)
+    private static async Task<HttpExchange> EnsureReachableAsync(SafeHttpPipeline pipeline, Uri target, CancellationToken cancellationToken)
     {
         // One more try after a pause: a fragile site that drops one connection is not "nothing reached".
         for (var attempt = 1; ; attempt++)
@@ -214,7 +210,7 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
             var first = await pipeline.SendAsync(ScanRequest.Get(target), cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!first.Failed)
             {
-                return;
+                return first;
             }
 
             if (attempt == 2)
@@ -225,10 +221,4 @@ public sealed partial class WebScanner(AuthorizedScope scope, WebScanOptions? op
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>Anti-forgery tokens and view state: tampering with them only gets the request rejected.</summary>
-    private static bool IsSessionToken(string name) => SessionToken().IsMatch(name);
-
-    [GeneratedRegex(@"(?i)(csrf|xsrf|requestverificationtoken|__viewstate|__eventvalidation|authenticity_token|nonce)")]
-    private static partial Regex SessionToken();
 }
