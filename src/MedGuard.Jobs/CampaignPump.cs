@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.States;
 using Hangfire.Storage;
 using MedGuard.Domain.Campaigns;
+using MedGuard.Domain.Inventory;
 using MedGuard.Storage.Campaigns;
 using Microsoft.EntityFrameworkCore;
 
@@ -209,6 +210,20 @@ public sealed class CampaignPump(CampaignEngine engine)
                 if (budget == 0)
                 {
                     break;
+                }
+
+                if (task.Zone == NetworkZone.Demo)
+                {
+                    // The demo province's made-up assets: refused here, before any worker could send a packet to them.
+                    var refused = await db.CampaignTasks.Where(t => t.Id == task.Id && t.Status == CampaignTaskStatus.Pending)
+                        .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CampaignTaskStatus.Refused).SetProperty(t => t.FinishedAt, now)
+                            .SetProperty(t => t.Error, NetworkZone.DemoRefusal), ct);
+                    if (refused > 0)
+                    {
+                        await engine.AuditAsync("refuse", nameof(CampaignTask), task.Id.ToString(), $"拒绝检测子任务（{task.Detector}）：{NetworkZone.DemoRefusal}", ct);
+                    }
+
+                    continue;
                 }
 
                 if (stopped.Contains(task.InstitutionId))

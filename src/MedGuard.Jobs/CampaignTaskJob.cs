@@ -74,6 +74,14 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
             task = await db.CampaignTasks.AsNoTracking().FirstAsync(t => t.Id == taskId, CancellationToken.None);
             campaign = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == task.CampaignId, CancellationToken.None);
             asset = await db.Assets.AsNoTracking().FirstAsync(a => a.Id == task.AssetId, CancellationToken.None);
+            if (NetworkZone.Normalize(asset.Zone) == NetworkZone.Demo)
+            {
+                // Planned as refused already; this holds if the asset was moved into the demo zone after planning.
+                await FinishAsync(taskId, worker, CampaignTaskStatus.Refused, NetworkZone.DemoRefusal);
+                await engine.AuditAsync("refuse", nameof(CampaignTask), taskId.ToString(), $"拒绝检测子任务（{task.Detector}，资产 {asset.Value}）：{NetworkZone.DemoRefusal}");
+                return;
+            }
+
             if (await ActiveStopAsync(db, task.InstitutionId) is { } held)
             {
                 await HoldAsync(taskId, worker, $"停止开关：{held}", null);

@@ -91,6 +91,10 @@ public sealed class PlatformFixture : IAsyncDisposable
             o.KeyFile = Path.Combine(directory, "keys", "sm4.key");
             o.DemoCredentialsFile = Path.Combine(directory, "demo-credentials.txt");
             o.DemoToday = DemoToday;
+
+            // The job engine runs only where a test drives it (CampaignEndToEndTests): the others plan rounds themselves
+            // and read task states an engine would change under them.
+            o.Jobs.Enabled = false;
             configure?.Invoke(o);
         });
         var credentials = await MedGuardServer.PrepareAsync(app) ?? throw new InvalidOperationException("演示数据未载入");

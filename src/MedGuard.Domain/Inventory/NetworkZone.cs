@@ -11,6 +11,15 @@ public static class NetworkZone
 {
     public const string Default = "default";
 
+    /// <summary>
+    /// The demo province's assets (fictional addresses and sites): no worker scans this zone — a campaign's task there is
+    /// refused before any packet, so trying the platform never sends traffic to whatever really answers at them.
+    /// </summary>
+    public const string Demo = "demo";
+
+    /// <summary>Why a task in <see cref="Demo"/> is refused (the campaign page shows it).</summary>
+    public const string DemoRefusal = "演示数据资产（网络区域 demo）：地址与网站为虚构，不做真实检测，不发送任何数据包";
+
     public const int MaxLength = 50;
 
     /// <summary>Lowercase; every character other than a-z, 0-9 and _ becomes _; empty → <see cref="Default"/>.</summary>

@@ -41,10 +41,11 @@ public static class DemoDetection
             Letter = letter,
         };
 
-        await registry.RegisterAsync(db, new NewAsset { InstitutionId = hospital.Id, Kind = AssetKind.Ip, Value = ServerRange, Name = "院内服务器网段" }, Authorization("ports"));
-        await registry.RegisterAsync(db, new NewAsset { InstitutionId = hospital.Id, Kind = AssetKind.Origin, Value = "https://portal.demo-hospital.cn", Name = "医院门户网站" }, Authorization("ports", "web"));
-        await registry.RegisterAsync(db, new NewAsset { InstitutionId = hospital.Id, Kind = AssetKind.App, Value = "cn.demo.hospital.booking", Name = "掌上医院 App" }, Authorization("apk"));
+        await registry.RegisterAsync(db, new NewAsset { InstitutionId = hospital.Id, Kind = AssetKind.Ip, Value = ServerRange, Name = "院内服务器网段", Zone = NetworkZone.Demo }, Authorization("ports"));
+        await registry.RegisterAsync(db, new NewAsset { InstitutionId = hospital.Id, Kind = AssetKind.Origin, Value = "https://portal.demo-hospital.cn", Name = "医院门户网站", Zone = NetworkZone.Demo }, Authorization("ports", "web"));
+        await registry.RegisterAsync(db, new NewAsset { InstitutionId = hospital.Id, Kind = AssetKind.App, Value = "cn.demo.hospital.booking", Name = "掌上医院 App", Zone = NetworkZone.Demo }, Authorization("apk"));
 
+        // The demo assets sit in the demo zone: a campaign over them is refused before any packet (the addresses are made up).
         // A night-time scan (within the authorized window) of two servers of the range.
         var started = new DateTimeOffset(today.ToDateTime(new TimeOnly(1, 0)), ChinaStandardTime.Offset);
         Finding Open(string host, int port, string rule, string title, Severity severity, string reference, string? highRisk = null, string? evidence = null) => new()
