@@ -17,9 +17,9 @@ INSTITUTIONS=${INSTITUTIONS:-50} # at most one heavy detector per institution ru
 PORTS=${PORTS:-80,443}          # light settings: one open port (a listener in the namespace), one closed
 CONCURRENCY=${CONCURRENCY:-64}
 : "${MEDGUARD_PG:?set MEDGUARD_PG to a PostgreSQL connection string (Host=…;Username=…;Password=…;Database=…)}"
-DLL="$ROOT/src/MedGuard.Cli/bin/Release/net10.0/medguard.dll"
-[ -f "$DLL" ] || { echo "build the CLI first: dotnet build src/MedGuard.Cli -c Release" >&2; exit 2; }
-medguard() { dotnet "$DLL" "$@"; }
+# The README's own command (it builds the CLI once, then runs it).
+medguard() { "$ROOT/medguard" "$@"; }
+medguard --help >/dev/null
 # The platform's Npgsql connection string (Host=…;Username=…) as psql's libpq keywords (host=… user=… dbname=…).
 libpq() {
   echo "$1" | tr ';' '\n' | awk -F= 'NF >= 2 { k = tolower($1); sub(/^[^=]*=/, ""); if (k == "username" || k == "user id") k = "user";
@@ -60,7 +60,7 @@ ip netns exec "$NS" python3 -m http.server 80 --bind 0.0.0.0 >/dev/null 2>&1 &
 PIDS+=($!)
 sleep 1
 
-printf '%-8s %-6s %-10s %-10s %-14s %-16s %-12s\n' workers tasks wall_s tasks/s scan_ms in_job_ms dispatch_ms
+printf '%-8s %-6s %-10s %-10s %-10s %-12s %-14s %-12s\n' workers tasks wall_s tasks/s scan_ms in_job_ms dispatch_ms lane_ms
 for W in $WORKERS_LIST; do
   DBNAME="mg_bench_campaigns_$W"
   psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" -c "CREATE DATABASE $DBNAME" >/dev/null
@@ -75,9 +75,11 @@ for W in $WORKERS_LIST; do
     for ((i = 0; i < N; i++)); do echo "基准医院$((1 + i % INSTITUTIONS)),ip,${ADDRS[$i]},$UNTIL,ports,100"; done
   } > "$WORK/assets.csv"
   medguard assets import "$WORK/assets.csv" --db "$DB" --keys "$KEYS" >/dev/null
+  # Lanes that can be busy at once: worker lanes, bounded by one heavy task per institution and the campaign's concurrency.
+  LANES=$(( W * PER )); (( LANES > INSTITUTIONS )) && LANES=$INSTITUTIONS; (( LANES > CONCURRENCY )) && LANES=$CONCURRENCY
   WPIDS=()
   for ((k = 1; k <= W; k++)); do
-    MEDGUARD_JOBS_PUMP=1 CI=1 dotnet "$DLL" worker --db "$DB" --keys "$KEYS" --workers "$PER" --name "bench-$W-$k" >"$WORK/worker-$W-$k.log" 2>&1 &
+    MEDGUARD_JOBS_PUMP=1 CI=1 "$ROOT/medguard" worker --db "$DB" --keys "$KEYS" --workers "$PER" --name "bench-$W-$k" >"$WORK/worker-$W-$k.log" 2>&1 &
     WPIDS+=($!); PIDS+=($!)
   done
   sleep 4 # workers up (the first creates the hangfire schema)
@@ -89,10 +91,11 @@ for W in $WORKERS_LIST; do
            count(*) / extract(epoch FROM max(t.\"FinishedAt\") - min(r.\"StartedAt\")),
            avg(t.\"ScanMilliseconds\"),
            avg(extract(epoch FROM t.\"FinishedAt\" - t.\"StartedAt\") * 1000 - t.\"ScanMilliseconds\"),
-           avg(extract(epoch FROM t.\"StartedAt\" - t.\"QueuedAt\") * 1000)
+           avg(extract(epoch FROM t.\"StartedAt\" - t.\"QueuedAt\") * 1000),
+           sum(t.\"ScanMilliseconds\")
     FROM \"CampaignTasks\" t JOIN \"CampaignRounds\" r ON r.\"Id\" = t.\"RoundId\"
     WHERE t.\"CampaignId\" = '$ID' AND t.\"Status\" = 'Succeeded'" |
-    awk -v w="$W" '{ printf "%-8s %-6d %-10.1f %-10.1f %-14.1f %-16.1f %-12.1f\n", w, $1, $2, $3, $4, $5, $6 }'
+    awk -v w="$W" -v lanes="$LANES" '{ printf "%-8s %-6d %-10.1f %-10.1f %-10.1f %-12.1f %-14.1f %-12.1f\n", w, $1, $2, $3, $4, $5, $6, (lanes * $2 * 1000 - $7) / $1 }'
   for pid in "${WPIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${WPIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" >/dev/null

@@ -255,8 +255,9 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
             }
 
             var import = result.Institutions.FirstOrDefault();
+            var imported = engine.Clock.GetUtcNow(); // the task ends with its import: what the import took is the engine's time too
             await db.CampaignTasks.Where(t => t.Id == taskId)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.ImportId, import == null ? null : import.ImportId)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.ImportId, import == null ? null : import.ImportId).SetProperty(t => t.FinishedAt, imported)
                     .SetProperty(t => t.NewCount, result.New + result.Reopened).SetProperty(t => t.FixedCount, result.Fixed)
                     .SetProperty(t => t.StillOpenCount, result.Updated), CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
