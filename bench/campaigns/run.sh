@@ -37,7 +37,7 @@ cleanup() {
   ip netns pids "$NS" 2>/dev/null | xargs -r kill 2>/dev/null || true
   ip netns del "$NS" 2>/dev/null || true
   ip link del mgc-h 2>/dev/null || true
-  rm -rf "$WORK"
+  [ -n "${KEEP:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 

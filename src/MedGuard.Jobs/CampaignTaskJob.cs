@@ -38,12 +38,29 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
         }
         finally
         {
-            // The slot this task held is free: hand out the next tasks now rather than at the next pass.
-            if (!cancellationToken.IsCancellationRequested)
+            // The slot this task held is free: hand out the next tasks now rather than at the next pass — unless tasks
+            // already wait in the queue for a free lane (the next pass refills it), or another pass is running (it does).
+            if (!cancellationToken.IsCancellationRequested && await QueueRunsLowAsync(taskId))
             {
-                await engine.Pump.RunAsync(CancellationToken.None, TimeSpan.FromSeconds(1));
+                await engine.Pump.RunAsync(CancellationToken.None, TimeSpan.Zero);
             }
         }
+    }
+
+    /// <summary>Fewer than half the campaign's concurrency still queued: worth a pump pass now.</summary>
+    private async Task<bool> QueueRunsLowAsync(Guid taskId)
+    {
+        await using var db = engine.Context();
+        var campaign = await db.CampaignTasks.AsNoTracking().Where(t => t.Id == taskId)
+            .Join(db.Campaigns.AsNoTracking(), t => t.CampaignId, c => c.Id, (t, c) => new { c.Id, c.GlobalConcurrency })
+            .FirstOrDefaultAsync(CancellationToken.None);
+        if (campaign is null)
+        {
+            return true;
+        }
+
+        var queued = await db.CampaignTasks.CountAsync(t => t.CampaignId == campaign.Id && t.Status == CampaignTaskStatus.Queued, CancellationToken.None);
+        return queued < Math.Max(1, campaign.GlobalConcurrency / 2);
     }
 
     internal async Task RunTaskAsync(Guid taskId, CancellationToken shutdown)
