@@ -16,6 +16,8 @@ PER=${PER:-4}                   # parallel tasks per worker process
 INSTITUTIONS=${INSTITUTIONS:-50} # at most one heavy detector per institution runs at a time: this bounds parallelism
 PORTS=${PORTS:-80,443}          # light settings: one open port (a listener in the namespace), one closed
 CONCURRENCY=${CONCURRENCY:-64}
+: "${MEDGUARD_PG_DIR:?set MEDGUARD_PG_DIR to the Unix socket directory of the PostgreSQL server, as tests/setup.d/postgres.sh exports it}"
+PG_SOCKET_DIR=${PG_SOCKET_DIR:-$MEDGUARD_PG_DIR}
 : "${MEDGUARD_PG:?set MEDGUARD_PG to a PostgreSQL connection string (Host=…;Username=…;Password=…;Database=…)}"
 # The README's own command (it builds the CLI once, then runs it).
 medguard() { "$ROOT/medguard" "$@"; }
@@ -41,21 +43,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# One namespace, one veth, N /32 addresses on its inner end; the host reaches them through 10.210.0.0/16 on-link.
+# One namespace whose own loopback carries the N addresses (127.0.0.0/8 is local there, one interface for all of
+# them), and a listener on port 80 inside it. The workers run inside the namespace too, so every packet of the scan stays
+# in it; they reach PostgreSQL through its Unix socket (a file, not the network).
 ip netns del "$NS" 2>/dev/null || true
-ip link del mgc-h 2>/dev/null || true
 ip netns add "$NS"
-ip link add mgc-h type veth peer name mgc-n
-ip link set mgc-n netns "$NS"
-ip addr add 10.210.0.1/16 dev mgc-h
-ip link set mgc-h up
 ip -n "$NS" link set lo up
-ip -n "$NS" link set mgc-n up
-ip -n "$NS" addr add 10.210.0.2/16 dev mgc-n
 ADDRS=()
-for ((i = 0; i < N; i++)); do ADDRS+=("10.210.$((1 + i / 250)).$((1 + i % 250))"); done
-printf 'addr add %s/32 dev mgc-n\n' "${ADDRS[@]}" > "$WORK/addrs.batch"
-ip -n "$NS" -batch "$WORK/addrs.batch"
+for ((i = 0; i < N; i++)); do ADDRS+=("127.210.$((1 + i / 250)).$((1 + i % 250))"); done
 ip netns exec "$NS" python3 -m http.server 80 --bind 0.0.0.0 >/dev/null 2>&1 &
 PIDS+=($!)
 sleep 1
@@ -66,6 +61,7 @@ for W in $WORKERS_LIST; do
   psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" -c "CREATE DATABASE $DBNAME" >/dev/null
   DB=$(echo "$MEDGUARD_PG" | sed -E "s/Database=[^;]*/Database=$DBNAME/I")
   PGURL=$(libpq "$DB")
+  SOCKET_DB=$(echo "$DB" | sed -E "s#Host=[^;]*#Host=$PG_SOCKET_DIR#I")
   KEYS="$WORK/keys-$W"
   for ((j = 1; j <= INSTITUTIONS; j++)); do
     medguard institutions add "基准医院$j" --tier 二级 --region 330102 --db "$DB" --keys "$KEYS" >/dev/null
@@ -79,7 +75,7 @@ for W in $WORKERS_LIST; do
   LANES=$(( W * PER )); (( LANES > INSTITUTIONS )) && LANES=$INSTITUTIONS; (( LANES > CONCURRENCY )) && LANES=$CONCURRENCY
   WPIDS=()
   for ((k = 1; k <= W; k++)); do
-    MEDGUARD_JOBS_PUMP=1 CI=1 "$ROOT/medguard" worker --db "$DB" --keys "$KEYS" --workers "$PER" --name "bench-$W-$k" >"$WORK/worker-$W-$k.log" 2>&1 &
+    ip netns exec "$NS" env MEDGUARD_JOBS_PUMP=1 CI=1 "$ROOT/medguard" worker --db "$SOCKET_DB" --keys "$KEYS" --workers "$PER" --name "bench-$W-$k" >"$WORK/worker-$W-$k.log" 2>&1 &
     WPIDS+=($!); PIDS+=($!)
   done
   sleep 4 # workers up (the first creates the hangfire schema)

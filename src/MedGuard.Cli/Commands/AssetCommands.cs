@@ -27,7 +27,7 @@ internal sealed class AssetCommands : ICommandModule
 
     private static Command AddCommand()
     {
-        var value = new Argument<string>("VALUE") { Description = "资产：IP 或 CIDR 网段（10.0.0.0/24）、网站（https://主机[:端口] 或主机名）、App 包名、公众号/小程序名称" };
+        var value = new Argument<string>("VALUE") { Description = "资产：IP 或 CIDR 网段（地址/前缀长度）、网站（https://主机[:端口] 或主机名）、App 包名、公众号/小程序名称" };
         var institution = new Option<string>("--institution") { Description = "医疗机构名称或编号", Required = true };
         var kind = new Option<string>("--kind") { Description = "资产类型：ip | origin | app | account（IP地址/网站/App/公众号）", Required = true };
         var until = new Option<string>("--authorized-until") { Description = "授权有效期最后一天（北京时间，含当天），如 2027-06-30", Required = true };
