@@ -13,13 +13,9 @@ mkdir -p "$out"
 [ -x /usr/bin/time ] || { echo "需要 GNU time：apt-get install time" >&2; exit 1; }
 /usr/bin/python3 -c 'import androguard' 2>/dev/null || { echo "需要 androguard：apt-get install androguard" >&2; exit 1; }
 
-# The CLI as it would ship: published ReadyToRun (precompiled, so start-up is not spent in the JIT); a plain Release
-# build when the ReadyToRun compiler package is not available.
-build="ReadyToRun"
-rm -rf "$out/cli"
-dotnet publish "$root/src/MedGuard.Cli/MedGuard.Cli.csproj" -c Release -r linux-x64 --self-contained false \
-  -p:PublishReadyToRun=true -nologo -v:q -o "$out/cli" >&2 \
-  || { build="JIT"; dotnet build "$root/src/MedGuard.Cli/MedGuard.Cli.csproj" -c Release -nologo -v:q -o "$out/cli" >&2; }
+# The README's own command, as users run it (it builds itself ReadyToRun once, outside the measurements).
+build="./medguard（ReadyToRun）"
+"$root/medguard" --version >/dev/null
 files=("$apks"/*.apk)
 measure() { # label, command... → "wall_s peak_kb"
   local label=$1; shift
@@ -42,8 +38,8 @@ measure() { # label, command... → "wall_s peak_kb"
 
 declare -a mg mg1 ag
 for r in $(seq 1 "$rounds"); do
-  read -r mw mm < <(measure mg dotnet "$out/cli/medguard.dll" apk analyze "$apks" --format json --out "$out/medguard.json")
-  read -r m1w m1m < <(measure mg1 dotnet "$out/cli/medguard.dll" apk analyze "$apks" --format json --out "$out/medguard1.json" --jobs 1)
+  read -r mw mm < <(measure mg "$root/medguard" apk analyze "$apks" --format json --out "$out/medguard.json")
+  read -r m1w m1m < <(measure mg1 "$root/medguard" apk analyze "$apks" --format json --out "$out/medguard1.json" --jobs 1)
   read -r aw am < <(measure ag /usr/bin/python3 "$here/androguard_analyze.py" "${files[@]}")
   mg+=("$mw"); mg1+=("$m1w"); ag+=("$aw")
   printf '| %s | %s | %d | %s | %d | %s | %d | %.1f× | %.1f× |\n' "$r" "$mw" $((mm / 1024)) "$m1w" $((m1m / 1024)) "$aw" $((am / 1024)) \

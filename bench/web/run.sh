@@ -17,7 +17,8 @@ for p in wapiti sqlmap; do
 done
 
 ${BUILD_LOCK:+flock "$BUILD_LOCK"} dotnet build tests/MedGuard.TestTargets.HospitalPortal -c Release -o "$OUT/portal" -nologo -v:q >/dev/null
-${BUILD_LOCK:+flock "$BUILD_LOCK"} dotnet build src/MedGuard.Cli -c Release -o "$OUT/cli" -nologo -v:q >/dev/null
+# MedGuard runs as users run it: the README's ./medguard (built once, ReadyToRun, outside the measurements).
+${BUILD_LOCK:+flock "$BUILD_LOCK"} ./medguard --version >/dev/null
 
 NS=mg-web-bench-$$
 ip netns add "$NS"
@@ -52,7 +53,7 @@ nproc >> "$OUT/load.txt"
 # MedGuard: full scan with the login recipe, 100 requests/s per host.
 start_portal medguard
 printf 'targets:\n  - host: 127.0.0.1\n    ports: [%s]\n' "$PORT" > "$OUT/scope.yaml"
-timed medguard inns dotnet "$OUT/cli/medguard.dll" scan web --scope "$OUT/scope.yaml" --url "$URL" \
+timed medguard inns "$ROOT/medguard" scan web --scope "$OUT/scope.yaml" --url "$URL" \
   --login tests/MedGuard.TestTargets.HospitalPortal/login-recipe.yaml --format json --rate 100
 cp "$OUT/medguard.stdout" "$OUT/medguard.json"
 stop_portal

@@ -22,7 +22,8 @@ done
 
 # BUILD_LOCK=FILE serialises the two builds with other builds on a shared machine (flock).
 ${BUILD_LOCK:+flock "$BUILD_LOCK"} dotnet build tests/MedGuard.TestTargets.Sites -c Release -o "$OUT/sites" -nologo -v:q >/dev/null
-${BUILD_LOCK:+flock "$BUILD_LOCK"} dotnet build src/MedGuard.Cli -c Release -o "$OUT/cli" -nologo -v:q >/dev/null
+# MedGuard runs as users run it: the README's ./medguard (built once, ReadyToRun, outside the measurements).
+${BUILD_LOCK:+flock "$BUILD_LOCK"} ./medguard --version >/dev/null
 
 NS=mg-web-sites-$$
 ip netns add "$NS"
@@ -57,7 +58,7 @@ for site in $SITES; do
       run=$site.$twin.medguard-$browser
       start_site "$site" "$twin" "$run"
       printf 'targets:\n  - host: 127.0.0.1\n    ports: [%s]\n' "$PORT" > "$OUT/$run.scope.yaml"
-      timed "$run" dotnet "$OUT/cli/medguard.dll" scan web --scope "$OUT/$run.scope.yaml" --url "$URL" \
+      timed "$run" "$ROOT/medguard" scan web --scope "$OUT/$run.scope.yaml" --url "$URL" \
         --format json --rate 100 --browser "$browser"
       cp "$OUT/$run.stdout" "$OUT/$run.json"
       stop_site
