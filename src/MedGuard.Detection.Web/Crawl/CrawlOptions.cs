@@ -32,7 +32,7 @@ public sealed record CrawlOptions
     /// <summary>The browser crawl stops after this long; what it recorded until then is kept.</summary>
     public TimeSpan BrowserTimeLimit { get; init; } = TimeSpan.FromMinutes(3);
 
-    /// <summary>The chromium executable; null = $MEDGUARD_CHROMIUM, else /usr/bin/chromium.</summary>
+    /// <summary>The chromium executable; null = <see cref="BrowserCrawler.ChromiumPath"/>'s choice (Debian's headless shell when installed).</summary>
     public string? ChromiumPath { get; init; }
 
     /// <summary>Links never followed: they would end the session or change data.</summary>
