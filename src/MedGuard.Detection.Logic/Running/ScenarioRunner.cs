@@ -66,9 +66,17 @@ internal sealed class ScenarioRunner(RunContext context, Scenario scenario)
                 await RunStepAsync(step, Phase.Probe, cancellationToken).ConfigureAwait(false);
             }
 
-            foreach (var step in scenario.Proof)
+            try
             {
-                await RunStepAsync(step, Phase.Proof, cancellationToken).ConfigureAwait(false);
+                foreach (var step in scenario.Proof)
+                {
+                    await RunStepAsync(step, Phase.Proof, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (UndefinedVariableException) when (!ProbeHit())
+            {
+                // The refused probe created nothing to read back (no order id): the refusal alone decides.
+                _proof.Clear();
             }
 
             (verdict, reason) = Judge();
@@ -103,6 +111,9 @@ internal sealed class ScenarioRunner(RunContext context, Scenario scenario)
             BudgetExceeded = budgetExceeded,
         };
     }
+
+    private bool ProbeHit() => _probe.GroupBy(p => p.Step).Any(g =>
+        g.All(e => (g.Key.VulnerableIf.Count > 0 ? g.Key.VulnerableIf : [new Condition { Accepted = true }]).Any(c => Holds(c, e.Exchange, e.Answer, _vars))));
 
     private (Verdict, string) Judge()
     {
@@ -149,9 +160,15 @@ internal sealed class ScenarioRunner(RunContext context, Scenario scenario)
 
         var operation = step.Call is { } call ? context.Profile.Operations[call] : null;
         var template = operation?.Request ?? step.Request!;
+        // forEach with repeat takes at most that many elements (a burst over distinct slots).
         IReadOnlyList<JsonNode?> items = step.ForEach is { } listName
-            ? (_vars[listName] as JsonArray)?.ToList() ?? (_vars.Has(listName) ? [_vars[listName]] : [])
+            ? ((_vars[listName] as JsonArray)?.ToList() ?? (_vars.Has(listName) ? [_vars[listName]] : [])).Take(step.Repeat > 1 ? step.Repeat : int.MaxValue).ToList()
             : Enumerable.Repeat<JsonNode?>(null, step.Repeat).ToList();
+        if (items.Count == 0)
+        {
+            throw new StepFailedException($"步骤“{step.Describe()}”的 forEach 列表 {step.ForEach} 为空，没有可发送的请求");
+        }
+
         for (var i = 0; i < items.Count; i++)
         {
             var local = _vars.Copy();
@@ -190,7 +207,7 @@ internal sealed class ScenarioRunner(RunContext context, Scenario scenario)
                 case Phase.Probe:
                     _probe.Add(record);
                     break;
-                case Phase.Proof:
+                case Phase.Proof when step.Check is not null:
                     _proof.Add((record, Holds(step.Check!, exchange, answer, local)));
                     break;
                 default:
@@ -219,6 +236,11 @@ internal sealed class ScenarioRunner(RunContext context, Scenario scenario)
             {
                 var m = Regex.Match(exchange.Body, e.Expression["regex:".Length..], RegexOptions.None, TimeSpan.FromSeconds(1));
                 value = m.Success ? JsonValue.Create(m.Groups.Count > 1 ? m.Groups[1].Value : m.Value) : null;
+            }
+            else if (e.IsAll)
+            {
+                var all = JsonPath.Select(answer.Json, local.Render(e.Path)).Where(n => n is not null).Select(n => n!.DeepClone()).ToArray();
+                value = all.Length > 0 ? new JsonArray(all) : null;
             }
             else
             {
@@ -404,6 +426,11 @@ internal sealed class ScenarioRunner(RunContext context, Scenario scenario)
                 return false;
             }
 
+            if (c.GreaterThan is { } gt && (text is null || !After(text, vars.Render(gt))))
+            {
+                return false;
+            }
+
             if (c.Matches is { } pattern && (text is null || !Regex.IsMatch(text, pattern, RegexOptions.None, TimeSpan.FromSeconds(1))))
             {
                 return false;
@@ -418,6 +445,12 @@ internal sealed class ScenarioRunner(RunContext context, Scenario scenario)
         return c.HeaderName is not { } header
             || (exchange.Header(header) is { } h && Regex.IsMatch(h, c.HeaderMatches!, RegexOptions.None, TimeSpan.FromSeconds(1)));
     }
+
+    private static bool After(string a, string b) =>
+        decimal.TryParse(a, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x)
+        && decimal.TryParse(b, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var y)
+            ? x > y
+            : string.CompareOrdinal(a, b) > 0;
 
     private static bool SameValue(string? a, string b) =>
         a == b || (decimal.TryParse(a, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x)

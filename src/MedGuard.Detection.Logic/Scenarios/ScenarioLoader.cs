@@ -152,9 +152,9 @@ public static class ScenarioLoader
             throw map.Error("场景至少需要一个 probe 步骤（发起攻击、由其响应判定）");
         }
 
-        if (scenario.Proof.Any(p => p.Check is null))
+        if (scenario.Proof.FirstOrDefault(p => p.Check is null && p.Flow is null) is { } unchecked_)
         {
-            throw LogicFormatException.At(source, scenario.Proof.First(p => p.Check is null).Line, "proof 步骤必须有 check（证明状态已改变的条件）");
+            throw LogicFormatException.At(source, unchecked_.Line, "proof 步骤必须有 check（证明状态已改变的条件），或调用含 check 的流程");
         }
 
         foreach (var step in scenario.Setup.Concat(scenario.Probe).Concat(scenario.Proof).Concat(scenario.Cleanup))
@@ -171,7 +171,7 @@ public static class ScenarioLoader
     private static List<ScenarioStep> Steps(YamlMap map, string key, bool probe) =>
         [.. map.ListAt(key).Select(n => ParseStep(n, probe))];
 
-    internal static ScenarioStep ParseStep(YamlNode node, bool probe)
+    internal static ScenarioStep ParseStep(YamlNode node, bool probe, bool inFlow = false)
     {
         var m = (node as YamlMap ?? throw node.Error("步骤应为键值表（- as: A  call: book）")).Allow("步骤", StepKeys);
         var call = m.Text("call");
@@ -215,7 +215,8 @@ public static class ScenarioLoader
         return new ScenarioStep
         {
             Name = m.Text("name"),
-            As = m.Text("as") ?? throw m.Error("步骤缺少 as（由哪个身份发送；不带凭据写 anonymous）"),
+            // A flow's steps run as whoever the scenario step that calls the flow names.
+            As = m.Text("as") ?? (inFlow ? "*" : throw m.Error("步骤缺少 as（由哪个身份发送；不带凭据写 anonymous）")),
             Call = call,
             Flow = flow,
             Request = request,
@@ -248,7 +249,7 @@ public static class ScenarioLoader
             {
                 CheckRegex(value, expression["regex:".Length..]);
             }
-            else if (!JsonPath.IsValid(expression, out var error))
+            else if (!JsonPath.IsValid(extraction.Path, out var error))
             {
                 throw value.Error(error!);
             }
@@ -261,7 +262,7 @@ public static class ScenarioLoader
 
     private static Condition ParseCondition(YamlMap c)
     {
-        c.Allow("条件", "accepted", "path", "var", "equals", "notEquals", "matches", "exists", "bodyMatches", "header", "status");
+        c.Allow("条件", "accepted", "path", "var", "equals", "notEquals", "matches", "greaterThan", "exists", "bodyMatches", "header", "status");
         if (c.Text("path") is { } path && !JsonPath.IsValid(path, out var error))
         {
             throw c.Get("path")!.Error(error!);
@@ -292,6 +293,7 @@ public static class ScenarioLoader
             EqualTo = c.Text("equals"),
             NotEqualTo = c.Text("notEquals"),
             Matches = c.Text("matches"),
+            GreaterThan = c.Text("greaterThan"),
             Exists = (c.Get("exists") as YamlScalar)?.AsBool("exists"),
             BodyMatches = c.Text("bodyMatches"),
             HeaderName = headerName,
@@ -304,9 +306,9 @@ public static class ScenarioLoader
             throw c.Error("条件不能同时有 path 和 var");
         }
 
-        if ((condition.EqualTo ?? condition.NotEqualTo ?? condition.Matches) is not null && condition.Path is null && condition.Var is null)
+        if ((condition.EqualTo ?? condition.NotEqualTo ?? condition.Matches ?? condition.GreaterThan) is not null && condition.Path is null && condition.Var is null)
         {
-            throw c.Error("equals、notEquals、matches 需要 path（响应中的位置）或 var（变量）");
+            throw c.Error("equals、notEquals、matches、greaterThan 需要 path（响应中的位置）或 var（变量）");
         }
 
         return condition with { };
@@ -386,7 +388,7 @@ public static class ScenarioLoader
         {
             foreach (var (name, value) in f.Entries)
             {
-                var steps = (value as YamlList ?? throw value.Error($"流程 {name.Value} 应为步骤列表")).Items.Select(i => ParseStep(i, probe: false)).ToList();
+                var steps = (value as YamlList ?? throw value.Error($"流程 {name.Value} 应为步骤列表")).Items.Select(i => ParseStep(i, probe: false, inFlow: true)).ToList();
                 if (steps.FirstOrDefault(s => s.Flow is not null) is { } nested)
                 {
                     throw LogicFormatException.At(root.Source, nested.Line, "流程里不能再调用流程");

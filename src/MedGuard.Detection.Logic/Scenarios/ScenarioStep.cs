@@ -58,10 +58,17 @@ public sealed record ScenarioStep
     public string Describe() => Name ?? Call ?? Flow ?? Request?.Line ?? "步骤";
 }
 
-/// <summary>A variable taken from a response: a JSON path, or <c>regex:</c> with one group (HTML pages, headers).</summary>
+/// <summary>
+/// A variable taken from a response: a JSON path (the first match), <c>all:</c> and a path (every match, as a list),
+/// or <c>regex:</c> with one group (HTML pages, headers).
+/// </summary>
 public sealed record Extraction(string Variable, string Expression)
 {
     public bool IsRegex => Expression.StartsWith("regex:", StringComparison.Ordinal);
+
+    public bool IsAll => Expression.StartsWith("all:", StringComparison.Ordinal);
+
+    public string Path => IsAll ? Expression["all:".Length..] : Expression;
 }
 
 /// <summary>
@@ -81,6 +88,9 @@ public sealed record Condition
     public string? NotEqualTo { get; init; }
 
     public string? Matches { get; init; }
+
+    /// <summary>The value is after this one: numbers compare as numbers, dates (yyyy-MM-dd) as text.</summary>
+    public string? GreaterThan { get; init; }
 
     public bool? Exists { get; init; }
 
