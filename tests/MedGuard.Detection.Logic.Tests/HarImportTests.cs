@@ -53,6 +53,55 @@ public sealed class HarImportTests
         }
     }
 
+    [Fact]
+    public async Task The_chromium_recorded_fixture_yields_a_scenario_that_finds_the_vulnerable_twins_bola()
+    {
+        // Recorded by the booking twin's BookingHarRecorder in headless chromium (pay sits between book and cancel).
+        var import = HarImporter.Import(Path.Combine(AppContext.BaseDirectory, "Fixtures", "booking-patient-a.har"));
+        await AssertFindsBolaAsync(import);
+    }
+
+    [Fact]
+    public async Task A_live_chromium_recording_yields_a_scenario_that_finds_the_vulnerable_twins_bola()
+    {
+        var har = Path.Combine(Path.GetTempPath(), $"booking-{Guid.NewGuid():N}.har");
+        try
+        {
+            await using (var recorded = await BookingApp.StartAsync(BookingMode.Vulnerable))
+            {
+                await BookingHarRecorder.RecordAsync(recorded.BaseUrl, "TEST_PATIENT_A", har);
+                Assert.DoesNotContain(recorded.Store.ActiveOrders, o => o.OrderId > 100002);
+            }
+
+            await AssertFindsBolaAsync(HarImporter.Import(har));
+        }
+        finally
+        {
+            File.Delete(har);
+        }
+    }
+
+    private static async Task AssertFindsBolaAsync(HarImport import)
+    {
+        var profile = ScenarioLoader.ParseProfile(import.ProfileYaml, "booking.profile.yaml") is var p
+            ? p with { Envelope = p.Envelope with { SessionExpired = ["4010"] } }
+            : null!;
+        var scenario = ScenarioLoader.Parse(import.ScenarioYaml, "booking.scenario.yaml");
+        Assert.Equal("reg_cancel", scenario.Probe[0].Call);
+        await using (var vulnerable = await BookingApp.StartAsync(BookingMode.Vulnerable))
+        {
+            var report = await LogicScanner.ScanAsync(Options(vulnerable, profile, scenario));
+            Assert.True(report.Outcomes[0].Verdict == Verdict.Vulnerable, report.Outcomes[0].Reason + "\n" + import.ScenarioYaml);
+            Assert.Single(report.ToDetectionRun().Findings);
+            Assert.DoesNotContain(vulnerable.Store.ActiveOrders, o => o.OrderId > 100002);
+        }
+
+        await using var fixedTwin = await BookingApp.StartAsync(BookingMode.Fixed);
+        var held = await LogicScanner.ScanAsync(Options(fixedTwin, profile, scenario));
+        Assert.True(held.Outcomes[0].Verdict == Verdict.Enforced, held.Outcomes[0].Reason);
+        Assert.DoesNotContain(fixedTwin.Store.ActiveOrders, o => o.OrderId > 100002);
+    }
+
     [Theory]
     [InlineData("{\"log\": {\"entries\": [", "booking.har:1: HAR 不是有效的 JSON")]
     [InlineData("{\"log\": {}}", "缺少 log.entries")]

@@ -209,7 +209,10 @@ public static partial class HarImporter
             // first read of one; replayed as B with A's id.
             var ownObjects = calls.Where(c => c != login && c.Method == "POST").SelectMany(c => produced.GetValueOrDefault(c.Index) ?? []).Select(p => p.Variable).ToHashSet();
             var candidates = calls.Where(c => c != login && consumed.GetValueOrDefault(c.Index) is { } u && u.Any(x => ownObjects.Contains(x.Variable) && LooksLikeId(x.Field))).ToList();
-            var probe = candidates.FirstOrDefault(c => c.Method != "GET") ?? candidates.FirstOrDefault()
+            // An undo-like call (cancel, unbind) first: it changes another's object and is undone by nothing we must
+            // redo; then any other write (pay), then a read (detail).
+            var probe = candidates.FirstOrDefault(c => c.Method != "GET" && UndoPath().IsMatch(c.Path))
+                ?? candidates.FirstOrDefault(c => c.Method != "GET") ?? candidates.FirstOrDefault()
                 ?? throw LogicFormatException.At(source, 1, "录制中没有找到“先创建对象、再按其 id 操作”的调用链（如预约后取消），无法生成越权场景");
 
             foreach (var c in calls)
