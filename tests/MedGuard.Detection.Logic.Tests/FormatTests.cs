@@ -131,3 +131,15 @@ public sealed class FormatTests
         Assert.True(MedGuard.Domain.PersonalData.ResidentIdNumber.IsValid(Variables.SyntheticIdCard(3)));
     }
 }
+
+/// <summary>Every GB/T 22239 item a bundled scenario cites exists in the requirement catalog.</summary>
+public sealed class StandardRefTests
+{
+    [Fact]
+    public void Every_cited_item_resolves_in_the_catalog()
+    {
+        var sites = TwinRun.Library.SelectMany(s => s.StandardRefs.Select(r => new MedGuard.Domain.Findings.StandardRefSite(s.Source, s.Line, r))).ToList();
+        Assert.NotEmpty(sites);
+        Assert.Empty(MedGuard.Standards.Catalog.StandardRefIntegrity.Problems(sites));
+    }
+}
