@@ -161,5 +161,23 @@ public sealed class SafetyTests
         Assert.Empty(report.ToDetectionRun().Findings);
         Assert.DoesNotContain(report.Outcomes, o => o.Verdict == Verdict.Vulnerable);
         Assert.DoesNotContain(twin.Store.ActiveOrders, o => o.OrderId > 100002);
+
+        // No 已防护 rests on a probe that the burst limit or the cancel freeze refused before the control under test.
+        Assert.DoesNotContain(report.Outcomes, o => o.Verdict == Verdict.Enforced && !o.Scenario.MeasuresAntiAutomation
+            && o.Evidence.Any(e => e.Phase == "Probe" && e.Answer.Code is "4290" or "4003"));
+    }
+
+    [Fact]
+    public async Task A_probe_refused_by_the_burst_limit_is_inconclusive_not_enforced()
+    {
+        await using var twin = await BookingApp.StartAsync(BookingMode.Fixed);
+
+        // The burst scenario leaves A with 3 confirms in 10 s; the captcha probe right after meets 4290, not the captcha check.
+        var report = await TwinRun.ScanAsync(twin, TwinRun.Scenario("scalping-burst"), TwinRun.Scenario("scalping-no-captcha"));
+
+        Assert.Equal(Verdict.Enforced, report.Outcomes[0].Verdict);
+        var captcha = report.Outcomes[1];
+        Assert.True(captcha.Verdict == Verdict.Inconclusive, captcha.Reason);
+        Assert.Contains("4290", captcha.Reason, StringComparison.Ordinal);
     }
 }

@@ -54,6 +54,12 @@ public sealed record Envelope
 
     public IReadOnlyList<string> SessionExpiredText { get; init; } = [];
 
+    /// <summary>
+    /// Business codes of the service's anti-automation controls (频率限制 4290, 取消冻结 4003): a probe they refuse never
+    /// reached the control under test, so it proves nothing — unless the scenario measures exactly those controls.
+    /// </summary>
+    public IReadOnlyList<string> AntiAutomation { get; init; } = [];
+
     /// <summary>HTTP statuses that mean the session is gone (401 for most).</summary>
     public IReadOnlyList<int> SessionExpiredStatus { get; init; } = [401];
 }

@@ -117,6 +117,15 @@ internal sealed class ScenarioRunner(RunContext context, Scenario scenario)
 
     private (Verdict, string) Judge()
     {
+        // A probe refused by the service's anti-automation control (earlier scenarios tripped it) never reached the
+        // control under test: calling that 已防护 would be false comfort.
+        if (!scenario.MeasuresAntiAutomation
+            && _probe.FirstOrDefault(p => p.Answer.Kind == AnswerKind.Denied && p.Answer.Code is { } code && context.Profile.Envelope.AntiAutomation.Contains(code)) is { } throttled)
+        {
+            return (Verdict.Inconclusive,
+                $"攻击请求被服务的防刷控制拦下（{RunContext.Describe(throttled.Exchange)}，{throttled.Answer.Describe()}），受测的控制没有执行；请稍后单独运行本场景");
+        }
+
         var probeHit = false;
         var lines = new List<string>();
         foreach (var group in _probe.GroupBy(p => p.Step))

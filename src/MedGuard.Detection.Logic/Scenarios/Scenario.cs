@@ -33,6 +33,12 @@ public sealed record Scenario
 
     public string? Description { get; init; }
 
+    /// <summary>
+    /// The scenario measures the anti-automation controls themselves (burst limit, cancel freeze): a refusal with the
+    /// profile's anti-automation code is then the control holding, not a probe that never reached its target.
+    /// </summary>
+    public bool MeasuresAntiAutomation { get; init; }
+
     public string? Remediation { get; init; }
 
     /// <summary>The identities the scenario uses by name (A, B…); <c>anonymous</c> needs none.</summary>

@@ -85,7 +85,7 @@ public static class ScenarioLoader
     private static Scenario ParseScenario(YamlNode root)
     {
         var map = (root as YamlMap ?? throw root.Error("场景文件应以 id: 等键开头（见 docs/logic-scenarios.md）"))
-            .Allow("场景", "id", "title", "risk", "severity", "cwe", "owasp", "oat", "gbt22239", "description", "remediation", "identities", "budget", "setup", "probe", "proof", "cleanup");
+            .Allow("场景", "id", "title", "risk", "severity", "cwe", "owasp", "oat", "gbt22239", "description", "remediation", "identities", "budget", "measuresAntiAutomation", "setup", "probe", "proof", "cleanup");
         var id = map.RequiredText("id", "场景");
         if (!Regex.IsMatch(id, "^[a-z0-9][a-z0-9-]{1,63}$"))
         {
@@ -135,6 +135,7 @@ public static class ScenarioLoader
             Oat = oat,
             StandardRefs = refs,
             Description = map.Text("description"),
+            MeasuresAntiAutomation = (map.Get("measuresAntiAutomation") as YamlScalar)?.AsBool("measuresAntiAutomation") ?? false,
             Remediation = map.Text("remediation"),
             Identities = map.Texts("identities"),
             MaxRequests = (budget?.Get("maxRequests") as YamlScalar)?.AsInt("maxRequests", 1, 10_000)
@@ -336,7 +337,7 @@ public static class ScenarioLoader
             throw map.Get("baseUrl")!.Error($"baseUrl '{b}' 不是 http(s) 地址");
         }
 
-        var env = map.MapAt("envelope")?.Allow("envelope", "code", "message", "success", "sessionExpired", "sessionExpiredText", "sessionExpiredStatus");
+        var env = map.MapAt("envelope")?.Allow("envelope", "code", "message", "success", "sessionExpired", "sessionExpiredText", "sessionExpiredStatus", "antiAutomation");
         var envelope = env is null ? new Envelope() : new Envelope
         {
             CodePath = env.Text("code"),
@@ -344,6 +345,7 @@ public static class ScenarioLoader
             Success = env.Texts("success") is { Count: > 0 } s ? s : ["0000"],
             SessionExpired = env.Texts("sessionExpired"),
             SessionExpiredText = env.Texts("sessionExpiredText"),
+            AntiAutomation = env.Texts("antiAutomation"),
             SessionExpiredStatus = env.Get("sessionExpiredStatus") is null ? [401]
                 : [.. env.Texts("sessionExpiredStatus").Select(t => int.TryParse(t, out var n) ? n : throw env.Get("sessionExpiredStatus")!.Error("应为 HTTP 状态码列表"))],
         };
