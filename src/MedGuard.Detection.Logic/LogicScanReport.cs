@@ -72,6 +72,7 @@ public sealed record LogicScanReport
             ["场景"] = $"{s.Id}（{s.Source}）",
             ["分类"] = string.Join(" · ", new[] { string.Join("、", s.Cwe), s.Owasp is null ? null : "OWASP " + s.Owasp, s.Oat }.Where(x => x is not null)),
             ["请求数"] = o.Requests.ToString(CultureInfo.InvariantCulture),
+            ["用时"] = $"{o.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms",
         };
         var n = 0;
         foreach (var e in o.Evidence.Where(e => e.Phase == "Probe").Take(1).Concat(o.Evidence.Where(e => e.Phase == "Probe").Skip(1).TakeLast(1)).Concat(o.Evidence.Where(e => e.Phase == "Proof")))

@@ -30,6 +30,9 @@ internal sealed class RunContext(SafeHttpPipeline pipeline, ServiceProfile profi
 
     public int Sent { get; private set; }
 
+    /// <summary>Set while a scenario cleans up: undoing what it booked is never stopped by the run's budget.</summary>
+    public bool CleaningUp { get; set; }
+
     public Dictionary<string, IdentitySession> Sessions { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Department ids the listDepartments operation marked as test departments (测试科室).</summary>
@@ -86,7 +89,7 @@ internal sealed class RunContext(SafeHttpPipeline pipeline, ServiceProfile profi
     /// <summary>Sends through the pipeline, counting against the run's budget; cookies go to the identity's own jar.</summary>
     public async Task<HttpExchange> SendAsync(ScanRequest request, IdentitySession? session, CancellationToken cancellationToken)
     {
-        if (Sent >= MaxRequests)
+        if (Sent >= MaxRequests && !CleaningUp)
         {
             throw new BudgetExceededException($"本次运行的请求上限（{MaxRequests} 个）已用完");
         }

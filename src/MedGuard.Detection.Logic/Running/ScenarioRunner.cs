@@ -355,6 +355,21 @@ internal sealed class ScenarioRunner(RunContext context, Scenario scenario)
     {
         var problems = new List<string>();
         var undone = 0;
+        context.CleaningUp = true;
+        try
+        {
+            await UndoAllAsync(problems, cancellationToken, () => undone++).ConfigureAwait(false);
+        }
+        finally
+        {
+            context.CleaningUp = false;
+        }
+
+        return (problems, undone);
+    }
+
+    private async Task UndoAllAsync(List<string> problems, CancellationToken cancellationToken, Action undoneOne)
+    {
         foreach (var step in scenario.Cleanup)
         {
             try
@@ -378,7 +393,7 @@ internal sealed class ScenarioRunner(RunContext context, Scenario scenario)
                 var (exchange, answer) = await SendAsync(undo.Undo.Request, vars, session, Phase.Cleanup, cancellationToken).ConfigureAwait(false);
                 if (answer.Kind == AnswerKind.Accepted)
                 {
-                    undone++;
+                    undoneOne();
                 }
                 else
                 {
@@ -392,7 +407,6 @@ internal sealed class ScenarioRunner(RunContext context, Scenario scenario)
         }
 
         _undo.Clear();
-        return (problems, undone);
     }
 
     internal static bool Holds(Condition c, HttpExchange exchange, Answer answer, Variables vars)

@@ -63,6 +63,11 @@ public static class SafeYamlReader
         {
             throw LogicFormatException.At(source, (int)Math.Min(int.MaxValue, ex.Start.Line), MedGuard.Domain.Yaml.YamlErrorText.Describe(ex));
         }
+        catch (InvalidOperationException)
+        {
+            // The scanner gives up on some malformed input (an unclosed flow list) without a YamlException.
+            throw At(source, parser.Current, "YAML 语法错误（括号或引号未闭合？）");
+        }
     }
 
     private static YamlNode ReadNode(Parser parser, string source, int depth, ref int nodes)
