@@ -53,6 +53,21 @@ public sealed record JobEngineOptions
     /// <summary>Where uploaded APK files are kept (<c>&lt;sha256&gt;.apk</c>); the apk detector refuses an app whose file is not there.</summary>
     public string? ApkDirectory { get; init; }
 
+    /// <summary>
+    /// Where the business-logic detector finds each 公众号 asset's test identities (<c>&lt;asset id or AppID&gt;/identities.yaml</c>,
+    /// optional profile.yaml and scenarios): secrets kept on the worker's host, never in the database.
+    /// </summary>
+    public string? LogicDirectory { get; init; }
+
+    /// <summary>Names <see cref="LogicDirectory"/> where the database is not a file (PostgreSQL) or the folder lives elsewhere.</summary>
+    public const string LogicDirectoryVariable = "MEDGUARD_LOGIC_DIR";
+
+    /// <summary>MEDGUARD_LOGIC_DIR when set, else <c>logic/</c> beside the SQLite database file, else none.</summary>
+    public static string? LogicDirectoryFor(string? databaseFile) =>
+        Environment.GetEnvironmentVariable(LogicDirectoryVariable) is { Length: > 0 } given ? given
+        : databaseFile is null ? null
+        : Path.Combine(Path.GetDirectoryName(databaseFile)!, "logic");
+
     private static TimeSpan Seconds(string variable, double fallback) =>
         double.TryParse(Environment.GetEnvironmentVariable(variable), System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
             ? TimeSpan.FromSeconds(seconds)

@@ -23,7 +23,8 @@ public sealed class TaskRefusedException(string message) : Exception(message);
 /// Runs one task's detector through the engine libraries, inside the scope the asset's authorization gives (its
 /// per-host rate, its addresses or origin, nothing else), with light campaign settings: ports — the connect scanner
 /// on the asset's addresses and the campaign's port list; web — the web engine on the asset's origin, browser off;
-/// apk — the analyzer on the uploaded file, when the platform has it.
+/// apk — the analyzer on the uploaded file, when the platform has it; logic — the business-logic engine on an
+/// account's H5 entry (<see cref="LogicTaskDetector"/>).
 /// </summary>
 internal static class TaskDetectors
 {
@@ -36,6 +37,7 @@ internal static class TaskDetectors
             "ports" => await PortsAsync(campaign, asset, scope, ct),
             "web" => await WebAsync(campaign, scope, ct),
             "apk" => Apk(asset, options),
+            "logic" => await LogicTaskDetector.RunAsync(campaign, asset, scope, options, ct),
             _ => throw new TaskRefusedException($"未知的检测类型 {task.Detector}"),
         };
         return (run, clock.Elapsed);

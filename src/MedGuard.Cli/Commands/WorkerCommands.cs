@@ -45,6 +45,7 @@ internal sealed class WorkerCommands : ICommandModule
                 Queues = zones,
                 WorkerCount = parse.GetValue(workers),
                 ApkDirectory = platform.Target.FilePath is { } file ? Path.Combine(Path.GetDirectoryName(file)!, "apk") : null,
+                LogicDirectory = JobEngineOptions.LogicDirectoryFor(platform.Target.FilePath),
             };
             if (parse.GetValue(name) is { Length: > 0 } given)
             {

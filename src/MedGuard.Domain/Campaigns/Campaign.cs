@@ -9,8 +9,8 @@ namespace MedGuard.Domain.Campaigns;
 /// </summary>
 public sealed class Campaign
 {
-    /// <summary>The detectors a campaign may run (the business-logic detector joins when it exists).</summary>
-    public static readonly IReadOnlyList<string> KnownDetectors = ["ports", "web", "apk"];
+    /// <summary>The detectors a campaign may run.</summary>
+    public static readonly IReadOnlyList<string> KnownDetectors = ["ports", "web", "apk", "logic"];
 
     /// <summary>Heavy detectors send many requests to a host: at most one of them runs per institution at a time (issue 14 §4).</summary>
     public static readonly IReadOnlyList<string> HeavyDetectors = ["ports", "web"];

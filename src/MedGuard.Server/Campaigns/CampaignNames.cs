@@ -19,6 +19,7 @@ public static class CampaignNames
         "ports" => "端口检测",
         "web" => "网站检测",
         "apk" => "App 检测",
+        "logic" => "业务逻辑检测",
         _ => detector,
     };
 

@@ -269,6 +269,7 @@ public static class MedGuardServer
             Queues = [.. options.Jobs.Queues.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(NetworkZone.Normalize).DefaultIfEmpty(NetworkZone.Default).Distinct()],
             WorkerCount = Math.Clamp(options.Jobs.Workers, 1, 64),
             ApkDirectory = target.FilePath is { } file ? Path.Combine(Path.GetDirectoryName(file)!, "apk") : null,
+            LogicDirectory = JobEngineOptions.LogicDirectoryFor(target.FilePath),
         });
         services.Replace(ServiceDescriptor.Singleton<MedGuard.Server.Campaigns.ICampaignKick, MedGuard.Server.Campaigns.EngineCampaignKick>());
     }

@@ -34,12 +34,13 @@ public sealed record CampaignScope
     public static CampaignScope FromJson(string? json) =>
         string.IsNullOrWhiteSpace(json) ? new CampaignScope() : JsonSerializer.Deserialize<CampaignScope>(json, Json) ?? new CampaignScope();
 
-    /// <summary>The detector that looks at an asset of this kind (ports: addresses; web: sites; apk: apps), or null.</summary>
+    /// <summary>The detector that looks at an asset of this kind (ports: addresses; web: sites; apk: apps; logic: 公众号), or null.</summary>
     public static bool Fits(AssetKind kind, string detector) => (kind, detector) switch
     {
         (AssetKind.Ip, "ports") => true,
         (AssetKind.Origin, "web") => true,
         (AssetKind.App, "apk") => true,
+        (AssetKind.Account, "logic") => true,
         _ => false,
     };
 }

@@ -206,6 +206,7 @@ public sealed partial class CampaignService(TimeProvider? clock = null)
             "ports" => "端口检测需要 IP 地址资产",
             "web" => "网站检测需要网站资产",
             "apk" => "App 检测需要 App 资产",
+            "logic" => "业务逻辑检测需要公众号资产",
             _ => d,
         }));
         return $"检测范围内没有可检测的资产（{string.Join("，", parts)}）：{fits}"
