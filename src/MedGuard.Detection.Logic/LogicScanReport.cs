@@ -1,5 +1,6 @@
 using System.Globalization;
 using MedGuard.Detection.Logic.Running;
+using MedGuard.Detection.Logic.Scenarios;
 using MedGuard.Domain.Detection;
 using MedGuard.Domain.Findings;
 
@@ -45,9 +46,10 @@ public sealed record LogicScanReport
         Statistics = new DetectionStatistics { Requests = Requests },
         Coverage =
         [
-            // Subject names the scenario, not the bare origin: one inconclusive scenario must not void the others.
-            .. Outcomes.Where(o => o.Verdict == Verdict.Inconclusive).Select(o => new CoverageNote($"{Origin}#{o.Scenario.Id}", $"无法判断：{o.Reason}")),
-            .. Outcomes.SelectMany(o => o.CleanupProblems.Select(p => new CoverageNote($"{Origin}#{o.Scenario.Id}", p))),
+            // Subject ORIGIN#RULE (DetectionRun.Covers): an inconclusive scenario keeps its own earlier findings open
+            // without voiding the other scenarios' verdicts.
+            .. Outcomes.Where(o => o.Verdict == Verdict.Inconclusive).Select(o => new CoverageNote($"{Origin}#{RuleIdOf(o.Scenario)}", $"无法判断：{o.Reason}")),
+            .. Outcomes.SelectMany(o => o.CleanupProblems.Select(p => new CoverageNote($"{Origin}#{RuleIdOf(o.Scenario)}", p))),
             .. Limitations.Select(l => new CoverageNote(Origin, l)),
         ],
         Findings = DetectionRun.MergeByFingerprint(Findings),
@@ -61,6 +63,9 @@ public sealed record LogicScanReport
         ],
         Covered = [Origin],
     };
+
+    /// <summary>A scenario's findings carry this rule id (and its coverage notes name it).</summary>
+    public static string RuleIdOf(Scenario scenario) => "logic-" + scenario.Id;
 
     private Finding ToFinding(ScenarioOutcome o)
     {
@@ -85,7 +90,7 @@ public sealed record LogicScanReport
 
         return new Finding
         {
-            RuleId = "logic-" + s.Id,
+            RuleId = RuleIdOf(s),
             Title = s.Title,
             Severity = s.Severity,
             Target = WebTarget.FromUrl(probe.Exchange.Request.Url, null) with { Method = probe.Exchange.Request.Method },

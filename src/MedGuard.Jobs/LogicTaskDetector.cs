@@ -88,8 +88,8 @@ internal static class LogicTaskDetector
     /// <summary>
     /// The engine reports places on the H5 origin; the platform files them under the account: each finding's target
     /// becomes the account with the endpoint (<c>POST /api/reg/cancel</c>), and the run covers the account. A scenario
-    /// that could not be judged, or a booking it could not undo, keeps the whole account uncovered, so that no earlier
-    /// finding is closed on a run that did not prove it fixed.
+    /// that could not be judged, or a booking it could not undo, keeps its note <c>ACCOUNT#RULE</c>: that scenario's
+    /// earlier findings stay open (a run that did not prove them fixed closes nothing of them), the others may close.
     /// </summary>
     internal static DetectionRun ForAccount(DetectionRun run, Asset asset, string origin)
     {
@@ -99,10 +99,6 @@ internal static class LogicTaskDetector
             Target = new AccountTarget(account, f.Target is WebTarget web ? $"{web.Method ?? "GET"} {web.Path}" : f.Target.Display),
         });
         List<CoverageNote> notes = [.. run.Coverage.Select(n => n with { Subject = n.Subject.Replace(origin, account, StringComparison.OrdinalIgnoreCase) })];
-        if (notes.Count > 0)
-        {
-            notes.Add(new CoverageNote(account, "部分场景无法判断或未能完全撤销，本次运行不据此关闭该公众号已有的发现"));
-        }
 
         return run with
         {

@@ -196,6 +196,19 @@ public class DetectionRunReaderTests
         };
         Assert.False(apk.Covers(new AppTarget("com.a", null)));
         Assert.True((apk with { Coverage = [] }).Covers(new AppTarget("com.a", "Lx;")));
+
+        // SUBJECT#RULE: a scenario the logic detector could not judge keeps its own findings open, not the others'.
+        var logic = web with
+        {
+            DetectorId = "logic",
+            Covered = ["wx-hospital"],
+            Coverage = [new CoverageNote("wx-hospital#logic-bola-cancel-swapped", "无法判断：会话失效")],
+        };
+        var account = new AccountTarget("wx-hospital", "POST /api/reg/cancel");
+        Assert.False(logic.Covers(account, "logic-bola-cancel-swapped"));
+        Assert.True(logic.Covers(account, "logic-window-greyed-slot"));
+        Assert.False(logic.Covers(account)); // rule unknown: the note may be about it
+        Assert.False((logic with { Coverage = [new CoverageNote("wx-hospital", "预算用完")] }).Covers(account, "logic-window-greyed-slot"));
     }
 
     [Fact]

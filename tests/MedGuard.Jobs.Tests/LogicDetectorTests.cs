@@ -86,7 +86,7 @@ public class LogicDetectorTests
     }
 
     [Fact]
-    public void ARunWithAScenarioThatCouldNotBeJudgedCoversNothingOfTheAccount()
+    public void AScenarioThatCouldNotBeJudgedKeepsItsOwnFindingsOpenAndLetsTheOthersClose()
     {
         var asset = new Asset { Kind = AssetKind.Account, Value = "某市第一人民医院服务号" };
         const string origin = "http://127.0.0.1:8080";
@@ -107,7 +107,7 @@ public class LogicDetectorTests
                     Target = new WebTarget(origin, "/api/reg/cancel", null) { Method = "POST" },
                 },
             ],
-            Coverage = [new(origin + "#price-tamper-pay", "无法判断：登录已过期")],
+            Coverage = [new(origin + "#logic-price-tamper-pay", "无法判断：登录已过期")],
             Covered = [origin],
         };
 
@@ -115,11 +115,14 @@ public class LogicDetectorTests
         var target = Assert.IsType<AccountTarget>(Assert.Single(mapped.Findings).Target);
         Assert.Equal(("某市第一人民医院服务号", "POST /api/reg/cancel"), (target.Account, target.Endpoint));
         Assert.Equal(["某市第一人民医院服务号"], mapped.Covered);
-        Assert.Contains(mapped.Coverage, n => n.Subject == "某市第一人民医院服务号#price-tamper-pay");
-        Assert.False(mapped.Covers(new AccountTarget("某市第一人民医院服务号", "POST /api/pay/create")));
+        Assert.Contains(mapped.Coverage, n => n.Subject == "某市第一人民医院服务号#logic-price-tamper-pay");
+        var pay = new AccountTarget("某市第一人民医院服务号", "POST /api/pay/create");
+        Assert.False(mapped.Covers(pay, "logic-price-tamper-pay"));
+        Assert.True(mapped.Covers(pay, "logic-price-tamper-confirm"));
+        Assert.True(mapped.Covers(new AccountTarget("某市第一人民医院服务号", "POST /api/reg/cancel"), "logic-bola-cancel-by-id"));
 
         // A run whose every scenario was judged covers the account: its absent findings may close.
-        Assert.True(LogicTaskDetector.ForAccount(run with { Coverage = [] }, asset, origin).Covers(new AccountTarget("某市第一人民医院服务号", "POST /api/pay/create")));
+        Assert.True(LogicTaskDetector.ForAccount(run with { Coverage = [] }, asset, origin).Covers(pay, "logic-price-tamper-pay"));
     }
 
     [Fact]

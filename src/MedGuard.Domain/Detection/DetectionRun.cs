@@ -73,7 +73,14 @@ public sealed record DetectionRun
     /// origin, package, account) is among <see cref="Covered"/>, no coverage note names it, and for a service the port
     /// was among <see cref="PortsScanned"/>. An importer closes a finding absent from the run only when this holds.
     /// </summary>
-    public bool Covers(FindingTarget target)
+    public bool Covers(FindingTarget target) => Covers(target, ruleId: null);
+
+    /// <summary>
+    /// <see cref="Covers(FindingTarget)"/> for a finding of rule <paramref name="ruleId"/>: a coverage note whose subject
+    /// is <c>SUBJECT#RULE</c> (e.g. the business-logic detector's scenario it could not judge) takes away that rule's
+    /// findings on the subject only; with no rule given, any such note on the subject does.
+    /// </summary>
+    public bool Covers(FindingTarget target, string? ruleId)
     {
         ArgumentNullException.ThrowIfNull(target);
         if (Covered is null)
@@ -91,7 +98,20 @@ public sealed record DetectionRun
 
         foreach (var note in Coverage)
         {
-            if (NoteNames(note.Subject, target, subject))
+            var noteSubject = note.Subject;
+            // A rule id has neither '.' nor '/': a file or URL with '#' in it stays a plain subject.
+            if (noteSubject.LastIndexOf('#') is var hash and > 0 && noteSubject.AsSpan(hash + 1).IndexOfAny("./") < 0)
+            {
+                var noteRule = noteSubject[(hash + 1)..];
+                if (ruleId is not null && !string.Equals(noteRule, ruleId, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                noteSubject = noteSubject[..hash];
+            }
+
+            if (NoteNames(noteSubject, target, subject))
             {
                 return false;
             }

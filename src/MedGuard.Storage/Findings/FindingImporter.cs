@@ -381,7 +381,8 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
         var fixedInBulk = new List<Guid>();
         foreach (var old in candidates)
         {
-            if (!run.Covers(targets[old.Id]))
+            var (target, ruleId) = targets[old.Id];
+            if (!run.Covers(target, ruleId))
             {
                 unchanged++;
                 continue;
@@ -820,19 +821,19 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
         return existing;
     }
 
-    /// <summary>The targets of the given stored findings, by id.</summary>
-    private static async Task<Dictionary<Guid, FindingTarget>> LoadTargetsAsync(MedGuardDbContext db, IEnumerable<Guid> findingIds, CancellationToken ct)
+    /// <summary>The targets and rules of the given stored findings, by id.</summary>
+    private static async Task<Dictionary<Guid, (FindingTarget Target, string RuleId)>> LoadTargetsAsync(MedGuardDbContext db, IEnumerable<Guid> findingIds, CancellationToken ct)
     {
-        var targets = new Dictionary<Guid, FindingTarget>();
+        var targets = new Dictionary<Guid, (FindingTarget, string)>();
         foreach (var chunk in findingIds.Chunk(IdBatch))
         {
             var ids = chunk.ToList();
             var rows = await db.Findings.AsNoTracking().Where(f => EF.Parameter(ids).Contains(f.Id))
-                .Select(f => new { f.Id, f.TargetKind, f.Host, f.Port, f.Origin, f.Path, f.Parameter, f.Package, f.Member, f.Account, f.Endpoint })
+                .Select(f => new { f.Id, f.RuleId, f.TargetKind, f.Host, f.Port, f.Origin, f.Path, f.Parameter, f.Package, f.Member, f.Account, f.Endpoint })
                 .ToListAsync(ct);
             foreach (var r in rows)
             {
-                targets[r.Id] = FindingRecord.TargetOf(r.TargetKind, r.Host, r.Port, r.Origin, r.Path, r.Parameter, r.Package, r.Member, r.Account, r.Endpoint);
+                targets[r.Id] = (FindingRecord.TargetOf(r.TargetKind, r.Host, r.Port, r.Origin, r.Path, r.Parameter, r.Package, r.Member, r.Account, r.Endpoint), r.RuleId);
             }
         }
 
