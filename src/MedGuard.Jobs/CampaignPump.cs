@@ -138,8 +138,24 @@ public sealed class CampaignPump(CampaignEngine engine)
                     .SetProperty(t => t.Error, $"工作进程 {task.Worker} 无心跳，子任务已收回重新排队"), ct);
             if (moved == 1)
             {
-                await EnqueueAsync(db, task.Id, task.Zone, ct);
+                await EnqueueAsync(db, [task.Id], task.Zone, ct);
                 await engine.AuditAsync("reclaim", nameof(CampaignTask), task.Id.ToString(), $"工作进程 {task.Worker} 无心跳，检测子任务收回重新排队", ct);
+            }
+        }
+
+        // Tasks a dead worker's batch had adopted but not begun: a fresh job for them (never started, so no attempt counted).
+        var orphans = await db.CampaignTasks.AsNoTracking()
+            .Where(t => t.Status == CampaignTaskStatus.Queued && t.Worker != null && t.HeartbeatAt < stale)
+            .Select(t => new { t.Id, t.Zone, t.Worker }).ToListAsync(ct);
+        foreach (var task in orphans)
+        {
+            var moved = await db.CampaignTasks.Where(t => t.Id == task.Id && t.Status == CampaignTaskStatus.Queued && t.Worker != null && t.HeartbeatAt < stale)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Worker, (string?)null).SetProperty(t => t.HeartbeatAt, (DateTimeOffset?)null)
+                    .SetProperty(t => t.QueuedAt, now), ct);
+            if (moved == 1)
+            {
+                await EnqueueAsync(db, [task.Id], task.Zone, ct);
+                await engine.AuditAsync("reclaim", nameof(CampaignTask), task.Id.ToString(), $"工作进程 {task.Worker} 无心跳，其批中未开始的检测子任务重新排队", ct);
             }
         }
 
@@ -177,6 +193,7 @@ public sealed class CampaignPump(CampaignEngine engine)
         }
 
         var heavy = Campaign.HeavyDetectors.ToList();
+        var handedOut = new List<(Guid Id, string Zone, bool Light)>();
         var busy = (await db.CampaignTasks.AsNoTracking()
             .Where(t => (t.Status == CampaignTaskStatus.Queued || t.Status == CampaignTaskStatus.Running) && heavy.Contains(t.Detector))
             .Select(t => t.InstitutionId).Distinct().ToListAsync(ct)).ToHashSet();
@@ -201,6 +218,7 @@ public sealed class CampaignPump(CampaignEngine engine)
                 continue;
             }
 
+            var shortPortList = ShortPortList(campaign);
             // Enough candidates to fill the budget past the institutions that are busy or stopped.
             var pending = await db.CampaignTasks.AsNoTracking().Where(t => t.CampaignId == campaign.Id && t.Status == CampaignTaskStatus.Pending)
                 .OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Take(Math.Max(budget * 8, 64))
@@ -245,7 +263,7 @@ public sealed class CampaignPump(CampaignEngine engine)
                     continue;
                 }
 
-                await EnqueueAsync(db, task.Id, task.Zone, ct);
+                handedOut.Add((task.Id, task.Zone, task.Detector == "ports" && shortPortList));
                 budget--;
                 if (isHeavy)
                 {
@@ -253,11 +271,86 @@ public sealed class CampaignPump(CampaignEngine engine)
                 }
             }
         }
+
+        await EnqueueHandedOutAsync(db, handedOut, ct);
     }
 
-    private async Task EnqueueAsync(Storage.MedGuardDbContext db, Guid taskId, string zone, CancellationToken ct)
+    /// <summary>
+    /// The tasks this pass handed out, as jobs on their zone's queue: a heavy or long task alone in its job; light ones
+    /// in batches of up to <see cref="MaxBatch"/>, sized so that every lane serving the zone gets a share
+    /// (ready tasks ÷ lanes, rounded up): one engine fetch and state change per batch instead of per task, without
+    /// leaving a lane idle while another holds a long batch.
+    /// </summary>
+    private async Task EnqueueHandedOutAsync(Storage.MedGuardDbContext db, List<(Guid Id, string Zone, bool Light)> handedOut, CancellationToken ct)
     {
-        var jobId = engine.Client.Create<CampaignTaskJob>(j => j.RunAsync(taskId, CancellationToken.None), new EnqueuedState(zone));
-        await db.CampaignTasks.Where(t => t.Id == taskId).ExecuteUpdateAsync(s => s.SetProperty(t => t.JobId, jobId), ct);
+        foreach (var zone in handedOut.GroupBy(t => t.Zone))
+        {
+            foreach (var single in zone.Where(t => !t.Light))
+            {
+                await EnqueueAsync(db, [single.Id], zone.Key, ct);
+            }
+
+            var light = zone.Where(t => t.Light).Select(t => t.Id).ToList();
+            if (light.Count == 0)
+            {
+                continue;
+            }
+
+            var size = Math.Clamp((light.Count + LanesFor(zone.Key) - 1) / LanesFor(zone.Key), 1, MaxBatch);
+            foreach (var batch in light.Chunk(size))
+            {
+                await EnqueueAsync(db, batch, zone.Key, ct);
+            }
+        }
+    }
+
+    /// <summary>Most tasks one batch job carries (a stop or cancel still reaches each task on its own).</summary>
+    public const int MaxBatch = 16;
+
+    /// <summary>
+    /// A ports task over a short port list is light: about a second per host at the authorizations' usual rates. Web
+    /// crawls and APK analyses take minutes, and so may a long port list: one per job.
+    /// </summary>
+    private static bool ShortPortList(Campaign campaign)
+    {
+        try
+        {
+            return Detection.Ports.PortSets.PortSet.Parse(campaign.Ports).Count <= 128;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private (DateTimeOffset At, Dictionary<string, int> Lanes)? _lanes;
+
+    /// <summary>Worker lanes (Hangfire workers) of live engine processes that serve <paramref name="zone"/>; read at most every 10 s.</summary>
+    private int LanesFor(string zone)
+    {
+        var now = engine.Clock.GetUtcNow();
+        if (_lanes is not { } known || now - known.At > TimeSpan.FromSeconds(10))
+        {
+            var lanes = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var server in engine.Storage.GetMonitoringApi().Servers())
+            {
+                foreach (var queue in server.Queues)
+                {
+                    lanes[queue] = lanes.GetValueOrDefault(queue) + server.WorkersCount;
+                }
+            }
+
+            _lanes = known = (now, lanes);
+        }
+
+        return Math.Max(1, known.Lanes.GetValueOrDefault(zone));
+    }
+
+    private async Task EnqueueAsync(Storage.MedGuardDbContext db, Guid[] taskIds, string zone, CancellationToken ct)
+    {
+        var jobId = taskIds.Length == 1
+            ? engine.Client.Create<CampaignTaskJob>(j => j.RunAsync(taskIds[0], CancellationToken.None), new EnqueuedState(zone))
+            : engine.Client.Create<CampaignTaskJob>(j => j.RunBatchAsync(taskIds, CancellationToken.None), new EnqueuedState(zone));
+        await db.CampaignTasks.Where(t => taskIds.Contains(t.Id)).ExecuteUpdateAsync(s => s.SetProperty(t => t.JobId, jobId), ct);
     }
 }
