@@ -143,19 +143,19 @@ public sealed class CampaignPump(CampaignEngine engine)
             }
         }
 
-        // Tasks a dead worker's batch had adopted but not begun: a fresh job for them (never started, so no attempt counted).
+        // Tasks a dead worker's batch had adopted but not begun: back to Pending (never started, so no attempt
+        // counted); the dispatch below hands them out again within the budgets.
         var orphans = await db.CampaignTasks.AsNoTracking()
             .Where(t => t.Status == CampaignTaskStatus.Queued && t.Worker != null && t.HeartbeatAt < stale)
-            .Select(t => new { t.Id, t.Zone, t.Worker }).ToListAsync(ct);
+            .Select(t => new { t.Id, t.Worker }).ToListAsync(ct);
         foreach (var task in orphans)
         {
             var moved = await db.CampaignTasks.Where(t => t.Id == task.Id && t.Status == CampaignTaskStatus.Queued && t.Worker != null && t.HeartbeatAt < stale)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Worker, (string?)null).SetProperty(t => t.HeartbeatAt, (DateTimeOffset?)null)
-                    .SetProperty(t => t.QueuedAt, now), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CampaignTaskStatus.Pending).SetProperty(t => t.Worker, (string?)null)
+                    .SetProperty(t => t.HeartbeatAt, (DateTimeOffset?)null).SetProperty(t => t.JobId, (string?)null), ct);
             if (moved == 1)
             {
-                await EnqueueAsync(db, [task.Id], task.Zone, ct);
-                await engine.AuditAsync("reclaim", nameof(CampaignTask), task.Id.ToString(), $"工作进程 {task.Worker} 无心跳，其批中未开始的检测子任务重新排队", ct);
+                await engine.AuditAsync("reclaim", nameof(CampaignTask), task.Id.ToString(), $"工作进程 {task.Worker} 无心跳，其批中未开始的检测子任务放回待调度", ct);
             }
         }
 
@@ -193,7 +193,6 @@ public sealed class CampaignPump(CampaignEngine engine)
         }
 
         var heavy = Campaign.HeavyDetectors.ToList();
-        var handedOut = new List<(Guid Id, string Zone, bool Light)>();
         var busy = (await db.CampaignTasks.AsNoTracking()
             .Where(t => (t.Status == CampaignTaskStatus.Queued || t.Status == CampaignTaskStatus.Running) && heavy.Contains(t.Detector))
             .Select(t => t.InstitutionId).Distinct().ToListAsync(ct)).ToHashSet();
@@ -210,8 +209,11 @@ public sealed class CampaignPump(CampaignEngine engine)
                 continue;
             }
 
-            var active = await db.CampaignTasks.CountAsync(t => t.CampaignId == campaign.Id
-                && (t.Status == CampaignTaskStatus.Queued || t.Status == CampaignTaskStatus.Running), ct);
+            // The global concurrency bounds the jobs in flight: a job runs its tasks one after another, so no more
+            // tasks than that run at once (a task handed out before its job id was written counts on its own).
+            var inFlight = db.CampaignTasks.Where(t => t.CampaignId == campaign.Id && (t.Status == CampaignTaskStatus.Queued || t.Status == CampaignTaskStatus.Running));
+            var active = await inFlight.Where(t => t.JobId != null).Select(t => t.JobId).Distinct().CountAsync(ct)
+                + await inFlight.CountAsync(t => t.JobId == null, ct);
             var budget = campaign.GlobalConcurrency - active;
             if (budget <= 0)
             {
@@ -219,15 +221,30 @@ public sealed class CampaignPump(CampaignEngine engine)
             }
 
             var shortPortList = ShortPortList(campaign);
+            var batchSize = 1;
+            if (shortPortList)
+            {
+                // Ready tasks ÷ lanes, so every lane serving the zone gets a share and none idles while another holds a long batch.
+                var ready = await db.CampaignTasks.CountAsync(t => t.CampaignId == campaign.Id && t.Status == CampaignTaskStatus.Pending, ct);
+                var lanes = Lanes();
+                batchSize = Math.Clamp((ready + lanes - 1) / lanes, 1, MaxBatch);
+            }
+
             // Enough candidates to fill the budget past the institutions that are busy or stopped.
             var pending = await db.CampaignTasks.AsNoTracking().Where(t => t.CampaignId == campaign.Id && t.Status == CampaignTaskStatus.Pending)
                 .OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Take(Math.Max(budget * 8, 64))
                 .Select(t => new { t.Id, t.InstitutionId, t.Detector, t.Zone }).ToListAsync(ct);
+            var taken = new HashSet<Guid>();
             foreach (var task in pending)
             {
                 if (budget == 0)
                 {
                     break;
+                }
+
+                if (taken.Contains(task.Id))
+                {
+                    continue;
                 }
 
                 if (task.Zone == NetworkZone.Demo)
@@ -263,43 +280,28 @@ public sealed class CampaignPump(CampaignEngine engine)
                     continue;
                 }
 
-                handedOut.Add((task.Id, task.Zone, task.Detector == "ports" && shortPortList));
+                Guid[] batch = [task.Id];
+                if (task.Detector == "ports" && shortPortList && batchSize > 1)
+                {
+                    // Light tasks of the same institution ride along in one job: run one after another, they keep the
+                    // one-heavy-detector-per-institution rule by construction.
+                    var more = await db.CampaignTasks.AsNoTracking()
+                        .Where(t => t.CampaignId == campaign.Id && t.Status == CampaignTaskStatus.Pending && t.InstitutionId == task.InstitutionId
+                            && t.Detector == task.Detector && t.Zone == task.Zone && t.Id != task.Id)
+                        .OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Take(batchSize - 1).Select(t => t.Id).ToListAsync(ct);
+                    await db.CampaignTasks.Where(t => more.Contains(t.Id) && t.Status == CampaignTaskStatus.Pending)
+                        .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CampaignTaskStatus.Queued).SetProperty(t => t.QueuedAt, now)
+                            .SetProperty(t => t.Error, (string?)null), ct);
+                    batch = [task.Id, .. more];
+                    taken.UnionWith(more);
+                }
+
+                await EnqueueAsync(db, batch, task.Zone, ct);
                 budget--;
                 if (isHeavy)
                 {
                     busy.Add(task.InstitutionId);
                 }
-            }
-        }
-
-        await EnqueueHandedOutAsync(db, handedOut, ct);
-    }
-
-    /// <summary>
-    /// The tasks this pass handed out, as jobs on their zone's queue: a heavy or long task alone in its job; light ones
-    /// in batches of up to <see cref="MaxBatch"/>, sized so that every lane serving the zone gets a share
-    /// (ready tasks ÷ lanes, rounded up): one engine fetch and state change per batch instead of per task, without
-    /// leaving a lane idle while another holds a long batch.
-    /// </summary>
-    private async Task EnqueueHandedOutAsync(Storage.MedGuardDbContext db, List<(Guid Id, string Zone, bool Light)> handedOut, CancellationToken ct)
-    {
-        foreach (var zone in handedOut.GroupBy(t => t.Zone))
-        {
-            foreach (var single in zone.Where(t => !t.Light))
-            {
-                await EnqueueAsync(db, [single.Id], zone.Key, ct);
-            }
-
-            var light = zone.Where(t => t.Light).Select(t => t.Id).ToList();
-            if (light.Count == 0)
-            {
-                continue;
-            }
-
-            var size = Math.Clamp((light.Count + LanesFor(zone.Key) - 1) / LanesFor(zone.Key), 1, MaxBatch);
-            foreach (var batch in light.Chunk(size))
-            {
-                await EnqueueAsync(db, batch, zone.Key, ct);
             }
         }
     }
@@ -323,27 +325,18 @@ public sealed class CampaignPump(CampaignEngine engine)
         }
     }
 
-    private (DateTimeOffset At, Dictionary<string, int> Lanes)? _lanes;
+    private (DateTimeOffset At, int Lanes)? _lanes;
 
-    /// <summary>Worker lanes (Hangfire workers) of live engine processes that serve <paramref name="zone"/>; read at most every 10 s.</summary>
-    private int LanesFor(string zone)
+    /// <summary>Worker lanes (Hangfire workers) of the live engine processes; read at most every 10 s.</summary>
+    private int Lanes()
     {
         var now = engine.Clock.GetUtcNow();
         if (_lanes is not { } known || now - known.At > TimeSpan.FromSeconds(10))
         {
-            var lanes = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var server in engine.Storage.GetMonitoringApi().Servers())
-            {
-                foreach (var queue in server.Queues)
-                {
-                    lanes[queue] = lanes.GetValueOrDefault(queue) + server.WorkersCount;
-                }
-            }
-
-            _lanes = known = (now, lanes);
+            _lanes = known = (now, engine.Storage.GetMonitoringApi().Servers().Sum(s => s.WorkersCount));
         }
 
-        return Math.Max(1, known.Lanes.GetValueOrDefault(zone));
+        return Math.Max(1, known.Lanes);
     }
 
     private async Task EnqueueAsync(Storage.MedGuardDbContext db, Guid[] taskIds, string zone, CancellationToken ct)

@@ -59,7 +59,8 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
         await using (var db = engine.Context())
         {
             var now = engine.Clock.GetUtcNow();
-            await db.CampaignTasks.Where(t => taskIds.Contains(t.Id) && t.Status == CampaignTaskStatus.Queued)
+            var stale = now - engine.Options.HeartbeatStale;
+            await db.CampaignTasks.Where(t => taskIds.Contains(t.Id) && t.Status == CampaignTaskStatus.Queued && (t.Worker == null || t.HeartbeatAt < stale))
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.Worker, worker).SetProperty(t => t.HeartbeatAt, now), CancellationToken.None);
         }
 
@@ -97,7 +98,6 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
                 }
 
                 await RunTaskAsync(taskId, cancellationToken);
-                await RefillAsync(taskId, cancellationToken);
             }
         }
         finally
@@ -112,6 +112,12 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
                     .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CampaignTaskStatus.Pending).SetProperty(t => t.Worker, (string?)null)
                         .SetProperty(t => t.HeartbeatAt, (DateTimeOffset?)null), CancellationToken.None);
             }
+        }
+
+        // The batch's job slot and its institution are free: hand out the next batch now (skipped while another pass runs).
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            await engine.Pump.RunAsync(CancellationToken.None, TimeSpan.Zero);
         }
     }
 
