@@ -74,7 +74,7 @@ proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; 
 machine_ticks() { awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8; print busy, busy + $5 + $6 }' /proc/stat; }
 HZ=$(getconf CLK_TCK)
 
-printf '%-8s %-6s %-10s %-10s %-10s %-12s %-14s %-12s %-16s %-10s %-10s\n' workers tasks wall_s tasks/s scan_ms in_job_ms dispatch_ms lane_ms worker_cpu_% machine_% audit
+printf '%-8s %-6s %-10s %-10s %-10s %-12s %-14s %-12s %-16s %-10s %-8s %-12s %-10s\n' workers tasks wall_s tasks/s scan_ms in_job_ms dispatch_ms lane_ms worker_cpu_% machine_% audit worker_cpu_ms pg_cpu_ms
 for W in $WORKERS_LIST; do
   DBNAME="mg_bench_campaigns_$W"
   psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" -c "CREATE DATABASE $DBNAME TEMPLATE $TEMPLATE" >/dev/null
@@ -105,6 +105,10 @@ for W in $WORKERS_LIST; do
   # Each worker's CPU over the round, in % of one core (ticks ÷ HZ ÷ the round's wall time), and the machine's busy share.
   WPCT=$(echo "$WCPU" | tr '/' '\n' | awk -v hz="$HZ" -v s="$SECS" '{ printf "%s%.0f", (NR > 1 ? "/" : ""), 100 * $1 / hz / s }')
   MPCT=$(awk -v b="$((M1 - M0))" -v t="$((T1 - T0))" 'BEGIN { printf "%.0f", 100 * b / t }')
+  # PostgreSQL's share: CPU of the backends serving this round's database (the workers' pooled connections), per task.
+  PGCPU=0
+  for pid in $(psql "$PGADMIN" -qAt -c "SELECT pid FROM pg_stat_activity WHERE datname = '$DBNAME'"); do PGCPU=$((PGCPU + $(proc_ticks "$pid"))); done
+  WSUM=$(echo "$WCPU" | tr '/' '\n' | awk '{ s += $1 } END { print s }')
   AUDIT=$(medguard audit verify --db "$DB" --keys "$KEYS" >/dev/null 2>&1 && echo ok || echo BROKEN)
   psql "$PGURL" -qAt -F ' ' -c "
     SELECT count(*),
@@ -116,7 +120,7 @@ for W in $WORKERS_LIST; do
            sum(t.\"ScanMilliseconds\")
     FROM \"CampaignTasks\" t JOIN \"CampaignRounds\" r ON r.\"Id\" = t.\"RoundId\"
     WHERE t.\"CampaignId\" = '$ID' AND t.\"Status\" = 'Succeeded'" |
-    awk -v w="$W" -v lanes="$LANES" -v wc="$WPCT" -v mc="$MPCT" -v au="$AUDIT" '{ printf "%-8s %-6d %-10.1f %-10.1f %-10.1f %-12.1f %-14.1f %-12.1f %-16s %-10s %-10s\n", w, $1, $2, $3, $4, $5, $6, (lanes * $2 * 1000 - $7) / $1, wc, mc, au }'
+    awk -v w="$W" -v lanes="$LANES" -v wc="$WPCT" -v mc="$MPCT" -v au="$AUDIT" -v hz="$HZ" -v wsum="$WSUM" -v pgc="$PGCPU" '{ printf "%-8s %-6d %-10.1f %-10.1f %-10.1f %-12.1f %-14.1f %-12.1f %-16s %-10s %-8s %-12.1f %-10.1f\n", w, $1, $2, $3, $4, $5, $6, (lanes * $2 * 1000 - $7) / $1, wc, mc, au, 1000 * wsum / hz / $1, 1000 * pgc / hz / $1 }'
   for pid in "${WPIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${WPIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" >/dev/null
