@@ -61,8 +61,8 @@ sleep 1
 TEMPLATE=mg_bench_campaigns_template
 psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $TEMPLATE WITH (FORCE)" -c "CREATE DATABASE $TEMPLATE" >/dev/null
 TDB=$(echo "$MEDGUARD_PG" | sed -E "s/Database=[^;]*/Database=$TEMPLATE/I")
-medguard institutions add "基准医院1" --tier 二级 --region 330102 --db "$TDB" --keys "$WORK/keys" >/dev/null # creates the schema and keys
-seq 2 "$INSTITUTIONS" | xargs -P 2 -I{} "$ROOT/medguard" institutions add "基准医院{}" --tier 二级 --region 330102 --db "$TDB" --keys "$WORK/keys" >/dev/null
+medguard institutions add "基准医院1" --tier 二级 --region 330102 --db "$TDB" --keys "$WORK/keys" >/dev/null # creates the schema and keys; the rest one at a time (two CLI processes appending to the audit chain at once leave its head anchor behind)
+seq 2 "$INSTITUTIONS" | xargs -I{} "$ROOT/medguard" institutions add "基准医院{}" --tier 二级 --region 330102 --db "$TDB" --keys "$WORK/keys" >/dev/null
 {
   echo "机构,类型,值,授权止,检测类型,每主机速率"
   for ((i = 0; i < N; i++)); do echo "基准医院$((1 + i % INSTITUTIONS)),ip,${ADDRS[$i]},$UNTIL,ports,$RATE"; done

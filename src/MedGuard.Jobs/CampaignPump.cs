@@ -14,8 +14,9 @@ namespace MedGuard.Jobs;
 /// whose heartbeat is stale (their worker died) and fails those past the maximum duration; releases waiting tasks whose
 /// time came; then, per running campaign, hands out pending tasks — up to its global concurrency, at most one heavy
 /// detector (ports, web) per institution across all campaigns, none for an institution under a stop switch (all none
-/// under the global one), none outside the campaign's daily window (those wait for its start) — each as one job on its
-/// asset's zone queue; finally closes finished rounds. Runs on round start, after every task, every few seconds in each
+/// under the global one), none outside the campaign's daily window (those wait for its start) — as jobs on the asset's
+/// zone queue: a light ports task together with more of its institution's (a batch, run one after another), any other
+/// task alone; the global concurrency bounds the jobs in flight. Finally closes finished rounds. Runs on round start, after every task, every few seconds in each
 /// engine process, and as a recurring job each minute.
 /// </summary>
 public sealed class CampaignPump(CampaignEngine engine)

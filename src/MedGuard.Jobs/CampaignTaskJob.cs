@@ -47,8 +47,8 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
     /// all of them instead of one per task. Each task is still claimed on its own, in turn, by <see cref="RunTaskAsync"/>
     /// (authorization re-check, window, stop switch, audit: all as for a single task), so a re-delivered batch skips
     /// what is done or held by a live worker. Until its turn a task stays Queued but adopted — this worker's name and a
-    /// heartbeat kept fresh every second — so the pump gives a dead worker's waiting tasks to another job after
-    /// <see cref="JobEngineOptions.HeartbeatStale"/>, and a stopping worker puts them back to Pending.
+    /// heartbeat kept fresh every second — so the pump puts a dead worker's unstarted tasks back to Pending after
+    /// <see cref="JobEngineOptions.HeartbeatStale"/>, and a stopping worker does so itself.
     /// </summary>
     [AutomaticRetry(Attempts = 0)]
     [JobDisplayName("检测子任务批（{0}）")]
