@@ -16,6 +16,7 @@ PER=${PER:-4}                   # parallel tasks per worker process
 INSTITUTIONS=${INSTITUTIONS:-50} # at most one heavy detector per institution runs at a time: this bounds parallelism
 PORTS=${PORTS:-80,443}          # light settings: one open port (a listener in the namespace), one closed
 CONCURRENCY=${CONCURRENCY:-64}
+RATE=${RATE:-100}               # each authorization's per-host rate (packets/s)
 : "${MEDGUARD_PG_DIR:?set MEDGUARD_PG_DIR to the Unix socket directory of the PostgreSQL server, as tests/setup.d/postgres.sh exports it}"
 PG_SOCKET_DIR=${PG_SOCKET_DIR:-$MEDGUARD_PG_DIR}
 : "${MEDGUARD_PG:?set MEDGUARD_PG to a PostgreSQL connection string (Host=…;Username=…;Password=…;Database=…)}"
@@ -55,22 +56,33 @@ ip netns exec "$NS" python3 -m http.server 80 --bind 0.0.0.0 >/dev/null 2>&1 &
 PIDS+=($!)
 sleep 1
 
-printf '%-8s %-6s %-10s %-10s %-10s %-12s %-14s %-12s\n' workers tasks wall_s tasks/s scan_ms in_job_ms dispatch_ms lane_ms
+# The platform's data, once: institutions, then the N assets from a CSV; each round starts from a copy of this database
+# (CREATE DATABASE … TEMPLATE) and of its key folder (the audit chain's key and head anchor).
+TEMPLATE=mg_bench_campaigns_template
+psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $TEMPLATE WITH (FORCE)" -c "CREATE DATABASE $TEMPLATE" >/dev/null
+TDB=$(echo "$MEDGUARD_PG" | sed -E "s/Database=[^;]*/Database=$TEMPLATE/I")
+medguard institutions add "基准医院1" --tier 二级 --region 330102 --db "$TDB" --keys "$WORK/keys" >/dev/null # creates the schema and keys; the rest one at a time (two CLI processes appending to the audit chain at once leave its head anchor behind)
+seq 2 "$INSTITUTIONS" | xargs -I{} "$ROOT/medguard" institutions add "基准医院{}" --tier 二级 --region 330102 --db "$TDB" --keys "$WORK/keys" >/dev/null
+{
+  echo "机构,类型,值,授权止,检测类型,每主机速率"
+  for ((i = 0; i < N; i++)); do echo "基准医院$((1 + i % INSTITUTIONS)),ip,${ADDRS[$i]},$UNTIL,ports,$RATE"; done
+} > "$WORK/assets.csv"
+medguard assets import "$WORK/assets.csv" --db "$TDB" --keys "$WORK/keys" >/dev/null
+
+# CPU time (user + system, clock ticks) of a process, and of the whole machine (busy, total).
+proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+machine_ticks() { awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8; print busy, busy + $5 + $6 }' /proc/stat; }
+HZ=$(getconf CLK_TCK)
+
+printf '%-8s %-6s %-10s %-10s %-10s %-12s %-14s %-12s %-16s %-10s %-8s %-12s %-10s\n' workers tasks wall_s tasks/s scan_ms in_job_ms dispatch_ms lane_ms worker_cpu_% machine_% audit worker_cpu_ms pg_cpu_ms
 for W in $WORKERS_LIST; do
   DBNAME="mg_bench_campaigns_$W"
-  psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" -c "CREATE DATABASE $DBNAME" >/dev/null
+  psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" -c "CREATE DATABASE $DBNAME TEMPLATE $TEMPLATE" >/dev/null
   DB=$(echo "$MEDGUARD_PG" | sed -E "s/Database=[^;]*/Database=$DBNAME/I")
   PGURL=$(libpq "$DB")
   SOCKET_DB=$(echo "$DB" | sed -E "s#Host=[^;]*#Host=$PG_SOCKET_DIR#I")
   KEYS="$WORK/keys-$W"
-  for ((j = 1; j <= INSTITUTIONS; j++)); do
-    medguard institutions add "基准医院$j" --tier 二级 --region 330102 --db "$DB" --keys "$KEYS" >/dev/null
-  done
-  {
-    echo "机构,类型,值,授权止,检测类型,每主机速率"
-    for ((i = 0; i < N; i++)); do echo "基准医院$((1 + i % INSTITUTIONS)),ip,${ADDRS[$i]},$UNTIL,ports,100"; done
-  } > "$WORK/assets.csv"
-  medguard assets import "$WORK/assets.csv" --db "$DB" --keys "$KEYS" >/dev/null
+  rm -rf "$KEYS" && cp -a "$WORK/keys" "$KEYS"
   # Lanes that can be busy at once: worker lanes, bounded by one heavy task per institution and the campaign's concurrency.
   LANES=$(( W * PER )); (( LANES > INSTITUTIONS )) && LANES=$INSTITUTIONS; (( LANES > CONCURRENCY )) && LANES=$CONCURRENCY
   WPIDS=()
@@ -79,8 +91,25 @@ for W in $WORKERS_LIST; do
     WPIDS+=($!); PIDS+=($!)
   done
   sleep 4 # workers up (the first creates the hangfire schema)
+  read -r M0 T0 < <(machine_ticks)
+  declare -A P0=()
+  for pid in "${WPIDS[@]}"; do P0[$pid]=$(proc_ticks "$pid"); done
   ID=$(medguard campaign start --name "基准 $W" --region 3301 --detectors ports --ports "$PORTS" --concurrency "$CONCURRENCY" --db "$DB" --keys "$KEYS" | head -1)
   until [ "$(psql "$PGURL" -qAt -c "SELECT \"Status\" FROM \"Campaigns\" WHERE \"Id\" = '$ID'")" = "Completed" ]; do sleep 0.5; done
+  read -r M1 T1 < <(machine_ticks)
+  WCPU=""
+  for pid in "${WPIDS[@]}"; do
+    WCPU+="${WCPU:+/}$(( ($(proc_ticks "$pid") - P0[$pid]) ))"
+  done
+  SECS=$(psql "$PGURL" -qAt -c "SELECT extract(epoch FROM max(t.\"FinishedAt\") - min(r.\"StartedAt\")) FROM \"CampaignTasks\" t JOIN \"CampaignRounds\" r ON r.\"Id\" = t.\"RoundId\" WHERE t.\"CampaignId\" = '$ID'")
+  # Each worker's CPU over the round, in % of one core (ticks ÷ HZ ÷ the round's wall time), and the machine's busy share.
+  WPCT=$(echo "$WCPU" | tr '/' '\n' | awk -v hz="$HZ" -v s="$SECS" '{ printf "%s%.0f", (NR > 1 ? "/" : ""), 100 * $1 / hz / s }')
+  MPCT=$(awk -v b="$((M1 - M0))" -v t="$((T1 - T0))" 'BEGIN { printf "%.0f", 100 * b / t }')
+  # PostgreSQL's share: CPU of the backends serving this round's database (the workers' pooled connections), per task.
+  PGCPU=0
+  for pid in $(psql "$PGADMIN" -qAt -c "SELECT pid FROM pg_stat_activity WHERE datname = '$DBNAME'"); do PGCPU=$((PGCPU + $(proc_ticks "$pid"))); done
+  WSUM=$(echo "$WCPU" | tr '/' '\n' | awk '{ s += $1 } END { print s }')
+  AUDIT=$(medguard audit verify --db "$DB" --keys "$KEYS" >/dev/null 2>&1 && echo ok || echo BROKEN)
   psql "$PGURL" -qAt -F ' ' -c "
     SELECT count(*),
            extract(epoch FROM max(t.\"FinishedAt\") - min(r.\"StartedAt\")),
@@ -91,8 +120,9 @@ for W in $WORKERS_LIST; do
            sum(t.\"ScanMilliseconds\")
     FROM \"CampaignTasks\" t JOIN \"CampaignRounds\" r ON r.\"Id\" = t.\"RoundId\"
     WHERE t.\"CampaignId\" = '$ID' AND t.\"Status\" = 'Succeeded'" |
-    awk -v w="$W" -v lanes="$LANES" '{ printf "%-8s %-6d %-10.1f %-10.1f %-10.1f %-12.1f %-14.1f %-12.1f\n", w, $1, $2, $3, $4, $5, $6, (lanes * $2 * 1000 - $7) / $1 }'
+    awk -v w="$W" -v lanes="$LANES" -v wc="$WPCT" -v mc="$MPCT" -v au="$AUDIT" -v hz="$HZ" -v wsum="$WSUM" -v pgc="$PGCPU" '{ printf "%-8s %-6d %-10.1f %-10.1f %-10.1f %-12.1f %-14.1f %-12.1f %-16s %-10s %-8s %-12.1f %-10.1f\n", w, $1, $2, $3, $4, $5, $6, (lanes * $2 * 1000 - $7) / $1, wc, mc, au, 1000 * wsum / hz / $1, 1000 * pgc / hz / $1 }'
   for pid in "${WPIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${WPIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" >/dev/null
 done
+psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $TEMPLATE WITH (FORCE)" >/dev/null

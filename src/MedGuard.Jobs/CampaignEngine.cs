@@ -19,6 +19,9 @@ public sealed class CampaignEngine
     public const string FieldKeyFileName = "medguard-sm4.key";
 
     private readonly AuditTrail _trail;
+    private readonly Lock _auditGate = new();
+    private List<(AuditEvent Event, TaskCompletionSource Stored)> _auditPending = [];
+    private bool _auditAppending;
 
     /// <param name="trail">The process's audit trail when it has one (the server's): one writer per chain and process keeps
     /// the chain's head anchor in step; a trail of the engine's own otherwise.</param>
@@ -60,9 +63,59 @@ public sealed class CampaignEngine
 
     public Task OpenAuditAsync(CancellationToken ct = default) => _trail.OpenAsync(ct);
 
-    /// <summary>Appends one event to the audit chain as <see cref="Actor"/>.</summary>
-    public Task AuditAsync(string action, string entityType, string entityId, string detail, CancellationToken ct = default) =>
-        _trail.RecordAsync([new AuditEvent(action, entityType, entityId, detail) { UserName = Actor, SourceAddress = "任务引擎" }], ct);
+    /// <summary>
+    /// Appends one event to the audit chain as <see cref="Actor"/>, and returns once it is stored. Group commit: events
+    /// that lanes of this process record while an append is in flight wait for it, then go to the chain together in the
+    /// next append — one transaction, each event sealed on the one before it, so the chain and its verification are
+    /// what one-by-one appends would give, with one head read and one commit for all of them.
+    /// </summary>
+    public async Task AuditAsync(string action, string entityType, string entityId, string detail, CancellationToken ct = default)
+    {
+        var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool append;
+        lock (_auditGate)
+        {
+            _auditPending.Add((new AuditEvent(action, entityType, entityId, detail) { UserName = Actor, SourceAddress = "任务引擎" }, stored));
+            append = !_auditAppending;
+            _auditAppending = true;
+        }
+
+        if (append)
+        {
+            await AppendPendingAsync();
+        }
+
+        await stored.Task.WaitAsync(ct);
+    }
+
+    /// <summary>Appends what waits, then what came meanwhile, until nothing waits.</summary>
+    private async Task AppendPendingAsync()
+    {
+        while (true)
+        {
+            List<(AuditEvent Event, TaskCompletionSource Stored)> batch;
+            lock (_auditGate)
+            {
+                if (_auditPending.Count == 0)
+                {
+                    _auditAppending = false;
+                    return;
+                }
+
+                (batch, _auditPending) = (_auditPending, []);
+            }
+
+            try
+            {
+                await _trail.RecordAsync([.. batch.Select(b => b.Event)], CancellationToken.None);
+                batch.ForEach(b => b.Stored.TrySetResult());
+            }
+            catch (Exception ex)
+            {
+                batch.ForEach(b => b.Stored.TrySetException(ex));
+            }
+        }
+    }
 
     private static string Clip(string text) => text.Length <= 64 ? text : text[..64];
 }

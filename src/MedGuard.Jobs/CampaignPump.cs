@@ -14,8 +14,9 @@ namespace MedGuard.Jobs;
 /// whose heartbeat is stale (their worker died) and fails those past the maximum duration; releases waiting tasks whose
 /// time came; then, per running campaign, hands out pending tasks — up to its global concurrency, at most one heavy
 /// detector (ports, web) per institution across all campaigns, none for an institution under a stop switch (all none
-/// under the global one), none outside the campaign's daily window (those wait for its start) — each as one job on its
-/// asset's zone queue; finally closes finished rounds. Runs on round start, after every task, every few seconds in each
+/// under the global one), none outside the campaign's daily window (those wait for its start) — as jobs on the asset's
+/// zone queue: a light ports task together with more of its institution's (a batch, run one after another), any other
+/// task alone; the global concurrency bounds the jobs in flight. Finally closes finished rounds. Runs on round start, after every task, every few seconds in each
 /// engine process, and as a recurring job each minute.
 /// </summary>
 public sealed class CampaignPump(CampaignEngine engine)
@@ -138,8 +139,24 @@ public sealed class CampaignPump(CampaignEngine engine)
                     .SetProperty(t => t.Error, $"工作进程 {task.Worker} 无心跳，子任务已收回重新排队"), ct);
             if (moved == 1)
             {
-                await EnqueueAsync(db, task.Id, task.Zone, ct);
+                await EnqueueAsync(db, [task.Id], task.Zone, ct);
                 await engine.AuditAsync("reclaim", nameof(CampaignTask), task.Id.ToString(), $"工作进程 {task.Worker} 无心跳，检测子任务收回重新排队", ct);
+            }
+        }
+
+        // Tasks a dead worker's batch had adopted but not begun: back to Pending (never started, so no attempt
+        // counted); the dispatch below hands them out again within the budgets.
+        var orphans = await db.CampaignTasks.AsNoTracking()
+            .Where(t => t.Status == CampaignTaskStatus.Queued && t.Worker != null && t.HeartbeatAt < stale)
+            .Select(t => new { t.Id, t.Worker }).ToListAsync(ct);
+        foreach (var task in orphans)
+        {
+            var moved = await db.CampaignTasks.Where(t => t.Id == task.Id && t.Status == CampaignTaskStatus.Queued && t.Worker != null && t.HeartbeatAt < stale)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CampaignTaskStatus.Pending).SetProperty(t => t.Worker, (string?)null)
+                    .SetProperty(t => t.HeartbeatAt, (DateTimeOffset?)null).SetProperty(t => t.JobId, (string?)null), ct);
+            if (moved == 1)
+            {
+                await engine.AuditAsync("reclaim", nameof(CampaignTask), task.Id.ToString(), $"工作进程 {task.Worker} 无心跳，其批中未开始的检测子任务放回待调度", ct);
             }
         }
 
@@ -193,23 +210,42 @@ public sealed class CampaignPump(CampaignEngine engine)
                 continue;
             }
 
-            var active = await db.CampaignTasks.CountAsync(t => t.CampaignId == campaign.Id
-                && (t.Status == CampaignTaskStatus.Queued || t.Status == CampaignTaskStatus.Running), ct);
+            // The global concurrency bounds the jobs in flight: a job runs its tasks one after another, so no more
+            // tasks than that run at once (a task handed out before its job id was written counts on its own).
+            var inFlight = db.CampaignTasks.Where(t => t.CampaignId == campaign.Id && (t.Status == CampaignTaskStatus.Queued || t.Status == CampaignTaskStatus.Running));
+            var active = await inFlight.Where(t => t.JobId != null).Select(t => t.JobId).Distinct().CountAsync(ct)
+                + await inFlight.CountAsync(t => t.JobId == null, ct);
             var budget = campaign.GlobalConcurrency - active;
             if (budget <= 0)
             {
                 continue;
             }
 
+            var shortPortList = ShortPortList(campaign);
+            var batchSize = 1;
+            if (shortPortList)
+            {
+                // Ready tasks ÷ lanes, so every lane serving the zone gets a share and none idles while another holds a long batch.
+                var ready = await db.CampaignTasks.CountAsync(t => t.CampaignId == campaign.Id && t.Status == CampaignTaskStatus.Pending, ct);
+                var lanes = Lanes();
+                batchSize = Math.Clamp((ready + lanes - 1) / lanes, 1, MaxBatch);
+            }
+
             // Enough candidates to fill the budget past the institutions that are busy or stopped.
             var pending = await db.CampaignTasks.AsNoTracking().Where(t => t.CampaignId == campaign.Id && t.Status == CampaignTaskStatus.Pending)
                 .OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Take(Math.Max(budget * 8, 64))
                 .Select(t => new { t.Id, t.InstitutionId, t.Detector, t.Zone }).ToListAsync(ct);
+            var taken = new HashSet<Guid>();
             foreach (var task in pending)
             {
                 if (budget == 0)
                 {
                     break;
+                }
+
+                if (taken.Contains(task.Id))
+                {
+                    continue;
                 }
 
                 if (task.Zone == NetworkZone.Demo)
@@ -245,7 +281,23 @@ public sealed class CampaignPump(CampaignEngine engine)
                     continue;
                 }
 
-                await EnqueueAsync(db, task.Id, task.Zone, ct);
+                Guid[] batch = [task.Id];
+                if (task.Detector == "ports" && shortPortList && batchSize > 1)
+                {
+                    // Light tasks of the same institution ride along in one job: run one after another, they keep the
+                    // one-heavy-detector-per-institution rule by construction.
+                    var more = await db.CampaignTasks.AsNoTracking()
+                        .Where(t => t.CampaignId == campaign.Id && t.Status == CampaignTaskStatus.Pending && t.InstitutionId == task.InstitutionId
+                            && t.Detector == task.Detector && t.Zone == task.Zone && t.Id != task.Id)
+                        .OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Take(batchSize - 1).Select(t => t.Id).ToListAsync(ct);
+                    await db.CampaignTasks.Where(t => more.Contains(t.Id) && t.Status == CampaignTaskStatus.Pending)
+                        .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CampaignTaskStatus.Queued).SetProperty(t => t.QueuedAt, now)
+                            .SetProperty(t => t.Error, (string?)null), ct);
+                    batch = [task.Id, .. more];
+                    taken.UnionWith(more);
+                }
+
+                await EnqueueAsync(db, batch, task.Zone, ct);
                 budget--;
                 if (isHeavy)
                 {
@@ -255,9 +307,44 @@ public sealed class CampaignPump(CampaignEngine engine)
         }
     }
 
-    private async Task EnqueueAsync(Storage.MedGuardDbContext db, Guid taskId, string zone, CancellationToken ct)
+    /// <summary>Most tasks one batch job carries (a stop or cancel still reaches each task on its own).</summary>
+    public const int MaxBatch = 16;
+
+    /// <summary>
+    /// A ports task over a short port list is light: about a second per host at the authorizations' usual rates. Web
+    /// crawls and APK analyses take minutes, and so may a long port list: one per job.
+    /// </summary>
+    private static bool ShortPortList(Campaign campaign)
     {
-        var jobId = engine.Client.Create<CampaignTaskJob>(j => j.RunAsync(taskId, CancellationToken.None), new EnqueuedState(zone));
-        await db.CampaignTasks.Where(t => t.Id == taskId).ExecuteUpdateAsync(s => s.SetProperty(t => t.JobId, jobId), ct);
+        try
+        {
+            return Detection.Ports.PortSets.PortSet.Parse(campaign.Ports).Count <= 128;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private (DateTimeOffset At, int Lanes)? _lanes;
+
+    /// <summary>Worker lanes (Hangfire workers) of the live engine processes; read at most every 10 s.</summary>
+    private int Lanes()
+    {
+        var now = engine.Clock.GetUtcNow();
+        if (_lanes is not { } known || now - known.At > TimeSpan.FromSeconds(10))
+        {
+            _lanes = known = (now, engine.Storage.GetMonitoringApi().Servers().Sum(s => s.WorkersCount));
+        }
+
+        return Math.Max(1, known.Lanes);
+    }
+
+    private async Task EnqueueAsync(Storage.MedGuardDbContext db, Guid[] taskIds, string zone, CancellationToken ct)
+    {
+        var jobId = taskIds.Length == 1
+            ? engine.Client.Create<CampaignTaskJob>(j => j.RunAsync(taskIds[0], CancellationToken.None), new EnqueuedState(zone))
+            : engine.Client.Create<CampaignTaskJob>(j => j.RunBatchAsync(taskIds, CancellationToken.None), new EnqueuedState(zone));
+        await db.CampaignTasks.Where(t => taskIds.Contains(t.Id)).ExecuteUpdateAsync(s => s.SetProperty(t => t.JobId, jobId), ct);
     }
 }

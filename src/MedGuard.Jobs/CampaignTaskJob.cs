@@ -38,29 +38,114 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
         }
         finally
         {
-            // The slot this task held is free: hand out the next tasks now rather than at the next pass — unless tasks
-            // already wait in the queue for a free lane (the next pass refills it), or another pass is running (it does).
-            if (!cancellationToken.IsCancellationRequested && await QueueRunsLowAsync(taskId))
-            {
-                await engine.Pump.RunAsync(CancellationToken.None, TimeSpan.Zero);
-            }
+            await RefillAsync(taskId, cancellationToken);
         }
     }
 
-    /// <summary>Fewer than half the campaign's concurrency still queued: worth a pump pass now.</summary>
+    /// <summary>
+    /// Several light tasks of one zone in one job (the pump's batch): one fetch and one pair of engine state changes for
+    /// all of them instead of one per task. Each task is still claimed on its own, in turn, by <see cref="RunTaskAsync"/>
+    /// (authorization re-check, window, stop switch, audit: all as for a single task), so a re-delivered batch skips
+    /// what is done or held by a live worker. Until its turn a task stays Queued but adopted — this worker's name and a
+    /// heartbeat kept fresh every second — so the pump puts a dead worker's unstarted tasks back to Pending after
+    /// <see cref="JobEngineOptions.HeartbeatStale"/>, and a stopping worker does so itself.
+    /// </summary>
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("检测子任务批（{0}）")]
+    public async Task RunBatchAsync(Guid[] taskIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(taskIds);
+        var worker = engine.Options.WorkerName;
+        await using (var db = engine.Context())
+        {
+            var now = engine.Clock.GetUtcNow();
+            var stale = now - engine.Options.HeartbeatStale;
+            await db.CampaignTasks.Where(t => taskIds.Contains(t.Id) && t.Status == CampaignTaskStatus.Queued && (t.Worker == null || t.HeartbeatAt < stale))
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Worker, worker).SetProperty(t => t.HeartbeatAt, now), CancellationToken.None);
+        }
+
+        using var done = new CancellationTokenSource();
+        var keepAlive = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(engine.Options.HeartbeatInterval, done.Token);
+                    var beat = engine.Clock.GetUtcNow();
+                    await using var db = engine.Context();
+                    await db.CampaignTasks.Where(t => taskIds.Contains(t.Id) && t.Status == CampaignTaskStatus.Queued && t.Worker == worker)
+                        .ExecuteUpdateAsync(s => s.SetProperty(t => t.HeartbeatAt, beat), CancellationToken.None);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                catch (Exception)
+                {
+                    // The database restarting: keep beating; the pump reclaims only a stale heart.
+                }
+            }
+        });
+
+        try
+        {
+            foreach (var taskId in taskIds)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                await RunTaskAsync(taskId, cancellationToken);
+            }
+        }
+        finally
+        {
+            await done.CancelAsync();
+            await keepAlive;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // This worker is stopping: the tasks it had not begun go back to Pending for the next pump pass.
+                await using var db = engine.Context();
+                await db.CampaignTasks.Where(t => taskIds.Contains(t.Id) && t.Status == CampaignTaskStatus.Queued && t.Worker == worker)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CampaignTaskStatus.Pending).SetProperty(t => t.Worker, (string?)null)
+                        .SetProperty(t => t.HeartbeatAt, (DateTimeOffset?)null), CancellationToken.None);
+            }
+        }
+
+        // The batch's job slot and its institution are free: hand out the next batch now (skipped while another pass runs).
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            await engine.Pump.RunAsync(CancellationToken.None, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>
+    /// The slot this task held is free: hand out the next tasks now rather than at the next pass — unless tasks already
+    /// wait in the queue for a free lane (the next pass refills it), or another pass is running (it does).
+    /// </summary>
+    private async Task RefillAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.IsCancellationRequested && await QueueRunsLowAsync(taskId))
+        {
+            await engine.Pump.RunAsync(CancellationToken.None, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>Fewer than half the campaign's concurrency still queued: worth a pump pass now (one query).</summary>
     private async Task<bool> QueueRunsLowAsync(Guid taskId)
     {
         await using var db = engine.Context();
-        var campaign = await db.CampaignTasks.AsNoTracking().Where(t => t.Id == taskId)
-            .Join(db.Campaigns.AsNoTracking(), t => t.CampaignId, c => c.Id, (t, c) => new { c.Id, c.GlobalConcurrency })
-            .FirstOrDefaultAsync(CancellationToken.None);
-        if (campaign is null)
-        {
-            return true;
-        }
-
-        var queued = await db.CampaignTasks.CountAsync(t => t.CampaignId == campaign.Id && t.Status == CampaignTaskStatus.Queued, CancellationToken.None);
-        return queued < Math.Max(1, campaign.GlobalConcurrency / 2);
+        var campaign = await (from t in db.CampaignTasks.AsNoTracking()
+                              join c in db.Campaigns.AsNoTracking() on t.CampaignId equals c.Id
+                              where t.Id == taskId
+                              select new
+                              {
+                                  c.GlobalConcurrency,
+                                  Queued = db.CampaignTasks.Count(q => q.CampaignId == c.Id && q.Status == CampaignTaskStatus.Queued),
+                              }).FirstOrDefaultAsync(CancellationToken.None);
+        return campaign is null || campaign.Queued < Math.Max(1, campaign.GlobalConcurrency / 2);
     }
 
     internal async Task RunTaskAsync(Guid taskId, CancellationToken shutdown)
@@ -88,9 +173,23 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
         AuthorizedScope scope;
         await using (var db = engine.Context())
         {
-            task = await db.CampaignTasks.AsNoTracking().FirstAsync(t => t.Id == taskId, CancellationToken.None);
-            campaign = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == task.CampaignId, CancellationToken.None);
-            asset = await db.Assets.AsNoTracking().FirstAsync(a => a.Id == task.AssetId, CancellationToken.None);
+            // The task's whole context in one round trip: its row, campaign, asset, the stop switch holding its
+            // institution (if any) and the asset's authorizations as they are now.
+            var context = await (from t in db.CampaignTasks.AsNoTracking()
+                                 join c in db.Campaigns.AsNoTracking() on t.CampaignId equals c.Id
+                                 join a in db.Assets.AsNoTracking() on t.AssetId equals a.Id
+                                 where t.Id == taskId
+                                 select new
+                                 {
+                                     Task = t,
+                                     Campaign = c,
+                                     Asset = a,
+                                     Stop = db.DetectionStops.Where(s => s.ClearedAt == null && (s.InstitutionId == null || s.InstitutionId == t.InstitutionId))
+                                         .OrderBy(s => s.SetAt).Select(s => s.Reason + "（" + s.SetBy + "）").FirstOrDefault(),
+                                     Authorizations = db.AssetAuthorizations.Where(x => x.AssetId == a.Id).ToList(),
+                                 }).FirstAsync(CancellationToken.None);
+            (task, campaign, asset) = (context.Task, context.Campaign, context.Asset);
+            var authorizations = context.Authorizations;
             if (NetworkZone.Normalize(asset.Zone) == NetworkZone.Demo)
             {
                 // Planned as refused already; this holds if the asset was moved into the demo zone after planning.
@@ -99,7 +198,7 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
                 return;
             }
 
-            if (await ActiveStopAsync(db, task.InstitutionId) is { } held)
+            if (context.Stop is { } held)
             {
                 await HoldAsync(taskId, worker, $"停止开关：{held}", null);
                 await engine.AuditAsync("stop", nameof(CampaignTask), taskId.ToString(), $"停止开关生效，检测子任务未开始（{task.Detector}，资产 {asset.Value}）：{held}");
@@ -113,8 +212,7 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
                 return;
             }
 
-            // The asset's authorization, read again now: no valid authorization, no packet.
-            var authorizations = await db.AssetAuthorizations.AsNoTracking().Where(a => a.AssetId == asset.Id).ToListAsync(CancellationToken.None);
+            // The asset's authorization, read again now (above, with the task): no valid authorization, no packet.
             if (WindowWait(authorizations, task.Detector, now) is { } wait)
             {
                 await HoldAsync(taskId, worker, $"不在授权的允许时段 {wait.Window} 内，等待至 {Beijing(wait.At)}", wait.At);
