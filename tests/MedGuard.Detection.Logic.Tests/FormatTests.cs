@@ -51,7 +51,7 @@ public sealed class FormatTests
     [InlineData("  - { as: A, call: orderDetail }", "  - { as: B, call: orderDetail }", "demo.yaml:9: as: B 不在 identities")]
     [InlineData("  - { as: A, call: orderDetail }", "  - { as: A, call: orderDetail, extract: { x: \"data[?a]\" } }", "demo.yaml:9: JSON 路径")]
     [InlineData("  - { as: A, call: orderDetail }", "  - { as: A, call: orderDetail, vulnerableIf: { bodyMatches: \"(\" } }", "正则表达式无效")]
-    [InlineData("  - { as: A, call: orderDetail }", "  - { as: A, request: GET http://evil/ }", "demo.yaml:9: request 应写成")]
+    [InlineData("  - { as: A, call: orderDetail }", "  - { as: A, request: GET http://127.0.0.1:9/ }", "demo.yaml:9: request 应写成")]
     [InlineData("  - { as: A, call: orderDetail }", "  - { as: A, request: GET //evil/x }", "不能以 // 开头")]
     [InlineData("cwe: 639", "cwe: 639\nowasp: API11:2023", "demo.yaml:6: owasp")]
     [InlineData("probe:", "probe: [\nsetup:", "demo.yaml:")]
