@@ -27,7 +27,8 @@ public sealed record AuditAnchor(long Sequence, string Hash)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + ".tmp";
+        // A name of its own per writer: two processes sharing the keys folder must not rename each other's half-written file.
+        var temporary = $"{full}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {

@@ -34,16 +34,22 @@ public static class FieldKeyFile
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
+        // Written beside and moved into place without overwriting: another process (the server and a worker starting
+        // together) sees either no key file or a whole one, never a half-written one, and the first to arrive wins.
+        var temporary = $"{full}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
-            using var stream = new FileStream(full, options);
-            using var writer = new StreamWriter(stream);
-            writer.WriteLine(Convert.ToHexStringLower(key));
+            using (var writer = new StreamWriter(new FileStream(temporary, options)))
+            {
+                writer.WriteLine(Convert.ToHexStringLower(key));
+            }
+
+            File.Move(temporary, full, overwrite: false);
         }
         catch (IOException) when (File.Exists(full))
         {
-            // Another process created it between our check and our write: use theirs.
-            return Read(full, keyBytes);
+            File.Delete(temporary);
+            return Read(full, keyBytes); // another process created it first: use theirs
         }
 
         return key;

@@ -85,6 +85,12 @@ public sealed class AuditTrail(DatabaseTarget database, AuditTrailOptions option
             return key = FieldKeyFile.LoadOrCreate(options.KeyPath, FieldKeyFile.AuditKeyBytes); // first start
         }
 
+        if (File.Exists(options.KeyPath))
+        {
+            // Another process sharing the keys folder created the key (and wrote with it) since the check above.
+            return key = FieldKeyFile.Read(options.KeyPath, FieldKeyFile.AuditKeyBytes);
+        }
+
         var legacy = AuditLegacyHead.Read(options.LegacyPath);
         if (legacy is not null && records[^1].Sequence <= legacy.Sequence)
         {
@@ -159,6 +165,16 @@ public sealed class AuditTrail(DatabaseTarget database, AuditTrailOptions option
                     // and a missing anchor of a non-empty chain stays missing (re-creating it from the database's head
                     // would bless whatever was cut off).
                     var advance = anchor is null ? sequence == 0 : anchor.Sequence == sequence && anchor.Hash == previous;
+                    if (!advance && anchor is not null && anchor.Sequence < sequence)
+                    {
+                        // Another process sharing the keys folder (a worker, the CLI) appended between its save and its
+                        // anchor write: the anchor lags but still names a record of this chain, whose later links are
+                        // HMAC-sealed — so the head may move on. A cut-off tail leaves the anchor above the head instead.
+                        var anchored = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence == anchor.Sequence)
+                            .Select(e => e.Hash).FirstOrDefaultAsync(cancellationToken);
+                        advance = anchored == anchor.Hash;
+                    }
+
                     if (!advance && anchor is null)
                     {
                         logger.LogCritical("审计日志链头锚点文件 {Path} 缺失，而库中已有 {Sequence} 条记录：不自动重建，请查明原因", options.AnchorPath, sequence);
@@ -193,16 +209,19 @@ public sealed class AuditTrail(DatabaseTarget database, AuditTrailOptions option
                     }
 
                     await db.SaveChangesAsync(cancellationToken);
-                    if (advance)
+                    // Never moves the anchor back past a head another process has anchored meanwhile.
+                    if (advance && !(AuditAnchor.Read(options.AnchorPath) is { } now && now.Sequence > sequence))
                     {
                         new AuditAnchor(sequence, previous).Write(options.AnchorPath);
                     }
 
                     return;
                 }
-                catch (DbUpdateException ex) when (attempt < 5)
+                catch (DbUpdateException ex) when (attempt < 20)
                 {
+                    // Another process took the sequence: re-read the head after a short, spread-out pause.
                     logger.LogWarning(ex, "审计日志序号冲突，重试第 {Attempt} 次", attempt);
+                    await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
                 }
             }
         }

@@ -34,7 +34,7 @@ public abstract class StorageTestBase : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_database is not null)
         {
