@@ -34,13 +34,16 @@ public static class ScenarioLoader
         return [Load(path)];
     }
 
-    /// <summary>The scenarios shipped with the engine (Scenarios/Data/*.yaml).</summary>
-    public static IReadOnlyList<Scenario> LoadBundled()
+    // Parsed once per process: a worker runs the library for every logic task, and the scenarios are immutable records.
+    private static readonly Lazy<IReadOnlyList<Scenario>> Bundled = new(() =>
     {
         var asm = typeof(ScenarioLoader).Assembly;
         return [.. asm.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)
             .Select(n => Parse(Resource(asm, n), "Scenarios/Data/" + n[ResourcePrefix.Length..]))];
-    }
+    });
+
+    /// <summary>The scenarios shipped with the engine (Scenarios/Data/*.yaml).</summary>
+    public static IReadOnlyList<Scenario> LoadBundled() => Bundled.Value;
 
     /// <summary>The bundled profile for the Spring Boot envelope style (Profiles/Data/spring-envelope.yaml).</summary>
     public static ServiceProfile LoadBundledProfile(string name = "spring-envelope")
