@@ -118,7 +118,7 @@ public sealed class ScopeFileTests
     [InlineData("hosts: [unknown.invalid]\n", "s.yaml:1", "无法解析主机名")]
     [InlineData("- 10.0.0.1\n", "s.yaml:1", "addresses:")]
     [InlineData("addresses: [10.0.0.1]\n---\naddresses: [10.0.0.2]\n", "s.yaml", "一个 YAML 文档")]
-    [InlineData("addresses: [10.0.0.1\n", "s.yaml 第 ", "YAML 语法错误")]
+    [InlineData("addresses: [127.0.0.1\n", "s.yaml:2:", "YAML 语法错误")]
     [InlineData("addresses: []\n", "s.yaml", "授权范围为空")]
     [InlineData("addresses: [10.0.0.1]\naddresses: [10.0.0.2]\n", "s.yaml:2", "重复")]
     public void WrongTypesAndValuesNameTheLine(string yaml, string where, string what)
@@ -137,6 +137,27 @@ public sealed class ScopeFileTests
         var ex = Assert.Throws<ScopeException>(() => AuthorizedScope.Parse(yaml, "bomb.yaml"));
         Assert.Contains("锚点和别名", ex.Message, StringComparison.Ordinal);
         Assert.Contains("bomb.yaml:1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("addresses: [\"127.0.0.1\", \"127.0.0.2\"\n")]
+    [InlineData("addresses:\n  - \"127.0.0.1\n")]
+    [InlineData("addresses: {a: [1, 2}\n")]
+    public void BrokenSyntaxNamesFileAndLineInChinese(string yaml)
+    {
+        // The parser gives up on some of these without a YamlException: the message must still be ours, never .NET's.
+        var ex = Assert.Throws<ScopeException>(() => AuthorizedScope.Parse(yaml, "broken.yaml"));
+        Assert.StartsWith("broken.yaml:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("YAML", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TwoDocumentsAreRefused()
+    {
+        var ex = Assert.Throws<ScopeException>(() => AuthorizedScope.Parse("addresses: [\"127.0.0.1\"]\n---\naddresses: [\"127.0.0.2\"]\n", "two.yaml"));
+        Assert.Contains("只能有一个 YAML 文档", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("two.yaml:2", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
