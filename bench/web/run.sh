@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 OUT=${OUT:-$ROOT/artifacts/bench-web}
+RATE=${RATE:-100} # MedGuard's --rate (requests per second per host); wapiti and sqlmap run unthrottled, RATE=1000 puts MedGuard on that footing
 rm -rf "$OUT"; mkdir -p "$OUT"
 
 for p in wapiti sqlmap; do
@@ -50,11 +51,11 @@ timed() { # $1 = name, rest = command; writes $OUT/$1.seconds
 echo "load before: $(uptime)" | tee "$OUT/load.txt"
 nproc >> "$OUT/load.txt"
 
-# MedGuard: full scan with the login recipe, 100 requests/s per host.
+# MedGuard: full scan with the login recipe, $RATE requests/s per host (100 by default).
 start_portal medguard
 printf 'targets:\n  - host: 127.0.0.1\n    ports: [%s]\n' "$PORT" > "$OUT/scope.yaml"
 timed medguard inns "$ROOT/medguard" scan web --scope "$OUT/scope.yaml" --url "$URL" \
-  --login tests/MedGuard.TestTargets.HospitalPortal/login-recipe.yaml --format json --rate 100
+  --login tests/MedGuard.TestTargets.HospitalPortal/login-recipe.yaml --format json --rate "$RATE"
 cp "$OUT/medguard.stdout" "$OUT/medguard.json"
 stop_portal
 

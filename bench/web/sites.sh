@@ -13,6 +13,7 @@ SITES=${*:-php-forms node-menu spa-json aspnet-xhr}
 LIMIT=${LIMIT:-600}   # seconds per tool run; a run cut here is marked in its .stderr
 MODES=${MODES:-off on} # MedGuard's --browser values to run
 PEERS=${PEERS:-1}     # PEERS=0: MedGuard only (quick iterations; the peers' rows are left out of the summary)
+RATE=${RATE:-100}    # MedGuard's --rate (requests per second per host); wapiti and sqlmap run unthrottled, RATE=1000 puts MedGuard on that footing
 rm -rf "$OUT"; mkdir -p "$OUT"
 
 for p in wapiti sqlmap; do
@@ -59,7 +60,7 @@ for site in $SITES; do
       start_site "$site" "$twin" "$run"
       printf 'targets:\n  - host: 127.0.0.1\n    ports: [%s]\n' "$PORT" > "$OUT/$run.scope.yaml"
       timed "$run" "$ROOT/medguard" scan web --scope "$OUT/$run.scope.yaml" --url "$URL" \
-        --format json --rate 100 --browser "$browser"
+        --format json --rate "$RATE" --browser "$browser"
       cp "$OUT/$run.stdout" "$OUT/$run.json"
       stop_site
     done
