@@ -6,7 +6,7 @@ using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;
 using MedGuard.Domain.Detection;
 using MedGuard.Domain.Scope;
-using Spectre.Console;
+using MedGuard.Cli.Progress;
 
 namespace MedGuard.Cli.Commands;
 
@@ -94,7 +94,8 @@ internal sealed class PortScanCommands : ICommandModule
             var policy = Task.Run(() => HighRiskPortPolicy.Default);
             var scanner = new ConnectScanner(authorized, options);
             var started = DateTimeOffset.UtcNow;
-            var results = RunWithProgress(scanner, list, portSet);
+            var show = TerminalProgress.ShouldShow(parseResult.InvocationConfiguration.Error, fmt, parseResult.GetValue(output) is not null);
+            var results = RunWithProgress(scanner, list, portSet, show);
             var finished = DateTimeOffset.UtcNow;
             var report = ScanReport.Build(results, policy.GetAwaiter().GetResult(), finished).WithRun(started, finished, parseResult.GetValue(ports));
             var run = report.ToDetectionRun(DescribeScope(parseResult.GetValue(scope)!, authorized), $"{parseResult.GetValue(targets)} 端口 {parseResult.GetValue(ports)}");
@@ -169,29 +170,14 @@ internal sealed class PortScanCommands : ICommandModule
         }
     }
 
-    /// <summary>Runs the scan; on a terminal, with a progress bar on standard error (stdout stays machine-readable).</summary>
-    private static IReadOnlyList<HostResult> RunWithProgress(ConnectScanner scanner, IReadOnlyList<ScanTarget> targets, PortSet ports)
+    /// <summary>Runs the scan; for a person at a terminal, with progress, rate and time left on standard error.</summary>
+    private static IReadOnlyList<HostResult> RunWithProgress(ConnectScanner scanner, IReadOnlyList<ScanTarget> targets, PortSet ports, bool show)
     {
-        var task = scanner.ScanAsync(targets, ports);
-        if (Console.IsErrorRedirected || Environment.GetEnvironmentVariable("CI") is not null)
-        {
-            return task.GetAwaiter().GetResult();
-        }
-
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context =>
-            {
-                var sweep = context.AddTask("端口扫描", maxValue: Math.Max(1, scanner.Progress.TotalProbes == 0 ? (double)targets.Count * ports.Count : scanner.Progress.TotalProbes));
-                while (!task.Wait(150))
-                {
-                    sweep.Value = scanner.Progress.Done;
-                    sweep.Description = $"端口扫描 (开放 {scanner.Progress.Open}，已识别 {scanner.Progress.Identified})";
-                }
-
-                sweep.Value = sweep.MaxValue;
-            });
-        return task.GetAwaiter().GetResult();
+        var total = (long)targets.Count * ports.Count;
+        return TerminalProgress.Run(
+            scanner.ScanAsync(targets, ports), show, "端口扫描", new ProgressMeter("端口"),
+            () => scanner.Progress.Done,
+            () => scanner.Progress.TotalProbes == 0 ? total : scanner.Progress.TotalProbes,
+            () => $"开放 {scanner.Progress.Open}，已识别 {scanner.Progress.Identified}");
     }
 }
