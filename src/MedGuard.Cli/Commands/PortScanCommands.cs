@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MedGuard.Cli.Progress;
 using MedGuard.Detection.Ports.Policy;
 using MedGuard.Detection.Ports.PortSets;
 using MedGuard.Detection.Ports.Reporting;
@@ -7,7 +8,6 @@ using MedGuard.Detection.Ports.Scope;
 using MedGuard.Detection.Ports.Udp;
 using MedGuard.Domain.Detection;
 using MedGuard.Domain.Scope;
-using MedGuard.Cli.Progress;
 
 namespace MedGuard.Cli.Commands;
 

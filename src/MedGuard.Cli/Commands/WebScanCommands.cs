@@ -1,10 +1,10 @@
 using System.CommandLine;
+using MedGuard.Cli.Progress;
 using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Scanning;
 using MedGuard.Detection.Web.Templates;
 using MedGuard.Domain.Detection;
 using MedGuard.Domain.Findings;
-using MedGuard.Cli.Progress;
 using MedGuard.Domain.Scope;
 using Spectre.Console;
 
