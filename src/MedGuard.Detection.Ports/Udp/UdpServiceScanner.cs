@@ -18,6 +18,7 @@ public sealed class UdpServiceScanner
     private readonly AuthorizedScope _scope;
     private readonly ScanOptions _options;
     private readonly UdpProbeCatalog _catalog;
+    private long _sent;
 
     public UdpServiceScanner(AuthorizedScope scope, ScanOptions? options = null, UdpProbeCatalog? catalog = null)
     {
@@ -30,8 +31,6 @@ public sealed class UdpServiceScanner
 
     /// <summary>Datagrams sent so far (probes, retries and goodbyes).</summary>
     public long Sent => Interlocked.Read(ref _sent);
-
-    private long _sent;
 
     /// <summary>The services that answered, one per target and port (the flags of all its probes together).</summary>
     public async Task<IReadOnlyList<UdpServiceResult>> ScanAsync(IReadOnlyList<ScanTarget> targets, CancellationToken cancellationToken = default)
@@ -75,7 +74,14 @@ public sealed class UdpServiceScanner
         var any = address.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
         socket.Bind(new IPEndPoint(any, 0));
         await PaceAsync(globalRate, hostRate, cancellationToken).ConfigureAwait(false);
-        await socket.SendToAsync(probe.Payload, SocketFlags.None, new IPEndPoint(address, probe.Port), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await socket.SendToAsync(probe.Payload, SocketFlags.None, new IPEndPoint(address, probe.Port), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException)
+        {
+            return null; // no route, or refused locally: nothing answered
+        }
 
         // Unconnected: a TFTP server answers from a port of its own. Datagrams from any other address are ignored.
         var buffer = new byte[65535];
@@ -108,7 +114,14 @@ public sealed class UdpServiceScanner
                 if (probe.Goodbye is { } goodbye)
                 {
                     await PaceAsync(globalRate, hostRate, cancellationToken).ConfigureAwait(false);
-                    await socket.SendToAsync(goodbye, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await socket.SendToAsync(goodbye, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (SocketException)
+                    {
+                        // The answer stands; the server's transfer times out on its own.
+                    }
                 }
 
                 return info;
