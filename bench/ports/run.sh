@@ -32,20 +32,18 @@ command -v nmap >/dev/null || { echo "nmap missing: apt-get install nmap" >&2; e
 for ns in mgp-b1 mgp-b2; do ip netns del "$ns" 2>/dev/null || true; done
 ip link del mgp-bh1 2>/dev/null || true; ip link del mgp-bh2 2>/dev/null || true
 
-# The CLI as it ships: `dotnet publish src/MedGuard.Cli.Native` gives the native-AOT front (it runs `scan ports`
-# itself) and the managed CLI, ReadyToRun, in core/. The (a) rows also time core/medguard, the managed CLI alone.
-# Without a C toolchain for the native link, the managed CLI (ReadyToRun) is what is measured, and the output says so.
-echo "publishing medguard (native front + managed core)…" >&2
-BUILD="native-AOT front"
-if dotnet publish "$ROOT/src/MedGuard.Cli.Native/MedGuard.Cli.Native.csproj" -c Release -r linux-x64 -nologo -v:q \
-     -o "$WORK/cli" >/dev/null; then
-  CORE=$WORK/cli/core/medguard
+# The command users run: ./medguard itself (bash launcher, source check, then the native-AOT front, which runs
+# `scan ports` in-process). Built here once if it has to be (the launcher says so), before anything is timed. The (a)
+# rows also time the managed CLI alone (.medguard-build/core/medguard, ReadyToRun), which the launcher hands every verb
+# the front does not run. Without a C toolchain the launcher builds the managed CLI only, and the output says so.
+echo "building ./medguard if needed…" >&2
+"$ROOT/medguard" --version >/dev/null
+MG=$ROOT/medguard
+if [ -x "$ROOT/.medguard-build/medguard" ]; then
+  BUILD="./medguard (launcher + native-AOT front)"; CORE=$ROOT/.medguard-build/core/medguard
 else
-  BUILD="managed CLI, ReadyToRun (the native publish failed)"; CORE=
-  dotnet publish "$ROOT/src/MedGuard.Cli/MedGuard.Cli.csproj" -c Release -r linux-x64 --self-contained false \
-    -p:PublishReadyToRun=true -nologo -v:q -o "$WORK/cli" >/dev/null
+  BUILD="./medguard (launcher + managed CLI, ReadyToRun: the native front could not be built)"; CORE=
 fi
-MG=$WORK/cli/medguard
 
 # --- (a) one host, a dozen listeners --------------------------------------------------------------------------
 A_PORTS="22 80 104 443 445 1433 2575 3306 3389 5432 6379 11112"
@@ -153,7 +151,7 @@ echo
 printf 'benchmark\tnmap_s\tmedguard_s\tratio\tnmap_open\tmedguard_open\tsame_open_ports\n'
 for r in $(seq 1 "$ROUNDS"); do
   ROUND=$r
-  run_pair "a:full-sweep#$r" -sT -p- -n -Pn 10.200.11.2 -- \
+  run_pair "a:full-sweep(./medguard)#$r" -sT -p- -n -Pn 10.200.11.2 -- \
     --targets 10.200.11.2 --ports - --no-service --rate 0 --host-rate 0 --concurrency 64 --host-concurrency 64
   if [ -n "$CORE" ]; then
     MG=$CORE run_pair "a:full-sweep(managed core/medguard)#$r" -sT -p- -n -Pn 10.200.11.2 -- \

@@ -17,6 +17,74 @@ public sealed class LauncherScriptTests : IDisposable
     [Fact]
     public void SaysItIsBuildingOnTheFirstRunAndWhenSourcesChangedOnly()
     {
+        var (repo, bin, source) = StandIn(nativeLinks: true);
+
+        var first = Launch(repo, bin, "--help");
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.Contains("首次运行：正在编译命令行", first.Error, StringComparison.Ordinal);
+        Assert.Contains("ran native --help", first.Output, StringComparison.Ordinal);
+
+        var second = Launch(repo, bin, "--help");
+        Assert.Equal(0, second.ExitCode);
+        Assert.Equal("", second.Error);
+        Assert.Contains("ran native --help", second.Output, StringComparison.Ordinal);
+        var builds = File.ReadAllLines(Path.Combine(directory, "builds"));
+        var build = Assert.Single(builds);
+        if (FastFormAvailable)
+        {
+            // What users run is what the benchmarks measure: the native front, which publishes the ReadyToRun core.
+            Assert.StartsWith("publish ", build, StringComparison.Ordinal);
+            Assert.Contains("MedGuard.Cli.Native.csproj", build, StringComparison.Ordinal);
+        }
+
+        // A build of any project rewrites files under bin/ and obj/ (deps.json, project.assets.json): not a source change.
+        var assets = Path.Combine(Directory.CreateDirectory(Path.Combine(repo, "src", "MedGuard.Cli", "obj")).FullName, "project.assets.json");
+        File.WriteAllText(assets, "{}");
+        File.SetLastWriteTimeUtc(assets, DateTime.UtcNow.AddMinutes(5));
+        var untouched = Launch(repo, bin, "--help");
+        Assert.Equal("", untouched.Error);
+        Assert.Single(File.ReadAllLines(Path.Combine(directory, "builds")));
+
+        File.SetLastWriteTimeUtc(source, DateTime.UtcNow.AddMinutes(10));
+        var changed = Launch(repo, bin, "scan", "ports", "--help");
+        Assert.Contains("正在重新编译命令行", changed.Error, StringComparison.Ordinal);
+        Assert.Contains("ran native scan ports --help", changed.Output, StringComparison.Ordinal);
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(directory, "builds")).Length);
+    }
+
+    [Fact]
+    public void WithoutANativeLinkerTheReadyToRunManagedCliIsBuiltAndRun()
+    {
+        if (!FastFormAvailable)
+        {
+            return; // no native front and no ReadyToRun on this processor: the plain build is the only form
+        }
+
+        var (repo, bin, _) = StandIn(nativeLinks: false);
+
+        var run = Launch(repo, bin, "catalog", "stats");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("原生前端编译失败", run.Error, StringComparison.Ordinal);
+        Assert.Contains("ran core catalog stats", run.Output, StringComparison.Ordinal);
+        var builds = File.ReadAllLines(Path.Combine(directory, "builds"));
+        Assert.Equal(2, builds.Length);
+        Assert.Contains("MedGuard.Cli.Native.csproj", builds[0], StringComparison.Ordinal);
+        Assert.Contains("MedGuard.Cli.csproj", builds[1], StringComparison.Ordinal);
+        Assert.Contains("-p:PublishReadyToRun=true", builds[1], StringComparison.Ordinal);
+
+        Assert.Equal("", Launch(repo, bin, "catalog", "stats").Error);
+    }
+
+    private static bool FastFormAvailable =>
+        System.Runtime.InteropServices.RuntimeInformation.OSArchitecture is System.Runtime.InteropServices.Architecture.X64
+            or System.Runtime.InteropServices.Architecture.Arm64;
+
+    /// <summary>
+    /// A copy of the launcher in a stand-in repository, and a stand-in <c>dotnet</c> that records each build and
+    /// leaves in the -o folder an executable saying which form it is (the native publish fails without a linker).
+    /// </summary>
+    private (string Repo, string Bin, string Source) StandIn(bool nativeLinks)
+    {
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "MedGuard.slnx")))
         {
@@ -30,38 +98,23 @@ public sealed class LauncherScriptTests : IDisposable
         File.SetLastWriteTimeUtc(source, DateTime.UtcNow.AddMinutes(-10));
         var bin = Directory.CreateDirectory(Path.Combine(directory, "bin")).FullName;
         var dotnet = Path.Combine(bin, "dotnet");
-        File.WriteAllText(dotnet, "#!/bin/sh\nif [ \"$1\" = build ] || [ \"$1\" = publish ]; then echo \"$*\" >> \"" + Path.Combine(directory, "builds") + "\"; exit 0; fi\necho \"ran $*\"\n");
+        var builds = Path.Combine(directory, "builds");
+        var noLinker = nativeLinks ? "" : """case "$2" in *Native*) exit 1 ;; esac""";
+        File.WriteAllText(dotnet, $$"""
+            #!/bin/bash
+            case "$1" in
+              build|publish)
+                echo "$*" >> "{{builds}}"
+                {{noLinker}}
+                while [ $# -gt 0 ] && [ "$1" != -o ]; do shift; done
+                case "$2" in */core) form=core ;; *) form=native ;; esac
+                mkdir -p "$2"; printf '#!/bin/sh\necho "ran %s $*"\n' "$form" > "$2/medguard"; chmod +x "$2/medguard"
+                exit 0 ;;
+            esac
+            echo "dotnet ran $*"
+            """);
         File.SetUnixFileMode(dotnet, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-
-        var first = Launch(repo, bin, "--help");
-        Assert.True(first.ExitCode == 0, first.Error);
-        Assert.Contains("首次运行：正在编译命令行", first.Error, StringComparison.Ordinal);
-        Assert.Contains("ran ", first.Output, StringComparison.Ordinal);
-
-        var second = Launch(repo, bin, "--help");
-        Assert.Equal(0, second.ExitCode);
-        Assert.Equal("", second.Error);
-        var builds = File.ReadAllLines(Path.Combine(directory, "builds"));
-        Assert.Single(builds);
-        if (System.Runtime.InteropServices.RuntimeInformation.OSArchitecture is System.Runtime.InteropServices.Architecture.X64
-            or System.Runtime.InteropServices.Architecture.Arm64)
-        {
-            // What users run is what the benchmarks measure: the ahead-of-time compiled form, not a JIT build.
-            Assert.StartsWith("publish ", builds[0], StringComparison.Ordinal);
-            Assert.Contains("-p:PublishReadyToRun=true", builds[0], StringComparison.Ordinal);
-        }
-
-        // A build of any project rewrites files under bin/ and obj/ (deps.json, project.assets.json): not a source change.
-        var assets = Path.Combine(Directory.CreateDirectory(Path.Combine(repo, "src", "MedGuard.Cli", "obj")).FullName, "project.assets.json");
-        File.WriteAllText(assets, "{}");
-        File.SetLastWriteTimeUtc(assets, DateTime.UtcNow.AddMinutes(5));
-        var untouched = Launch(repo, bin, "--help");
-        Assert.Equal("", untouched.Error);
-        Assert.Single(File.ReadAllLines(Path.Combine(directory, "builds")));
-
-        File.SetLastWriteTimeUtc(source, DateTime.UtcNow.AddMinutes(10));
-        var changed = Launch(repo, bin, "--help");
-        Assert.Contains("正在重新编译命令行", changed.Error, StringComparison.Ordinal);
+        return (repo, bin, source);
     }
 
     private static CliRun Launch(string repo, string bin, params string[] args)

@@ -1,12 +1,13 @@
 using System.CommandLine;
+using MedGuard.Cli.Progress;
 using MedGuard.Detection.Ports.Policy;
 using MedGuard.Detection.Ports.PortSets;
 using MedGuard.Detection.Ports.Reporting;
 using MedGuard.Detection.Ports.Scanning;
 using MedGuard.Detection.Ports.Scope;
+using MedGuard.Detection.Ports.Udp;
 using MedGuard.Domain.Detection;
 using MedGuard.Domain.Scope;
-using Spectre.Console;
 
 namespace MedGuard.Cli.Commands;
 
@@ -36,6 +37,10 @@ internal sealed class PortScanCommands : ICommandModule
         var minTimeout = new Option<int>("--min-timeout") { Description = "自适应超时下限（毫秒）", DefaultValueFactory = _ => 250 };
         var retries = new Option<int>("--retries") { Description = "无响应端口的重试次数", DefaultValueFactory = _ => 1 };
         var noService = new Option<bool>("--no-service") { Description = "只扫描端口，不做服务识别" };
+        var udp = new Option<bool>("--udp")
+        {
+            Description = "另探测医院常见的 UDP 服务：SNMP 默认团体名、TFTP、NTP（mode 6 / monlist）、SSDP、DNS 开放递归（同样先核对授权范围，单机速率同上；无答复不报告）",
+        };
         var engine = new Option<string>("--engine") { Description = "连接引擎：auto（Linux x86-64 用 epoll，其余用 .NET 套接字）| epoll | sockets", DefaultValueFactory = _ => "auto" };
         var allowLarge = new Option<bool>("--allow-large-scope") { Description = "允许超过地址数上限的范围/目标" };
         var maxAddresses = new Option<long>("--max-addresses") { Description = "不加 --allow-large-scope 时允许的最大地址数", DefaultValueFactory = _ => AuthorizedScope.DefaultMaxAddresses };
@@ -43,7 +48,7 @@ internal sealed class PortScanCommands : ICommandModule
         var output = new Option<FileInfo?>("--output") { Description = "写入文件（默认标准输出）" };
         var command = new Command("ports", "授权范围内的 TCP 端口与服务扫描，按高危端口策略给出发现")
         {
-            scope, targets, ports, rate, hostRate, concurrency, hostConcurrency, timeout, minTimeout, retries, noService, engine, allowLarge,
+            scope, targets, ports, rate, hostRate, concurrency, hostConcurrency, timeout, minTimeout, retries, noService, udp, engine, allowLarge,
             maxAddresses, format, output,
         };
         command.SetAction(parseResult =>
@@ -94,7 +99,13 @@ internal sealed class PortScanCommands : ICommandModule
             var policy = Task.Run(() => HighRiskPortPolicy.Default);
             var scanner = new ConnectScanner(authorized, options);
             var started = DateTimeOffset.UtcNow;
-            var results = RunWithProgress(scanner, list, portSet);
+            var show = TerminalProgress.ShouldShow(parseResult.InvocationConfiguration.Error, fmt, parseResult.GetValue(output) is not null);
+            var results = RunWithProgress(scanner, list, portSet, show);
+            if (parseResult.GetValue(udp))
+            {
+                AddUdpServices(results, new UdpServiceScanner(authorized, options), list, show);
+            }
+
             var finished = DateTimeOffset.UtcNow;
             var report = ScanReport.Build(results, policy.GetAwaiter().GetResult(), finished).WithRun(started, finished, parseResult.GetValue(ports));
             var run = report.ToDetectionRun(DescribeScope(parseResult.GetValue(scope)!, authorized), $"{parseResult.GetValue(targets)} 端口 {parseResult.GetValue(ports)}");
@@ -169,29 +180,30 @@ internal sealed class PortScanCommands : ICommandModule
         }
     }
 
-    /// <summary>Runs the scan; on a terminal, with a progress bar on standard error (stdout stays machine-readable).</summary>
-    private static IReadOnlyList<HostResult> RunWithProgress(ConnectScanner scanner, IReadOnlyList<ScanTarget> targets, PortSet ports)
+    /// <summary>
+    /// The UDP services that answered, added to their hosts' open ports (protocol udp), so the policy turns them into
+    /// findings of the same run.
+    /// </summary>
+    private static void AddUdpServices(IReadOnlyList<HostResult> hosts, UdpServiceScanner scanner, IReadOnlyList<ScanTarget> targets, bool show)
     {
-        var task = scanner.ScanAsync(targets, ports);
-        if (Console.IsErrorRedirected || Environment.GetEnvironmentVariable("CI") is not null)
+        var probes = (long)targets.Count * UdpProbeCatalog.Default.Probes.Count;
+        var answered = TerminalProgress.Run(
+            scanner.ScanAsync(targets), show, "UDP 服务探测", new ProgressMeter("数据报"), () => scanner.Sent, () => probes);
+        foreach (var service in answered)
         {
-            return task.GetAwaiter().GetResult();
+            var host = hosts.First(h => h.Target.Address.Equals(service.Target.Address));
+            host.OpenPorts.Add(new PortResult(service.Port, PortState.Open) { Protocol = "udp", Service = service.Service });
         }
+    }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context =>
-            {
-                var sweep = context.AddTask("端口扫描", maxValue: Math.Max(1, scanner.Progress.TotalProbes == 0 ? (double)targets.Count * ports.Count : scanner.Progress.TotalProbes));
-                while (!task.Wait(150))
-                {
-                    sweep.Value = scanner.Progress.Done;
-                    sweep.Description = $"端口扫描 (开放 {scanner.Progress.Open}，已识别 {scanner.Progress.Identified})";
-                }
-
-                sweep.Value = sweep.MaxValue;
-            });
-        return task.GetAwaiter().GetResult();
+    /// <summary>Runs the scan; for a person at a terminal, with progress, rate and time left on standard error.</summary>
+    private static IReadOnlyList<HostResult> RunWithProgress(ConnectScanner scanner, IReadOnlyList<ScanTarget> targets, PortSet ports, bool show)
+    {
+        var total = (long)targets.Count * ports.Count;
+        return TerminalProgress.Run(
+            scanner.ScanAsync(targets, ports), show, "端口扫描", new ProgressMeter("端口"),
+            () => scanner.Progress.Done,
+            () => scanner.Progress.TotalProbes == 0 ? total : scanner.Progress.TotalProbes,
+            () => $"开放 {scanner.Progress.Open}，已识别 {scanner.Progress.Identified}");
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MedGuard.Cli.Progress;
 using MedGuard.Detection.Web.Http;
 using MedGuard.Detection.Web.Scanning;
 using MedGuard.Detection.Web.Templates;
@@ -109,7 +110,9 @@ internal sealed class WebScanCommands : ICommandModule
                 }
             }
 
-            var interactive = error == Console.Error && !Console.IsErrorRedirected;
+            var interactive = TerminalProgress.ShouldShow(error, fmt, toFile: false);
+            var sent = 0L;
+            var phase = "准备";
             var options = new WebScanOptions
             {
                 Templates = all,
@@ -135,21 +138,17 @@ internal sealed class WebScanCommands : ICommandModule
                         _ => Detection.Web.Crawl.BrowserMode.Auto,
                     },
                 },
-                Progress = interactive ? phase => error.WriteLine($"\r[{DateTime.Now:HH:mm:ss}] {phase}…") : null,
-                RequestSent = interactive ? n =>
-                {
-                    if (n % 25 == 0)
-                    {
-                        error.Write($"\r  已发送 {n} 个请求");
-                    }
-                }
-                : null,
+                Progress = interactive ? p => Volatile.Write(ref phase, p) : null,
+                RequestSent = interactive ? n => Interlocked.Exchange(ref sent, n) : null,
             };
 
             WebScanReport report;
             try
             {
-                report = new WebScanner(authorized, options).ScanAsync(target).GetAwaiter().GetResult();
+                // The request budget bounds the work: the bar and the time left are against it (an upper bound).
+                report = TerminalProgress.Run(
+                    new WebScanner(authorized, options).ScanAsync(target), interactive, "网站检测", new ProgressMeter("请求"),
+                    () => Interlocked.Read(ref sent), () => parse.GetValue(budget), () => Volatile.Read(ref phase));
             }
             catch (ScanRefusedException ex)
             {
@@ -185,7 +184,7 @@ internal sealed class WebScanCommands : ICommandModule
 
             if (interactive)
             {
-                error.WriteLine($"\r  已发送 {report.Requests} 个请求，完成。");
+                error.WriteLine($"已发送 {report.Requests} 个请求，完成。");
                 if (fmt != "table")
                 {
                     error.WriteLine(report.Summary);

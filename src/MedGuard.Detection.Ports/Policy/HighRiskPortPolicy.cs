@@ -59,6 +59,11 @@ public sealed class HighRiskPortPolicy
                 evidence["service"] = observation.Service;
             }
 
+            if (observation.Protocol != "tcp")
+            {
+                evidence["protocol"] = observation.Protocol;
+            }
+
             if (observation.Details is { } d)
             {
                 AddIf(evidence, "product", d.Product);

@@ -7,6 +7,9 @@ public sealed record PortObservation(string Address, int Port, string? Service, 
 {
     public ServiceInfo? Details { get; init; }
 
+    /// <summary>tcp, or udp (the finding's evidence says which).</summary>
+    public string Protocol { get; init; } = "tcp";
+
     /// <summary>Builds the observation from probe results; TLS facts become flags as of <paramref name="now"/>.</summary>
     public static PortObservation From(string address, int port, ServiceInfo? service, DateTimeOffset now)
     {

@@ -61,11 +61,11 @@ public static class NmapXmlWriter
             foreach (var port in host.OpenPorts)
             {
                 xml.WriteStartElement("port");
-                xml.WriteAttributeString("protocol", "tcp");
+                xml.WriteAttributeString("protocol", port.Protocol);
                 xml.WriteAttributeString("portid", port.Port.ToString(CultureInfo.InvariantCulture));
                 xml.WriteStartElement("state");
                 xml.WriteAttributeString("state", port.State.ToWire());
-                xml.WriteAttributeString("reason", "syn-ack");
+                xml.WriteAttributeString("reason", port.Protocol == "udp" ? "udp-response" : "syn-ack");
                 xml.WriteEndElement();
                 if (port.Service is { } service)
                 {

@@ -57,6 +57,7 @@ public sealed class ScanReport
                     Service = port.Service?.Name,
                     Product = port.Service?.ProductLine(),
                     Banner = port.Service?.Banner,
+                    Protocol = port.Protocol == "tcp" ? null : port.Protocol,
                 });
             }
 
@@ -134,7 +135,7 @@ public sealed class ScanReport
         {
             foreach (var port in host.OpenPorts)
             {
-                var observation = PortObservation.From(host.Target.Address.ToString(), port.Port, port.Service, now);
+                var observation = PortObservation.From(host.Target.Address.ToString(), port.Port, port.Service, now) with { Protocol = port.Protocol };
                 findings.AddRange(policy.Evaluate(observation));
             }
         }

@@ -23,7 +23,7 @@ public static class TableReportWriter
             {
                 var service = port.Service?.Name ?? "?";
                 var product = port.Service?.ProductLine() ?? port.Service?.Banner ?? "";
-                output.WriteLine($"  {port.Port + "/tcp",-10}{"open",-10}{service,-18}{Clip(product, 90)}");
+                output.WriteLine($"  {port.Port + "/" + port.Protocol,-10}{"open",-10}{service,-18}{Clip(product, 90)}");
             }
         }
 

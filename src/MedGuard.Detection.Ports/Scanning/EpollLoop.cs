@@ -133,8 +133,7 @@ internal sealed class EpollLoop : IDisposable
 
         if (rc == 0 || errno == EIsConn)
         {
-            CloseWithReset(socket.Fd);
-            return Verdict(ConnectOutcome.Open);
+            return Verdict(Connected(socket.Fd, sockaddr));
         }
 
         if (errno is EConnAborted or EInProgress)
@@ -202,13 +201,13 @@ internal sealed class EpollLoop : IDisposable
                 {
                     // Writable without an error: connected — SO_ERROR confirms it (open ports are few).
                     var error = PendingError(fd);
-                    outcome = error == 0 ? ConnectOutcome.Open : Classify(error);
                     if (error == 0)
                     {
-                        CloseWithReset(fd);
+                        outcome = Connected(fd, pending.SockAddr);
                     }
                     else
                     {
+                        outcome = Classify(error);
                         Close(fd);
                     }
                 }
@@ -295,6 +294,17 @@ internal sealed class EpollLoop : IDisposable
         var outcome = Classify(errno);
         KeepOrClose(pending.Socket, outcome, onLoop: true);
         return outcome;
+    }
+
+    /// <summary>
+    /// The verdict of a socket that connected, which it closes with a reset: open, unless it connected to itself
+    /// (a self-connect on a loopback ephemeral port, where nothing listens: closed).
+    /// </summary>
+    private static ConnectOutcome Connected(int fd, byte[] sockaddr)
+    {
+        var self = IsSelfConnected(fd, sockaddr);
+        CloseWithReset(fd);
+        return self ? ConnectOutcome.Refused : ConnectOutcome.Open;
     }
 
     private bool TryTakeIdle(bool v6, out IdleSocket socket)

@@ -7,6 +7,9 @@ namespace MedGuard.Detection.Ports.Scanning;
 public sealed record PortResult(int Port, PortState State)
 {
     public ServiceInfo? Service { get; set; }
+
+    /// <summary>tcp (the sweep), or udp for a UDP service that answered a probe (Udp/UdpServiceScanner).</summary>
+    public string Protocol { get; init; } = "tcp";
 }
 
 /// <summary>Everything learned about one host: open ports with services, and counts of the rest.</summary>

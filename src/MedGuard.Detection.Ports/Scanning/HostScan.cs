@@ -168,7 +168,11 @@ internal sealed class HostScan : IProbeStarter
 
             // Close the open connection with a reset: no TIME_WAIT on either side (only open ports need this).
             socket.LingerState = new LingerOption(true, 0);
-            return ConnectOutcome.Open;
+
+            // A socket connected to itself (TCP simultaneous open on a loopback ephemeral port) found no listener.
+            return socket.LocalEndPoint is IPEndPoint local && local.Port == port && local.Address.Equals(address)
+                ? ConnectOutcome.Refused
+                : ConnectOutcome.Open;
         }
         catch (OperationCanceledException)
         {

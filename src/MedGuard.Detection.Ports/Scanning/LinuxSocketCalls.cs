@@ -46,6 +46,26 @@ internal static partial class LinuxSocketCalls
         Close(fd);
     }
 
+    /// <summary>
+    /// Whether a connected socket is connected to itself (TCP simultaneous open: the kernel picked the destination
+    /// port of a loopback connect as its source port, and the SYN met its own socket). Nothing listens there: the
+    /// port is closed. The local address is compared with <paramref name="sockaddr"/>, the one connected to.
+    /// </summary>
+    public static bool IsSelfConnected(int fd, byte[] sockaddr)
+    {
+        Span<byte> local = stackalloc byte[28];
+        var length = local.Length;
+        if (GetSockName(fd, ref MemoryMarshal.GetReference(local), ref length) != 0 || length < 8)
+        {
+            return false;
+        }
+
+        // Family and port (bytes 0–3), then the IPv4 address (4–7) or the IPv6 one (8–23).
+        var v6 = sockaddr.Length == 28;
+        return local[..4].SequenceEqual(sockaddr.AsSpan(0, 4))
+            && (v6 ? local.Slice(8, 16).SequenceEqual(sockaddr.AsSpan(8, 16)) : local.Slice(4, 4).SequenceEqual(sockaddr.AsSpan(4, 4)));
+    }
+
     /// <summary>The pending error of a socket (and clears it), or the errno of getsockopt itself.</summary>
     public static int PendingError(int fd)
     {
@@ -76,6 +96,9 @@ internal static partial class LinuxSocketCalls
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "getsockname", SetLastError = true)]
+    public static partial int GetSockName(int fd, ref byte address, ref int length);
 
     [LibraryImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
     public static partial int GetSockOpt(int fd, int level, int name, ref int value, ref int length);

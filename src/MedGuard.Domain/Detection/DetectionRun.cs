@@ -234,6 +234,9 @@ public sealed record ObservedPort(int Port, string State)
     public string? Product { get; init; }
 
     public string? Banner { get; init; }
+
+    /// <summary>udp for a UDP service; null for TCP (the port sweep), so older runs read the same.</summary>
+    public string? Protocol { get; init; }
 }
 
 /// <summary>An app an APK analysis read: the file as given, and the manifest facts that identify it.</summary>

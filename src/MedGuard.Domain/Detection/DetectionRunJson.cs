@@ -117,6 +117,10 @@ public static partial class DetectionRunJson
                 w.WriteString("service", port.Service);
                 w.WriteString("product", port.Product);
                 w.WriteString("banner", port.Banner);
+                if (port.Protocol is not null)
+                {
+                    w.WriteString("protocol", port.Protocol);
+                }
                 w.WriteEndObject();
             }
 

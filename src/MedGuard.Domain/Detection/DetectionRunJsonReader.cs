@@ -293,7 +293,7 @@ public static partial class DetectionRunJson
         private ObservedPort ReadPort(string path)
         {
             int port = 0;
-            string? state = null, service = null, product = null, banner = null;
+            string? state = null, service = null, product = null, banner = null, protocol = null;
             ExpectObject(path);
             while (NextProperty(out var name))
             {
@@ -304,11 +304,12 @@ public static partial class DetectionRunJson
                     case "service": service = String(path, "service"); break;
                     case "product": product = String(path, "product"); break;
                     case "banner": banner = String(path, "banner"); break;
+                    case "protocol": protocol = String(path, "protocol"); break;
                     default: _r.Skip(); break;
                 }
             }
 
-            return new ObservedPort(port, state ?? throw Missing(path, "state")) { Service = service, Product = product, Banner = banner };
+            return new ObservedPort(port, state ?? throw Missing(path, "state")) { Service = service, Product = product, Banner = banner, Protocol = protocol };
         }
 
         private ObservedApp ReadApp(string path)
