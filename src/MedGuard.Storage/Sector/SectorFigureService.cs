@@ -393,8 +393,18 @@ public sealed class SectorFigureService(MedGuardDbContext db)
             where s.Grading != null && (s.Grading.Level == ProtectionLevel.Level1 || s.Grading.Level == ProtectionLevel.Level2)
             select new
             {
-                s.Id, s.Name, InstitutionId = i.Id, InstitutionName = i.Name, i.Tier, i.Region, s.Business, s.IsCore, s.InternetFacing,
-                s.IsCriticalInfrastructure, Level = s.Grading!.Level, i.Survey.PersonalDataRecords,
+                s.Id,
+                s.Name,
+                InstitutionId = i.Id,
+                InstitutionName = i.Name,
+                i.Tier,
+                i.Region,
+                s.Business,
+                s.IsCore,
+                s.InternetFacing,
+                s.IsCriticalInfrastructure,
+                Level = s.Grading!.Level,
+                i.Survey.PersonalDataRecords,
             }).ToListAsync(ct);
         var result = new List<UnderGradedSystem>();
         foreach (var r in rows)
