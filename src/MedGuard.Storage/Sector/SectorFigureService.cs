@@ -174,52 +174,53 @@ public sealed class SectorFigureService(MedGuardDbContext db)
         return findings;
     }
 
-    private async Task<DetectionFigures> DetectionAsync(SectorFilter filter, CancellationToken ct)
+    /// <summary>The detection figures alone (each query tagged <c>figure:NAME</c> for bench/dashboard).</summary>
+    public async Task<DetectionFigures> DetectionAsync(SectorFilter filter, CancellationToken ct = default)
     {
         var institutions = Institutions(filter);
         var findings = Findings(filter);
-        var institutionCount = await institutions.LongCountAsync(ct);
-        var unitsTested = await Imports(filter).Select(d => d.InstitutionId).Distinct().LongCountAsync(ct);
+        var institutionCount = await institutions.TagWith("figure:institutionCount").LongCountAsync(ct);
+        var unitsTested = await Imports(filter).Select(d => d.InstitutionId).Distinct().TagWith("figure:unitsTested").LongCountAsync(ct);
 
-        var severities = await findings.GroupBy(f => new { f.Detector, f.Severity })
+        var severities = await findings.TagWith("figure:severities").GroupBy(f => new { f.Detector, f.Severity })
             .Select(g => new { g.Key.Detector, g.Key.Severity, Count = g.LongCount() }).ToListAsync(ct);
         var bySeverity = severities.OrderBy(s => s.Detector, StringComparer.Ordinal).ThenByDescending(s => s.Severity)
             .Select(s => new SeverityCount(s.Detector, s.Severity, s.Count, SectorDrill.Findings(s.Detector) with { Severity = s.Severity })).ToList();
 
         // Websites: website assets of institutions whose web runs were imported in the period.
         var webTested = Imports(filter, Web).Select(d => d.InstitutionId);
-        var websitesTested = await db.Assets.AsNoTracking().Where(a => a.Kind == AssetKind.Origin && webTested.Contains(a.InstitutionId))
+        var websitesTested = await db.Assets.AsNoTracking().TagWith("figure:websitesTested").Where(a => a.Kind == AssetKind.Origin && webTested.Contains(a.InstitutionId))
             .Where(a => institutions.Any(i => i.Id == a.InstitutionId)).LongCountAsync(ct);
         var webFindings = findings.Where(f => f.Detector == Web);
-        var websitesWithFindings = await webFindings.Select(f => f.AssetId).Distinct().LongCountAsync(ct);
-        var domains = await webFindings.Where(f => f.Origin != null).Select(f => f.Origin).Distinct().LongCountAsync(ct);
-        var webHospitals = await webFindings.Select(f => f.InstitutionId).Distinct().LongCountAsync(ct);
-        var kinds = await webFindings.GroupBy(f => new { f.Title, f.Severity })
+        var websitesWithFindings = await webFindings.Select(f => f.AssetId).Distinct().TagWith("figure:websitesWithFindings").LongCountAsync(ct);
+        var domains = await webFindings.Where(f => f.Origin != null).Select(f => f.Origin).Distinct().TagWith("figure:domains").LongCountAsync(ct);
+        var webHospitals = await webFindings.Select(f => f.InstitutionId).Distinct().TagWith("figure:webHospitals").LongCountAsync(ct);
+        var kinds = await webFindings.TagWith("figure:kinds").GroupBy(f => new { f.Title, f.Severity })
             .Select(g => new { g.Key.Title, g.Key.Severity, Count = g.LongCount() })
             .OrderByDescending(g => g.Severity).ThenByDescending(g => g.Count).ThenBy(g => g.Title).Take(ListLimit).ToListAsync(ct);
         var highWeb = webFindings.Where(f => f.Severity == Severity.High);
-        var highOnServers = await highWeb.GroupBy(f => new { f.Title, f.Origin })
+        var highOnServers = await highWeb.TagWith("figure:highOnServers").GroupBy(f => new { f.Title, f.Origin })
             .Select(g => new { g.Key.Title, g.Key.Origin, Count = g.LongCount() })
             .OrderByDescending(g => g.Count).ThenBy(g => g.Title).ThenBy(g => g.Origin).Take(ListLimit).ToListAsync(ct);
-        var highServers = await highWeb.Select(f => f.Origin).Distinct().LongCountAsync(ct);
+        var highServers = await highWeb.Select(f => f.Origin).Distinct().TagWith("figure:highServers").LongCountAsync(ct);
 
         var portFindings = findings.Where(f => f.Detector == Ports && f.Host != null && f.Port != null);
-        var servers = await portFindings.Select(f => f.Host).Distinct().LongCountAsync(ct);
-        var openPorts = await portFindings.Select(f => new { f.Host, f.Port }).Distinct().LongCountAsync(ct);
-        var distinctPorts = await portFindings.Select(f => f.Port).Distinct().LongCountAsync(ct);
-        var highPortServers = await portFindings.Where(f => f.Severity == Severity.High).Select(f => f.Host).Distinct().LongCountAsync(ct);
-        var perPort = await portFindings.GroupBy(f => f.Port)
+        var servers = await portFindings.Select(f => f.Host).Distinct().TagWith("figure:servers").LongCountAsync(ct);
+        var openPorts = await portFindings.Select(f => new { f.Host, f.Port }).Distinct().TagWith("figure:openPorts").LongCountAsync(ct);
+        var distinctPorts = await portFindings.Select(f => f.Port).Distinct().TagWith("figure:distinctPorts").LongCountAsync(ct);
+        var highPortServers = await portFindings.Where(f => f.Severity == Severity.High).Select(f => f.Host).Distinct().TagWith("figure:highPortServers").LongCountAsync(ct);
+        var perPort = await portFindings.TagWith("figure:perPort").GroupBy(f => f.Port)
             .Select(g => new { Port = g.Key, Servers = g.Select(f => f.Host).Distinct().LongCount() })
             .OrderByDescending(g => g.Servers).ThenBy(g => g.Port).Take(ListLimit).ToListAsync(ct);
 
         var apkTested = Imports(filter, Apk).Select(d => d.InstitutionId);
-        var appsTested = await db.Assets.AsNoTracking().Where(a => a.Kind == AssetKind.App && apkTested.Contains(a.InstitutionId))
+        var appsTested = await db.Assets.AsNoTracking().TagWith("figure:appsTested").Where(a => a.Kind == AssetKind.App && apkTested.Contains(a.InstitutionId))
             .Where(a => institutions.Any(i => i.Id == a.InstitutionId)).LongCountAsync(ct);
         var apkFindings = findings.Where(f => f.Detector == Apk && f.Package != null);
-        var appsWithRisks = await apkFindings.Select(f => f.Package).Distinct().LongCountAsync(ct);
-        var topApps = await apkFindings.GroupBy(f => f.Package!).Select(g => new { Package = g.Key, Count = g.LongCount() })
+        var appsWithRisks = await apkFindings.Select(f => f.Package).Distinct().TagWith("figure:appsWithRisks").LongCountAsync(ct);
+        var topApps = await apkFindings.TagWith("figure:topApps").GroupBy(f => f.Package!).Select(g => new { Package = g.Key, Count = g.LongCount() })
             .OrderByDescending(g => g.Count).ThenBy(g => g.Package).Take(ListLimit).Select(g => g.Package).ToListAsync(ct);
-        var cells = await apkFindings.Where(f => topApps.Contains(f.Package!)).GroupBy(f => new { f.Title, f.Package })
+        var cells = await apkFindings.TagWith("figure:cells").Where(f => topApps.Contains(f.Package!)).GroupBy(f => new { f.Title, f.Package })
             .Select(g => new { g.Key.Title, g.Key.Package, Count = g.LongCount() }).ToListAsync(ct);
         var apkKinds = ApkRiskKinds.Titles.Concat(cells.Select(c => c.Title).Where(t => !ApkRiskKinds.Titles.Contains(t)).Distinct().Order(StringComparer.Ordinal)).ToList();
         var apps = topApps.Order(StringComparer.Ordinal).ToList();
@@ -227,15 +228,15 @@ public sealed class SectorFigureService(MedGuardDbContext db)
             [.. apkKinds.Select(k => (IReadOnlyList<long>)[.. apps.Select(a => cells.Where(c => c.Title == k && c.Package == a).Sum(c => c.Count))])]);
 
         var logicFindings = findings.Where(f => f.Detector == Logic && f.Account != null);
-        var accountRisks = await logicFindings.GroupBy(f => new { f.Account, f.Title, f.Severity })
+        var accountRisks = await logicFindings.TagWith("figure:accountRisks").GroupBy(f => new { f.Account, f.Title, f.Severity })
             .Select(g => new { g.Key.Account, g.Key.Title, g.Key.Severity, Count = g.LongCount() })
             .OrderBy(g => g.Account).ThenByDescending(g => g.Severity).ThenBy(g => g.Title).Take(ListLimit).ToListAsync(ct);
-        var accounts = await logicFindings.Select(f => f.Account).Distinct().LongCountAsync(ct);
+        var accounts = await logicFindings.Select(f => f.Account).Distinct().TagWith("figure:accounts").LongCountAsync(ct);
 
-        var tierInstitutions = await institutions.GroupBy(i => i.Tier).Select(g => new { Tier = g.Key, Count = g.LongCount() }).ToListAsync(ct);
-        var tierTested = await Imports(filter).Join(db.Institutions, d => d.InstitutionId, i => i.Id, (d, i) => new { i.Tier, d.InstitutionId })
+        var tierInstitutions = await institutions.GroupBy(i => i.Tier).Select(g => new { Tier = g.Key, Count = g.LongCount() }).TagWith("figure:tierInstitutions").ToListAsync(ct);
+        var tierTested = await Imports(filter).TagWith("figure:tierTested").Join(db.Institutions, d => d.InstitutionId, i => i.Id, (d, i) => new { i.Tier, d.InstitutionId })
             .GroupBy(x => x.Tier).Select(g => new { Tier = g.Key, Count = g.Select(x => x.InstitutionId).Distinct().LongCount() }).ToListAsync(ct);
-        var tierFindings = await findings.Join(db.Institutions, f => f.InstitutionId, i => i.Id, (f, i) => new { i.Tier, f.Severity })
+        var tierFindings = await findings.TagWith("figure:tierFindings").Join(db.Institutions, f => f.InstitutionId, i => i.Id, (f, i) => new { i.Tier, f.Severity })
             .GroupBy(x => new { x.Tier, x.Severity }).Select(g => new { g.Key.Tier, g.Key.Severity, Count = g.LongCount() }).ToListAsync(ct);
         long TierCount(HospitalTier tier, Severity severity) => tierFindings.Where(t => t.Tier == tier && t.Severity == severity).Sum(t => t.Count);
         var byTier = tierInstitutions.OrderBy(t => t.Tier).Select(t => new TierDetection(t.Tier,
@@ -278,9 +279,10 @@ public sealed class SectorFigureService(MedGuardDbContext db)
         };
     }
 
-    private async Task<CampaignTrend?> TrendAsync(SectorFilter filter, CancellationToken ct)
+    /// <summary>The campaign trend alone.</summary>
+    public async Task<CampaignTrend?> TrendAsync(SectorFilter filter, CancellationToken ct = default)
     {
-        var campaign = await db.Campaigns.AsNoTracking().Where(c => filter.Campaign == null || c.Id == filter.Campaign)
+        var campaign = await db.Campaigns.AsNoTracking().TagWith("figure:campaign").Where(c => filter.Campaign == null || c.Id == filter.Campaign)
             .OrderByDescending(c => c.CreatedAt).Select(c => new { c.Id, c.Name }).FirstOrDefaultAsync(ct);
         if (campaign is null)
         {
@@ -288,11 +290,22 @@ public sealed class SectorFigureService(MedGuardDbContext db)
         }
 
         // The campaign's own runs decide: the period does not narrow a campaign's trend, the region and tier do.
+        // New / fixed / still open are pre-aggregated: each campaign task keeps its import's counts (written when its
+        // run is imported), so the trend sums a few hundred thousand task rows at most instead of joining millions of
+        // sightings (bench/dashboard/README.md). The drill-down lists the findings themselves (CampaignFindings.FoundBy).
+        var tasks = db.CampaignTasks.AsNoTracking().Where(t => t.CampaignId == campaign.Id);
+        if (!string.IsNullOrEmpty(filter.Region) || filter.Tier is not null)
+        {
+            var institutions = Institutions(filter).Select(i => i.Id);
+            tasks = tasks.Where(t => institutions.Contains(t.InstitutionId));
+        }
+
+        var counts = await tasks.TagWith("figure:trendCounts").GroupBy(t => t.CampaignId)
+            .Select(g => new { New = g.Sum(t => (long)t.NewCount), Fixed = g.Sum(t => (long)t.FixedCount), StillOpen = g.Sum(t => (long)t.StillOpenCount) })
+            .FirstOrDefaultAsync(ct);
         var scoped = Findings(filter with { From = null, To = null });
-        var newCount = await scoped.FoundBy(db, campaign.Id, CampaignFinding.New).LongCountAsync(ct);
-        var fixedQuery = scoped.FoundBy(db, campaign.Id, CampaignFinding.Fixed);
-        var stillOpen = await scoped.FoundBy(db, campaign.Id, CampaignFinding.StillOpen).LongCountAsync(ct);
-        var fixedRows = await fixedQuery.Where(f => f.FixedAt != null).Select(f => new { f.Severity, f.FirstSeenAt, f.FixedAt }).ToListAsync(ct);
+        var fixedRows = await scoped.FoundBy(db, campaign.Id, CampaignFinding.Fixed).Where(f => f.FixedAt != null)
+            .Select(f => new { f.Severity, f.FirstSeenAt, f.FixedAt }).TagWith("figure:fixedRows").ToListAsync(ct);
         var medians = Graded.Select(s =>
         {
             var days = fixedRows.Where(r => r.Severity == s).Select(r => (r.FixedAt!.Value - r.FirstSeenAt).TotalDays).Order().ToList();
@@ -300,13 +313,14 @@ public sealed class SectorFigureService(MedGuardDbContext db)
         }).ToList();
         var drill = SectorDrill.Findings();
         return new CampaignTrend(campaign.Id, campaign.Name,
-            new("trend-new", "新发现", newCount, null, "该检测任务计划的运行首次发现的检测发现", drill),
-            new("trend-fixed", "已修复", fixedRows.Count, null, "该计划的运行完整覆盖、不再发现而关闭的检测发现", drill),
-            new("trend-still-open", "仍未修复", stillOpen, null, "此前已发现、该计划的运行再次发现且仍未关闭的检测发现", drill),
+            new("trend-new", "新发现", counts?.New ?? 0, null, "该检测任务计划的运行首次发现的检测发现（各子任务导入时记下的新发现数之和）", drill),
+            new("trend-fixed", "已修复", counts?.Fixed ?? 0, null, "该计划的运行完整覆盖、不再发现而关闭的检测发现（各子任务导入时记下的已修复数之和）", drill),
+            new("trend-still-open", "仍未修复", counts?.StillOpen ?? 0, null, "该计划的运行再次发现、仍未关闭的检测发现（各子任务导入时记下的数之和）", drill),
             medians);
     }
 
-    private async Task<(IReadOnlyList<GroupFigures> Tiers, IReadOnlyList<GroupFigures> Regions, GroupFigures Total, int CodeLength)> LifecycleAsync(SectorFilter filter, CancellationToken ct)
+    /// <summary>The 等保 and survey figures per tier and region, and their total.</summary>
+    public async Task<(IReadOnlyList<GroupFigures> Tiers, IReadOnlyList<GroupFigures> Regions, GroupFigures Total, int CodeLength)> LifecycleAsync(SectorFilter filter, CancellationToken ct = default)
     {
         var statistics = new SectorStatistics(db);
         var scopeRegion = db.Scope.Region;
@@ -368,12 +382,13 @@ public sealed class SectorFigureService(MedGuardDbContext db)
         LacksProfessionals = rows.Aggregate(default(Share), (a, r) => a + r.LacksProfessionals),
     };
 
-    private async Task<UnderGradingFigures> UnderGradingAsync(SectorFilter filter, CancellationToken ct)
+    /// <summary>定级偏低 per tier, total and the systems.</summary>
+    public async Task<UnderGradingFigures> UnderGradingAsync(SectorFilter filter, CancellationToken ct = default)
     {
         var systems = await UnderGradedSystemsAsync(filter, ct);
         var perTier = systems.GroupBy(s => s.Tier).OrderBy(g => g.Key)
             .Select(g => new Tally(g.Key.ToString(), TierName(g.Key), g.Count(), SectorDrill.UnderGraded)).ToList();
-        var graded = await Institutions(filter).SelectMany(i => db.Systems.Where(s => s.InstitutionId == i.Id && s.Grading != null)).LongCountAsync(ct);
+        var graded = await Institutions(filter).SelectMany(i => db.Systems.Where(s => s.InstitutionId == i.Id && s.Grading != null)).TagWith("figure:graded").LongCountAsync(ct);
         return new UnderGradingFigures(perTier,
             new Figure("under-graded", "定级偏低的定级对象", systems.Count, graded,
                 "已定级、但等级低于定级偏低规则（数据量、用户量、业务类型、医院等级）建议等级的定级对象 / 已定级的定级对象", SectorDrill.UnderGraded),
@@ -388,7 +403,7 @@ public sealed class SectorFigureService(MedGuardDbContext db)
     {
         var institutions = Institutions(filter);
         var rows = await (
-            from s in db.Systems.AsNoTracking()
+            from s in db.Systems.AsNoTracking().TagWith("figure:under-graded")
             join i in institutions on s.InstitutionId equals i.Id
             where s.Grading != null && (s.Grading.Level == ProtectionLevel.Level1 || s.Grading.Level == ProtectionLevel.Level2)
             select new
