@@ -47,12 +47,19 @@
     button.addEventListener('click', function () {
       var chart = charts[button.getAttribute('data-chart')];
       if (!chart) { return; }
+      // A blob: URL, not the data: URL itself (browsers refuse to navigate to data: URLs).
+      var dataUrl = chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#fff' });
+      var bytes = atob(dataUrl.split(',')[1]);
+      var buffer = new Uint8Array(bytes.length);
+      for (var i = 0; i < bytes.length; i++) { buffer[i] = bytes.charCodeAt(i); }
+      var url = URL.createObjectURL(new Blob([buffer], { type: 'image/png' }));
       var a = document.createElement('a');
-      a.href = chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#fff' });
+      a.href = url;
       a.download = button.getAttribute('data-chart') + '.png';
       document.body.appendChild(a);
       a.click();
       a.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
     });
   });
   window.addEventListener('resize', function () { Object.keys(charts).forEach(function (k) { charts[k].resize(); }); });
