@@ -325,7 +325,8 @@ public sealed class SectorFigureService(MedGuardDbContext db)
         var statistics = new SectorStatistics(db);
         var scopeRegion = db.Scope.Region;
         var region = string.IsNullOrEmpty(filter.Region) ? scopeRegion : filter.Region;
-        var codeLength = string.IsNullOrEmpty(region) ? 2 : Math.Min(6, region.Length + 2);
+        // The whole country by province; a province, city or county by county (a municipality's only "city" is 市辖区).
+        var codeLength = string.IsNullOrEmpty(region) ? 2 : 6;
         var tiers = await statistics.ByTierAsync(filter.Region, tier: filter.Tier, cancellationToken: ct);
         var surveys = await statistics.SurveyByTierAsync(filter.Region, filter.Tier, ct);
         var regions = await statistics.ByRegionAsync(codeLength, filter.Region, tier: filter.Tier, cancellationToken: ct);
