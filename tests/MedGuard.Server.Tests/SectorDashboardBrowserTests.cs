@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using MedGuard.Storage;
 using MedGuard.Storage.Providers;
 using MedGuard.Storage.Tenancy;
 using Microsoft.EntityFrameworkCore;

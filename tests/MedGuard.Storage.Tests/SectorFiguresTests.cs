@@ -1,4 +1,3 @@
-using System.Data.Common;
 using MedGuard.Domain.Findings;
 using MedGuard.Domain.Institutions;
 using MedGuard.Storage.Bulk;

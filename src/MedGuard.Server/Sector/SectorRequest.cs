@@ -3,7 +3,6 @@ using MedGuard.Domain.Findings;
 using MedGuard.Domain.Institutions;
 using MedGuard.Storage.Sector;
 using MedGuard.Storage.Tenancy;
-using Microsoft.AspNetCore.Http;
 
 namespace MedGuard.Server.Sector;
 

@@ -248,14 +248,33 @@ public static class NationalDataset
                     var asset = assets[n].First(a => a.Kind == detector switch { "web" => AssetKind.Origin, "apk" => AssetKind.App, "logic" => AssetKind.Account, _ => AssetKind.Ip });
                     var task = new CampaignTask
                     {
-                        Id = NextGuid(random), CampaignId = campaigns[c].Id, RoundId = rounds[c].Id, InstitutionId = institutions[n].Id, AssetId = asset.Id, Detector = detector,
-                        Status = CampaignTaskStatus.Succeeded, Attempts = 1, CreatedAt = at, StartedAt = at, FinishedAt = at.AddMinutes(30),
+                        Id = NextGuid(random),
+                        CampaignId = campaigns[c].Id,
+                        RoundId = rounds[c].Id,
+                        InstitutionId = institutions[n].Id,
+                        AssetId = asset.Id,
+                        Detector = detector,
+                        Status = CampaignTaskStatus.Succeeded,
+                        Attempts = 1,
+                        CreatedAt = at,
+                        StartedAt = at,
+                        FinishedAt = at.AddMinutes(30),
                     };
                     var import = new DetectionImport
                     {
-                        Id = NextGuid(random), InstitutionId = institutions[n].Id, RunDigest = Convert.ToHexStringLower(NextGuid(random).ToByteArray()) + Convert.ToHexStringLower(NextGuid(random).ToByteArray()),
-                        Sequence = c + 1, Detector = detector, DetectorVersion = "1.0.0", StartedAt = at, EndedAt = at.AddMinutes(30), ImportedAt = at.AddMinutes(31),
-                        ImportedBy = "全国演示数据", Scope = asset.Value, Complete = true, CampaignTaskId = task.Id,
+                        Id = NextGuid(random),
+                        InstitutionId = institutions[n].Id,
+                        RunDigest = Convert.ToHexStringLower(NextGuid(random).ToByteArray()) + Convert.ToHexStringLower(NextGuid(random).ToByteArray()),
+                        Sequence = c + 1,
+                        Detector = detector,
+                        DetectorVersion = "1.0.0",
+                        StartedAt = at,
+                        EndedAt = at.AddMinutes(30),
+                        ImportedAt = at.AddMinutes(31),
+                        ImportedBy = "全国演示数据",
+                        Scope = asset.Value,
+                        Complete = true,
+                        CampaignTaskId = task.Id,
                     };
                     task.ImportId = import.Id;
                     imports.Add(import);
