@@ -134,6 +134,8 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             (HttpMethod.Post, "/api/rectifications/{id:guid}/extension-requests", $"/api/rectifications/{rectificationA}/extension-requests", new { requestedDueOn = "2099-01-01", reason = "越权" }, ["hospital"]),
             (HttpMethod.Post, "/api/extension-requests/{id:guid}/decision", $"/api/extension-requests/{extensionA}/decision", new { approve = true }, ["regulator", "assessor"]),
             (HttpMethod.Get, "/api/dashboard", "/api/dashboard", null, ["admin", "regulator", "haidian"]),
+            // The sector figures: a hospital gets its own (the tenant filter); an agency none.
+            (HttpMethod.Get, "/api/dashboard/figures", "/api/dashboard/figures", null, ["admin", "regulator", "haidian", "hospital", "hospital2"]),
             (HttpMethod.Get, "/api/users", "/api/users", null, ["admin"]),
             (HttpMethod.Post, "/api/users", "/api/users", newUser, ["admin"]),
             (HttpMethod.Get, "/api/audit/verify", "/api/audit/verify", null, ["admin"]),

@@ -153,7 +153,7 @@ public sealed class BrowserWalkthroughTests(ITestOutputHelper output)
         await page.GotoAsync(new Uri(platform.BaseAddress, "/dashboard").ToString());
         await page.WaitForSelectorAsync("body[data-charts-ready='true']");
         Assert.True(await page.Locator("#tier-chart canvas").CountAsync() > 0);
-        Assert.Contains("三甲", await page.TextContentAsync("#tier-table"), StringComparison.Ordinal);
+        Assert.Contains("三甲", await page.TextContentAsync("#table-tiers"), StringComparison.Ordinal);
         await Shot("09-dashboard");
     }
 

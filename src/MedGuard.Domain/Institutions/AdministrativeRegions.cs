@@ -16,6 +16,9 @@ public static class AdministrativeRegions
     public static string? Find(string? code) =>
         code is { Length: > 0 } c && Table.Value.TryGetValue(c.Trim(), out var name) ? name : null;
 
+    /// <summary>Every code the table knows (generators pick real regions from it).</summary>
+    public static IReadOnlyCollection<string> Codes => (IReadOnlyCollection<string>)Table.Value.Keys;
+
     /// <summary>Whether the table knows the code (a registered institution's region must be one).</summary>
     public static bool IsKnown(string? code) => Find(code) is not null;
 

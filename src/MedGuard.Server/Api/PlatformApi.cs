@@ -25,6 +25,7 @@ public static class PlatformApi
         api.MapRectificationsApi();
         api.MapAgenciesApi();
         api.MapDashboardApi();
+        api.MapSectorFiguresApi();
         api.MapUsersApi();
         api.MapAuditApi();
         api.MapFindingsApi();

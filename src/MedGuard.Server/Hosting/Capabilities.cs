@@ -20,4 +20,7 @@ public static class Capabilities
     public static bool CanRetest(this ClaimsPrincipal user) => user.Role() is UserRole.Admin or UserRole.AgencyStaff;
 
     public static bool SeesSector(this ClaimsPrincipal user) => user.Role() is UserRole.Admin or UserRole.RegulatorStaff;
+
+    /// <summary>The sector figures page: a hospital sees its own (本院态势) beside its tier's average.</summary>
+    public static bool SeesOwnSituation(this ClaimsPrincipal user) => user.Role() is UserRole.InstitutionStaff;
 }

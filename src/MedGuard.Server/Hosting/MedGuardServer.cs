@@ -117,7 +117,9 @@ public static class MedGuardServer
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(AuthSchemes.Session).RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(AuthSchemes.Session).RequireRole("Admin"))
-            .AddPolicy(Policies.Sector, p => p.AddAuthenticationSchemes(AuthSchemes.Session).RequireRole("Admin", "RegulatorStaff"));
+            .AddPolicy(Policies.Sector, p => p.AddAuthenticationSchemes(AuthSchemes.Session).RequireRole("Admin", "RegulatorStaff"))
+            // The sector figures page: a hospital sees the same page for itself, beside its tier's average (issue 16 §4).
+            .AddPolicy(Policies.SectorView, p => p.AddAuthenticationSchemes(AuthSchemes.Session).RequireRole("Admin", "RegulatorStaff", "InstitutionStaff"));
         builder.Services.AddAntiforgery(a =>
         {
             a.Cookie.Name = "medguard.csrf";
@@ -280,5 +282,7 @@ public static class Policies
 {
     public const string Admin = "admin";
     public const string Sector = "sector";
+
+    public const string SectorView = "sector-view";
 
 }

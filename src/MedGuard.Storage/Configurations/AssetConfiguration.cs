@@ -30,6 +30,8 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
         // One registration of a value per institution and kind.
         builder.HasIndex(a => new { a.InstitutionId, a.Kind, a.Value }).IsUnique();
         builder.HasIndex(a => a.SystemId);
+        // Websites and apps tested (sector figures) count assets by kind.
+        builder.HasIndex(a => new { a.Kind, a.InstitutionId });
     }
 }
 

@@ -55,6 +55,10 @@ internal sealed class FindingRecordConfiguration : IEntityTypeConfiguration<Find
         builder.HasIndex(f => f.AssetId);
         builder.HasIndex(f => f.SystemId);
         builder.HasIndex(f => f.DueOn);
+        // The sector figures (Sector/SectorFigureService) count findings per detector and severity, kind, and port over
+        // the whole country: these let the database answer from the index alone (issue 16, bench/dashboard).
+        builder.HasIndex(f => new { f.Detector, f.Severity, f.Title });
+        builder.HasIndex(f => new { f.Detector, f.Host, f.Port });
         // Not indexed on purpose: LastSeenAt and LastImportId change on every finding an import sees again (100,000 rows
         // in bench/findings), and an index on either would be rewritten each time; lists sort by severity first.
     }
@@ -110,6 +114,8 @@ internal sealed class DetectionImportConfiguration : IEntityTypeConfiguration<De
         builder.HasIndex(i => new { i.InstitutionId, i.Detector, i.Sequence }).IsUnique();
         builder.HasIndex(i => new { i.InstitutionId, i.RunDigest });
         builder.HasIndex(i => i.ImportedAt);
+        // Units tested per period (sector figures).
+        builder.HasIndex(i => new { i.Detector, i.StartedAt, i.InstitutionId });
         // A campaign task imports at most once, whatever the job engine re-delivers (NULLs — hand imports — do not clash).
         builder.HasIndex(i => i.CampaignTaskId).IsUnique();
     }

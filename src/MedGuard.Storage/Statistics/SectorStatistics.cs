@@ -18,9 +18,9 @@ public sealed class SectorStatistics(MedGuardDbContext db)
     /// <summary>Lifecycle rates per tier, tiers in their natural order, only tiers that have institutions.</summary>
     /// <param name="regionPrefix">Narrow to a region (within the tenant's own).</param>
     /// <param name="assessedSince">Count an assessment only from this date (e.g. a year back for "tested this year").</param>
-    public async Task<IReadOnlyList<LifecycleStatistics>> ByTierAsync(string? regionPrefix = null, DateOnly? assessedSince = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<LifecycleStatistics>> ByTierAsync(string? regionPrefix = null, DateOnly? assessedSince = null, HospitalTier? tier = null, CancellationToken cancellationToken = default)
     {
-        var (institutions, systems) = await LoadAsync(regionPrefix, assessedSince, cancellationToken);
+        var (institutions, systems) = await LoadAsync(regionPrefix, tier, assessedSince, cancellationToken);
         return [.. institutions.GroupBy(i => i.Tier).OrderBy(g => g.Key)
             .Select(g => Count(g.Count(), systems.Where(s => s.Tier == g.Key).ToList()) with { Tier = g.Key })];
     }
@@ -29,26 +29,26 @@ public sealed class SectorStatistics(MedGuardDbContext db)
     /// Lifecycle rates per region: institutions grouped by the first <paramref name="codeLength"/> characters of their
     /// region code (行政区划: 2 province, 4 city, 6 county), in code order.
     /// </summary>
-    public async Task<IReadOnlyList<LifecycleStatistics>> ByRegionAsync(int codeLength, string? regionPrefix = null, DateOnly? assessedSince = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<LifecycleStatistics>> ByRegionAsync(int codeLength, string? regionPrefix = null, DateOnly? assessedSince = null, HospitalTier? tier = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(codeLength, 1);
-        var (institutions, systems) = await LoadAsync(regionPrefix, assessedSince, cancellationToken);
+        var (institutions, systems) = await LoadAsync(regionPrefix, tier, assessedSince, cancellationToken);
         return [.. institutions.GroupBy(i => RegionKey(i.Region, codeLength)).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => Count(g.Count(), systems.Where(s => RegionKey(s.Region, codeLength) == g.Key).ToList()) with { Region = g.Key })];
     }
 
     /// <summary>Survey shares per tier (DOMAIN.md §7).</summary>
-    public async Task<IReadOnlyList<SurveyStatistics>> SurveyByTierAsync(string? regionPrefix = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SurveyStatistics>> SurveyByTierAsync(string? regionPrefix = null, HospitalTier? tier = null, CancellationToken cancellationToken = default)
     {
-        var rows = await SurveysAsync(regionPrefix, cancellationToken);
+        var rows = await SurveysAsync(regionPrefix, tier, cancellationToken);
         return [.. rows.GroupBy(r => r.Tier).OrderBy(g => g.Key).Select(g => Survey(g.Select(r => r.Survey).ToList()) with { Tier = g.Key })];
     }
 
     /// <summary>Survey shares per region (grouped as in <see cref="ByRegionAsync"/>).</summary>
-    public async Task<IReadOnlyList<SurveyStatistics>> SurveyByRegionAsync(int codeLength, string? regionPrefix = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SurveyStatistics>> SurveyByRegionAsync(int codeLength, string? regionPrefix = null, HospitalTier? tier = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(codeLength, 1);
-        var rows = await SurveysAsync(regionPrefix, cancellationToken);
+        var rows = await SurveysAsync(regionPrefix, tier, cancellationToken);
         return [.. rows.GroupBy(r => RegionKey(r.Region, codeLength)).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => Survey(g.Select(r => r.Survey).ToList()) with { Region = g.Key })];
     }
@@ -59,15 +59,20 @@ public sealed class SectorStatistics(MedGuardDbContext db)
 
     private sealed record SurveyRow(HospitalTier Tier, string Region, InstitutionSurvey Survey);
 
-    private IQueryable<Institution> Institutions(string? regionPrefix)
+    private IQueryable<Institution> Institutions(string? regionPrefix, HospitalTier? tier)
     {
         var institutions = db.Institutions.AsNoTracking();
+        if (tier is { } t)
+        {
+            institutions = institutions.Where(i => i.Tier == t);
+        }
+
         return string.IsNullOrEmpty(regionPrefix) ? institutions : institutions.Where(i => i.Region.StartsWith(regionPrefix));
     }
 
-    private async Task<(List<InstitutionRow> Institutions, List<SystemRow> Systems)> LoadAsync(string? regionPrefix, DateOnly? assessedSince, CancellationToken cancellationToken)
+    private async Task<(List<InstitutionRow> Institutions, List<SystemRow> Systems)> LoadAsync(string? regionPrefix, HospitalTier? tier, DateOnly? assessedSince, CancellationToken cancellationToken)
     {
-        var institutions = Institutions(regionPrefix);
+        var institutions = Institutions(regionPrefix, tier);
         var institutionRows = await institutions.Select(i => new InstitutionRow(i.Tier, i.Region)).ToListAsync(cancellationToken);
 
         var since = assessedSince ?? DateOnly.MinValue;
@@ -91,8 +96,8 @@ public sealed class SectorStatistics(MedGuardDbContext db)
         return (institutionRows, systemRows);
     }
 
-    private Task<List<SurveyRow>> SurveysAsync(string? regionPrefix, CancellationToken cancellationToken) =>
-        Institutions(regionPrefix).Select(i => new SurveyRow(i.Tier, i.Region, i.Survey)).ToListAsync(cancellationToken);
+    private Task<List<SurveyRow>> SurveysAsync(string? regionPrefix, HospitalTier? tier, CancellationToken cancellationToken) =>
+        Institutions(regionPrefix, tier).Select(i => new SurveyRow(i.Tier, i.Region, i.Survey)).ToListAsync(cancellationToken);
 
     private static string RegionKey(string region, int codeLength) => region.Length <= codeLength ? region : region[..codeLength];
 

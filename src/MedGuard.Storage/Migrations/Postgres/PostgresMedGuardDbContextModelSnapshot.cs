@@ -747,6 +747,8 @@ namespace MedGuard.Storage.Migrations.Postgres
 
                     b.HasIndex("InstitutionId", "RunDigest");
 
+                    b.HasIndex("Detector", "StartedAt", "InstitutionId");
+
                     b.HasIndex("InstitutionId", "Detector", "Sequence")
                         .IsUnique();
 
@@ -927,6 +929,10 @@ namespace MedGuard.Storage.Migrations.Postgres
 
                     b.HasIndex("InstitutionId", "Fingerprint")
                         .IsUnique();
+
+                    b.HasIndex("Detector", "Host", "Port");
+
+                    b.HasIndex("Detector", "Severity", "Title");
 
                     b.HasIndex("InstitutionId", "Detector", "Status");
 
@@ -1176,6 +1182,8 @@ namespace MedGuard.Storage.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("SystemId");
+
+                    b.HasIndex("Kind", "InstitutionId");
 
                     b.HasIndex("InstitutionId", "Kind", "Value")
                         .IsUnique();

@@ -742,6 +742,8 @@ namespace MedGuard.Storage.Migrations.Sqlite
 
                     b.HasIndex("InstitutionId", "RunDigest");
 
+                    b.HasIndex("Detector", "StartedAt", "InstitutionId");
+
                     b.HasIndex("InstitutionId", "Detector", "Sequence")
                         .IsUnique();
 
@@ -922,6 +924,10 @@ namespace MedGuard.Storage.Migrations.Sqlite
 
                     b.HasIndex("InstitutionId", "Fingerprint")
                         .IsUnique();
+
+                    b.HasIndex("Detector", "Host", "Port");
+
+                    b.HasIndex("Detector", "Severity", "Title");
 
                     b.HasIndex("InstitutionId", "Detector", "Status");
 
@@ -1169,6 +1175,8 @@ namespace MedGuard.Storage.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("SystemId");
+
+                    b.HasIndex("Kind", "InstitutionId");
 
                     b.HasIndex("InstitutionId", "Kind", "Value")
                         .IsUnique();
