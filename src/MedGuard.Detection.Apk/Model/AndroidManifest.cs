@@ -29,6 +29,9 @@ public sealed class AndroidManifest
 
     public IReadOnlyList<AppComponent> Components { get; private init; } = [];
 
+    /// <summary>The application class (android:name of &lt;application&gt;) as a descriptor; a packer's stub sits here.</summary>
+    public string? ApplicationClass { get; private init; }
+
     public static AndroidManifest From(AxmlElement root)
     {
         if (root.Name != "manifest")
@@ -90,6 +93,7 @@ public sealed class AndroidManifest
                 .Select(e => e.Get(AndroidAttributes.Name, "name")?.Text).OfType<string>().Distinct().ToList(),
             DeclaredPermissions = declared,
             Components = components,
+            ApplicationClass = application?.Get(AndroidAttributes.Name, "name")?.Text is { Length: > 0 } appName ? ToDescriptor(appName, package) : null,
         };
     }
 

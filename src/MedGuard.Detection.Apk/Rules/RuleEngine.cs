@@ -88,13 +88,20 @@ public sealed class RuleEngine(RuleCatalog catalog)
         var fieldTargets = compiled.Values.Where(c => c.Pattern.Field is not null).Select(c => c.Pattern.Field!).ToHashSet(StringComparer.Ordinal);
         var typeTargets = compiled.Values.Where(c => c.Pattern.NewInstance is not null).Select(c => c.Pattern.NewInstance!).ToHashSet(StringComparer.Ordinal);
         var fieldNames = fieldTargets.Select(f => f[(f.IndexOf("->", StringComparison.Ordinal) + 2)..]).ToHashSet(StringComparer.Ordinal);
+        // Matchers by exact name, so that a method id is tested only against the patterns of its own name.
+        var byName = callMatchers.Where(c => !c.HasWildcard).GroupBy(c => c.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        var wildcards = callMatchers.Where(c => c.HasWildcard).ToArray();
         var filter = new ReferenceFilter(
-            m => callMatchers.Exists(c => c.Matches(m)),
+            m => (byName.TryGetValue(m.Name, out var named) && Array.Exists(named, c => c.Matches(m))) || Array.Exists(wildcards, c => c.Matches(m)),
             f => fieldTargets.Contains($"{f.Class}->{f.Name}"),
             typeTargets.Contains)
         {
-            MethodName = n => callMatchers.Exists(c => c.NameMatches(n)),
+            MethodName = n => byName.ContainsKey(n) || Array.Exists(wildcards, c => c.NameMatches(n)),
             FieldName = fieldNames.Contains,
+            MethodNamePrefixes = callMatchers.Select(c => c.NamePrefix).ToHashSet(StringComparer.Ordinal),
+            FieldNames = fieldNames,
+            Types = typeTargets,
         };
         app.PrepareFilter?.Invoke(filter);
 
@@ -109,9 +116,9 @@ public sealed class RuleEngine(RuleCatalog catalog)
         {
             foreach (var method in cls.Methods)
             {
-                if (method.MayReference(filter) && method.LoadCode() is { } code)
+                if (Facts(app, method, filter, fields) is { } facts)
                 {
-                    analysed.Add((method, MethodAnalyzer.Analyze(code, method.Proto, method.IsStatic, fields.Get)));
+                    analysed.Add((method, facts));
                 }
             }
         }
@@ -124,15 +131,21 @@ public sealed class RuleEngine(RuleCatalog catalog)
         {
             var wrapperRefs = wrappers.Select(w => w.Wrapper).ToHashSet();
             var wrapperNames = wrapperRefs.Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
-            var second = new ReferenceFilter(wrapperRefs.Contains, _ => false, _ => false) { MethodName = wrapperNames.Contains, FieldName = _ => false };
+            var second = new ReferenceFilter(wrapperRefs.Contains, _ => false, _ => false) {
+                MethodName = wrapperNames.Contains,
+                FieldName = _ => false,
+                MethodNamePrefixes = wrapperNames,
+                FieldNames = [],
+                Types = [],
+            };
             app.PrepareFilter?.Invoke(second);
             foreach (var cls in app.Classes)
             {
                 foreach (var method in cls.Methods)
                 {
-                    if (method.MayReference(second) && method.LoadCode() is { } code)
+                    if (Facts(app, method, second, fields) is { } facts)
                     {
-                        wrapperCalls.Add((method, MethodAnalyzer.Analyze(code, method.Proto, method.IsStatic, fields.Get)));
+                        wrapperCalls.Add((method, facts));
                     }
                 }
             }
@@ -151,12 +164,11 @@ public sealed class RuleEngine(RuleCatalog catalog)
             {
                 foreach (var m in cls.Methods.Where(m => m.Name == name && m.Proto == proto))
                 {
-                    if (m.LoadCode() is not { } code)
+                    if (Facts(app, m, null, null) is not { } facts)
                     {
                         continue;
                     }
 
-                    var facts = MethodAnalyzer.Analyze(code);
                     if ((o.Body == "empty" && facts.IsEmpty) || (o.Body == "returnsTrue" && facts.ReturnsConstantTrue))
                     {
                         found.Add(m);
@@ -237,6 +249,26 @@ public sealed class RuleEngine(RuleCatalog catalog)
                     }
                 }
             }
+        }
+    }
+
+    // A method's facts when it may reference a target (always, without a filter); a method whose instructions do not
+    // decode is skipped and recorded, never the end of the app's analysis.
+    private static MethodFacts? Facts(AppModel app, AppMethod method, ReferenceFilter? filter, FieldConstants? fields)
+    {
+        try
+        {
+            if ((filter is not null && !method.MayReference(filter)) || method.LoadCode() is not { } code)
+            {
+                return null;
+            }
+
+            return fields is null ? MethodAnalyzer.Analyze(code) : MethodAnalyzer.Analyze(code, method.Proto, method.IsStatic, fields.Get);
+        }
+        catch (ApkFormatException ex)
+        {
+            app.Skip(method.Location, ex.Message);
+            return null;
         }
     }
 
