@@ -26,7 +26,8 @@ public sealed class LibraryProfile
 }
 
 /// <summary>A class's shape that survives renaming: its framework superclass and method signatures (framework types
-/// keep their names; the library's own types in a signature are written <c>?</c>).</summary>
+/// keep their names; the library's own types in a signature are written <c>?</c>; a method written <c>*(…)…</c> has
+/// any name — R8 renames those too).</summary>
 public sealed class ClassShape
 {
     public string Extends { get; set; } = "";

@@ -122,7 +122,9 @@ public sealed class LibraryRecognizer
         {
             foreach (var shape in profile.Shapes)
             {
-                if (cls.Superclass == shape.Extends && shape.Methods.TrueForAll(m => cls.Methods.Exists(own => SameShape(own.Name + own.Proto, m))))
+                if (cls.Superclass == shape.Extends && shape.Methods.TrueForAll(m => cls.Methods.Exists(own => m.StartsWith('*')
+                    ? SameShape(own.Proto, m[1..]) // any (renamed) name with this signature
+                    : SameShape(own.Name + own.Proto, m))))
                 {
                     return profile;
                 }
