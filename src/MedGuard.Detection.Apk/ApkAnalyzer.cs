@@ -1,6 +1,7 @@
 using MedGuard.Detection.Apk.Arsc;
 using MedGuard.Detection.Apk.Axml;
 using MedGuard.Detection.Apk.Dex;
+using MedGuard.Detection.Apk.Endpoints;
 using MedGuard.Detection.Apk.Libraries;
 using MedGuard.Detection.Apk.Model;
 using MedGuard.Detection.Apk.Protection;
@@ -113,6 +114,7 @@ public sealed class ApkAnalyzer
             Findings = ToFindings(hits, fileName, manifest, library: false, recognizer),
             LibraryFindings = ToFindings(hits, fileName, manifest, library: true, recognizer),
             Packer = packer,
+            Endpoints = EndpointCollector.Collect(dexFiles, nsc),
             Coverage = coverage,
             SkippedMethods = app.Skipped,
         };

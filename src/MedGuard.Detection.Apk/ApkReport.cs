@@ -1,3 +1,4 @@
+using MedGuard.Detection.Apk.Endpoints;
 using MedGuard.Detection.Apk.Model;
 using MedGuard.Detection.Apk.Protection;
 using MedGuard.Domain.Detection;
@@ -43,6 +44,9 @@ public sealed record ApkReport
 
     /// <summary>Methods whose instruction stream does not decode, skipped (the rest of the app analysed).</summary>
     public IReadOnlyList<SkippedMethod> SkippedMethods { get; init; } = [];
+
+    /// <summary>The servers the app talks to, offered as candidate web assets (to be authorized before any scan).</summary>
+    public IReadOnlyList<AppEndpoint> Endpoints { get; init; } = [];
 
     public int CountOf(string ruleId) => Findings.FirstOrDefault(f => f.RuleId == ruleId)?.Locations.Count ?? 0;
 }

@@ -12,6 +12,7 @@ internal sealed class DexReferenceIndex
     private readonly bool[] _methods;
     private readonly bool[] _fields;
     private readonly bool[] _types;
+    private readonly HashSet<uint> _strings;
 
     public bool IsEmpty { get; }
 
@@ -58,6 +59,9 @@ internal sealed class DexReferenceIndex
 
             any |= _fields[i] = nameOk && filter.Field(dex.GetField(i));
         }
+
+        _strings = NameIndexes(dex, filter.StringPrefixes, filter.String);
+        any |= _strings.Count > 0;
 
         if (filter.Types is { } types)
         {
@@ -141,7 +145,7 @@ internal sealed class DexReferenceIndex
                 throw new ApkFormatException($"DEX 指令流损坏：地址 {pc} 处的指令 {op.Name} 越界");
             }
 
-            if (op.IndexKind != DexIndexKind.None && op.IndexKind != DexIndexKind.String)
+            if (op.IndexKind != DexIndexKind.None)
             {
                 var index = op.Format == DexFormat.F31c
                     ? (uint)(code[(pc * 2) + 2] | (code[(pc * 2) + 3] << 8) | (code[(pc * 2) + 4] << 16) | (code[(pc * 2) + 5] << 24))
@@ -151,6 +155,7 @@ internal sealed class DexReferenceIndex
                     DexIndexKind.Method => index < _methods.Length && _methods[index],
                     DexIndexKind.Field => index < _fields.Length && _fields[index],
                     DexIndexKind.Type => index < _types.Length && _types[index],
+                    DexIndexKind.String => _strings.Count > 0 && _strings.Contains(index),
                     _ => false,
                 };
                 if (hit)

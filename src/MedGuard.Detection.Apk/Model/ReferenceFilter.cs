@@ -20,6 +20,12 @@ public sealed record ReferenceFilter(Func<MethodRef, bool> Method, Func<FieldRef
     /// <summary>When set, the only field names <see cref="FieldName"/> accepts.</summary>
     public IReadOnlyCollection<string>? FieldNames { get; init; }
 
+    /// <summary>String constants the rules look for: their literal starts and the full test. A method that loads one
+    /// (const-string) references a target.</summary>
+    public IReadOnlyCollection<string> StringPrefixes { get; init; } = [];
+
+    public Func<string, bool> String { get; init; } = _ => false;
+
     /// <summary>When set, the only type descriptors <see cref="Type"/> accepts.</summary>
     public IReadOnlyCollection<string>? Types { get; init; }
 }

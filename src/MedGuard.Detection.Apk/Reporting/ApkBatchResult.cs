@@ -58,6 +58,7 @@ public sealed record ApkBatchResult(IReadOnlyList<ApkReport> Apps, IReadOnlyList
                 MinSdk = a.MinSdk,
                 TargetSdk = a.TargetSdk,
                 Debuggable = a.Debuggable,
+                Endpoints = [.. a.Endpoints.Select(e => e.Origin)],
             })],
             Findings = DetectionRun.MergeByFingerprint(findings),
             Figures =

@@ -215,14 +215,32 @@ public sealed class RuleCatalog
             case "manifest_flag" when rule.Attribute is "allowBackup" or "debuggable" or "usesCleartextTraffic":
             case "network_config" when rule.Attribute is "trustsUserCertificates":
             case "exported_component" when rule.Component is "activity" or "service" or "provider" or "receiver":
+            case "manifest_metadata" when rule.MetaData.Count > 0:
                 break;
             case "code" when rule.Match.Count > 0:
                 foreach (var p in rule.Match.Concat(rule.UnlessMethodCalls).Concat(rule.RequireMethodCalls).Concat(rule.UnlessAppCallsAll))
                 {
-                    var kinds = (p.Call is null ? 0 : 1) + (p.Field is null ? 0 : 1) + (p.NewInstance is null ? 0 : 1) + (p.Override is null ? 0 : 1);
+                    var kinds = (p.Call is null ? 0 : 1) + (p.Field is null ? 0 : 1) + (p.NewInstance is null ? 0 : 1) + (p.Override is null ? 0 : 1) + (p.String is null ? 0 : 1);
                     if (kinds != 1)
                     {
-                        Fail("每个匹配项须且仅须有 call / field / newInstance / override 之一");
+                        Fail("每个匹配项须且仅须有 call / field / newInstance / override / string 之一");
+                    }
+
+                    if (p.String is not null && (p.StringPrefix is not { Length: >= 3 } || !p.String.StartsWith("^" + Regex.Escape(p.StringPrefix), StringComparison.Ordinal)))
+                    {
+                        Fail("string 须以 ^ 加 stringPrefix（至少 3 个字符）开头，以便在字符串表中查找");
+                    }
+
+                    if (p.String is not null)
+                    {
+                        try
+                        {
+                            _ = new Regex(p.String);
+                        }
+                        catch (ArgumentException ex)
+                        {
+                            Fail(ex.Message);
+                        }
                     }
 
                     try

@@ -27,6 +27,9 @@ public sealed class RuleEngine(RuleCatalog catalog)
                 case "exported_component":
                     EvaluateExported(rule, app.Manifest, hits);
                     break;
+                case "manifest_metadata":
+                    EvaluateMetaData(rule, app.Manifest, hits);
+                    break;
                 case "network_config" when app.NetworkSecurityConfig is { TrustsUserCertificates: true } nsc:
                     hits.Add(new RuleHit(rule, nsc.Path, "<trust-anchors> 含 <certificates src=\"user\"/>（非 debug-overrides）"));
                     break;
@@ -58,6 +61,18 @@ public sealed class RuleEngine(RuleCatalog catalog)
         }
     }
 
+    // Keys written into the manifest's <meta-data> (高德/百度地图 key, 极光/友盟 AppKey): one hit, every key masked.
+    private static void EvaluateMetaData(RuleDefinition rule, AndroidManifest manifest, List<RuleHit> hits)
+    {
+        var keys = rule.MetaData.Where(n => manifest.MetaData.TryGetValue(n, out var v) && v.Length > 0)
+            .Select(n => $"<meta-data android:name=\"{n}\" android:value=\"{(rule.Mask ? SecretMask.Mask(manifest.MetaData[n]) : manifest.MetaData[n])}\"/>")
+            .ToList();
+        if (keys.Count > 0)
+        {
+            hits.Add(new RuleHit(rule, "AndroidManifest.xml", string.Join("；", keys)));
+        }
+    }
+
     private static void EvaluateExported(RuleDefinition rule, AndroidManifest manifest, List<RuleHit> hits)
     {
         var kind = Enum.Parse<ComponentKind>(rule.Component!, ignoreCase: true);
@@ -68,9 +83,11 @@ public sealed class RuleEngine(RuleCatalog catalog)
         }
     }
 
-    private sealed class CompiledPattern(CodePattern pattern, ClassHierarchy hierarchy)
+    private sealed class CompiledPattern(CodePattern pattern, ClassHierarchy hierarchy, bool mask)
     {
         public CodePattern Pattern { get; } = pattern;
+        public bool Mask { get; } = mask;
+        public Regex? String { get; } = pattern.String is null ? null : new Regex(pattern.String, RegexOptions.CultureInvariant);
         public CallPatternMatcher? Call { get; } = pattern.Call is null ? null : new CallPatternMatcher(pattern.Call, hierarchy);
         public Regex?[] Regexes { get; } = pattern.Where.Select(w => w.Matches is null ? null : new Regex(w.Matches, RegexOptions.CultureInvariant)).ToArray();
     }
@@ -79,10 +96,15 @@ public sealed class RuleEngine(RuleCatalog catalog)
     {
         var h = app.Hierarchy;
         var compiled = new Dictionary<CodePattern, CompiledPattern>(ReferenceEqualityComparer.Instance);
-        foreach (var p in rules.SelectMany(r => r.Match.Concat(r.UnlessMethodCalls).Concat(r.RequireMethodCalls).Concat(r.UnlessAppCallsAll)))
+        foreach (var r in rules)
         {
-            compiled[p] = new CompiledPattern(p, h);
+            foreach (var p in r.Match.Concat(r.UnlessMethodCalls).Concat(r.RequireMethodCalls).Concat(r.UnlessAppCallsAll))
+            {
+                compiled[p] = new CompiledPattern(p, h, r.Mask);
+            }
         }
+
+        var stringPatterns = compiled.Values.Where(c => c.String is not null).ToArray();
 
         var callMatchers = compiled.Values.Where(c => c.Call is not null).Select(c => c.Call!).ToList();
         var fieldTargets = compiled.Values.Where(c => c.Pattern.Field is not null).Select(c => c.Pattern.Field!).ToHashSet(StringComparer.Ordinal);
@@ -102,6 +124,8 @@ public sealed class RuleEngine(RuleCatalog catalog)
             MethodNamePrefixes = callMatchers.Select(c => c.NamePrefix).ToHashSet(StringComparer.Ordinal),
             FieldNames = fieldNames,
             Types = typeTargets,
+            StringPrefixes = stringPatterns.Select(c => c.Pattern.StringPrefix!).ToHashSet(StringComparer.Ordinal),
+            String = s => Array.Exists(stringPatterns, c => c.String!.IsMatch(s)),
         };
         app.PrepareFilter?.Invoke(filter);
 
@@ -119,6 +143,23 @@ public sealed class RuleEngine(RuleCatalog catalog)
                 if (Facts(app, method, filter, fields) is { } facts)
                 {
                     analysed.Add((method, facts));
+                }
+            }
+        }
+
+        // 1a. Receivers registered at run time without protection are exposed like exported manifest receivers: the
+        // rules that look inside exported components (denial of service) look inside them too.
+        foreach (var c in compiled.Values.Where(c => c.Pattern.Exposes is not null && c.Call is not null))
+        {
+            foreach (var (_, facts) in analysed)
+            {
+                foreach (var call in facts.Calls)
+                {
+                    if ((c.Call!.Matches(call.Target) && WhereHolds(c, call)) && c.Pattern.Exposes!.Value < call.Arguments.Count
+                        && call.Arguments[c.Pattern.Exposes.Value]?.Object?.Type is { } registered)
+                    {
+                        exposed.Add(registered);
+                    }
                 }
             }
         }
@@ -316,6 +357,13 @@ public sealed class RuleEngine(RuleCatalog catalog)
             var f = facts.FieldReads.Find(f => $"{f.Class}->{f.Name}" == p.Field);
             evidence = f is null ? "" : $"读取 {f}";
             return f is not null;
+        }
+
+        if (c.String is not null)
+        {
+            var found = facts.Strings.Find(c.String.IsMatch);
+            evidence = found is null ? "" : $"字符串常量 \"{(c.Mask ? SecretMask.Mask(found) : found)}\"";
+            return found is not null;
         }
 
         if (p.NewInstance is not null)

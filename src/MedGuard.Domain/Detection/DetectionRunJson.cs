@@ -150,6 +150,7 @@ public static partial class DetectionRunJson
             w.WriteNumber("minSdk", app.MinSdk);
             w.WriteNumber("targetSdk", app.TargetSdk);
             w.WriteBoolean("debuggable", app.Debuggable);
+            WriteStrings(w, "endpoints", app.Endpoints);
             w.WriteEndObject();
         }
 
