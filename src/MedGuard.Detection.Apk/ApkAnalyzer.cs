@@ -82,9 +82,11 @@ public sealed class ApkAnalyzer
         var app = new AppModel(manifest, classes, hierarchy) { PrepareFilter = prepare, NetworkSecurityConfig = nsc };
         var hits = new RuleEngine(Catalog).Evaluate(app);
 
-        var descriptors = classes.Select(c => c.Descriptor).ToHashSet(StringComparer.Ordinal);
-        var packer = new PackerDetector(Catalog.Packers).Detect(zip.Entries.Select(e => e.Name), manifest.ApplicationClass, descriptors.Contains,
-            prefix => descriptors.Any(d => d.StartsWith(prefix, StringComparison.Ordinal)));
+        var descriptors = classes.Select(c => c.Descriptor).Order(StringComparer.Ordinal).ToArray();
+        var packer = new PackerDetector(Catalog.Packers).Detect(zip.Entries.Select(e => e.Name), manifest.ApplicationClass,
+            d => Array.BinarySearch(descriptors, d, StringComparer.Ordinal) >= 0,
+            prefix => Array.BinarySearch(descriptors, prefix, StringComparer.Ordinal) is var found
+                && (found >= 0 ? found : ~found) is var at && at < descriptors.Length && descriptors[at].StartsWith(prefix, StringComparison.Ordinal));
         var coverage = CoverageOf(app, manifest.Package, packer);
         var recognizer = NewRecognizer(app);
 
