@@ -2,7 +2,6 @@ using MedGuard.Detection.Apk.Dex;
 using MedGuard.Detection.Apk.Protection;
 using MedGuard.Detection.Apk.Reporting;
 using MedGuard.Detection.Apk.Rules;
-using MedGuard.Domain.Detection;
 using MedGuard.Domain.Findings;
 
 namespace MedGuard.Detection.Apk.Tests;

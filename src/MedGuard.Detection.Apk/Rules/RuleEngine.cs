@@ -172,7 +172,8 @@ public sealed class RuleEngine(RuleCatalog catalog)
         {
             var wrapperRefs = wrappers.Select(w => w.Wrapper).ToHashSet();
             var wrapperNames = wrapperRefs.Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
-            var second = new ReferenceFilter(wrapperRefs.Contains, _ => false, _ => false) {
+            var second = new ReferenceFilter(wrapperRefs.Contains, _ => false, _ => false)
+            {
                 MethodName = wrapperNames.Contains,
                 FieldName = _ => false,
                 MethodNamePrefixes = wrapperNames,
