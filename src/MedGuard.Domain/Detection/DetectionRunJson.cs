@@ -150,7 +150,12 @@ public static partial class DetectionRunJson
             w.WriteNumber("minSdk", app.MinSdk);
             w.WriteNumber("targetSdk", app.TargetSdk);
             w.WriteBoolean("debuggable", app.Debuggable);
-            WriteStrings(w, "endpoints", app.Endpoints);
+            if (app.Endpoints.Count > 0)
+            {
+                // Only when there are some: a run written before endpoints existed keeps its canonical form (digest).
+                WriteStrings(w, "endpoints", app.Endpoints);
+            }
+
             w.WriteEndObject();
         }
 
