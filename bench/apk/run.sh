@@ -55,5 +55,25 @@ M=$(median "${mg[@]}"); M1=$(median "${mg1[@]}"); A=$(median "${ag[@]}")
   echo
   echo "androguard 每个 APK 的 AnalyzeAPK 用时（最后一轮，秒 / 类数）："
   sed 's/^/    /' "$out/ag.stdout"
+} | tee -a "$out/apk.md"
+
+# The issue's aim is per app: the two largest APKs, each analysed alone by ./medguard (three runs, the median) against
+# androguard's AnalyzeAPK time for that same file in the last round above.
+{
+  echo
+  echo "| 最大的两个 APK | ./medguard apk analyze 秒（3 次中位数） | 峰值 MB | androguard AnalyzeAPK 秒 | 倍数 |"
+  echo "|---|---|---|---|---|"
+  for f in $(ls -S "${files[@]}" | head -2); do
+    name=$(basename "$f")
+    declare -a one=() mem=()
+    for _ in 1 2 3; do
+      read -r w m < <(measure one "$root/medguard" apk analyze "$f" --format json --out "$out/one.json")
+      one+=("$w"); mem+=("$m")
+    done
+    W=$(median "${one[@]}"); Mk=$(printf '%s\n' "${mem[@]}" | sort -n | tail -1)
+    A1=$(awk -F'\t' -v n="$name" '$1 == n {print $2}' "$out/ag.stdout")
+    printf '| %s | %s | %d | %s | %.0f× |\n' "$name" "$W" $((Mk / 1024)) "$A1" "$(echo "$A1 / $W" | bc -l)"
+  done
+  echo
   echo "- 负载（结束时 uptime）：$(uptime | sed 's/.*load average/load average/')"
 } | tee -a "$out/apk.md"

@@ -1,10 +1,14 @@
 using MedGuard.Detection.Apk.Arsc;
 using MedGuard.Detection.Apk.Axml;
 using MedGuard.Detection.Apk.Dex;
+using MedGuard.Detection.Apk.Endpoints;
+using MedGuard.Detection.Apk.Libraries;
 using MedGuard.Detection.Apk.Model;
+using MedGuard.Detection.Apk.Protection;
 using MedGuard.Detection.Apk.Rules;
 using MedGuard.Detection.Apk.Signing;
 using MedGuard.Detection.Apk.Zip;
+using MedGuard.Domain.Detection;
 using MedGuard.Domain.Findings;
 
 namespace MedGuard.Detection.Apk;
@@ -13,12 +17,24 @@ namespace MedGuard.Detection.Apk;
 /// Analyses an APK without decompiling it: zip → manifest (AXML) → resources → every classes*.dex → app model →
 /// rules. Usable without the server; the CLI and server are thin hosts around <see cref="Analyze(string)"/>.
 /// </summary>
-public sealed class ApkAnalyzer(RuleCatalog? catalog = null, ZipLimits? limits = null)
+public sealed class ApkAnalyzer
 {
-    private readonly RuleCatalog _catalog = catalog ?? RuleCatalog.Default;
-    private readonly ZipLimits _limits = limits ?? ZipLimits.Default;
+    private readonly RuleCatalog? _given;
+    private readonly ZipLimits _limits;
 
-    public RuleCatalog Catalog => _catalog;
+    public ApkAnalyzer(RuleCatalog? catalog = null, ZipLimits? limits = null)
+    {
+        _given = catalog;
+        _limits = limits ?? ZipLimits.Default;
+        if (catalog is null)
+        {
+            // The embedded rules take a seventh of a one-app run to parse: they load on another core while the first
+            // APK is inflated and its DEX read (the catalog is first needed for the class hierarchy).
+            RuleCatalog.Preload();
+        }
+    }
+
+    public RuleCatalog Catalog => _given ?? RuleCatalog.Default;
 
     public ApkReport Analyze(string path) => Analyze(ZipArchiveReader.Open(path, _limits), Path.GetFileName(path));
 
@@ -62,9 +78,17 @@ public sealed class ApkAnalyzer(RuleCatalog? catalog = null, ZipLimits? limits =
         }
 
         var (classes, prepare) = DexClassLoader.Load(dexFiles);
-        var hierarchy = new ClassHierarchy(classes, _catalog.Framework);
+        var hierarchy = new ClassHierarchy(classes, Catalog.Framework);
         var app = new AppModel(manifest, classes, hierarchy) { PrepareFilter = prepare, NetworkSecurityConfig = nsc };
-        var hits = new RuleEngine(_catalog).Evaluate(app);
+        var hits = new RuleEngine(Catalog).Evaluate(app);
+
+        var descriptors = classes.Select(c => c.Descriptor).Order(StringComparer.Ordinal).ToArray();
+        var packer = new PackerDetector(Catalog.Packers).Detect(zip.Entries.Select(e => e.Name), manifest.ApplicationClass,
+            d => Array.BinarySearch(descriptors, d, StringComparer.Ordinal) >= 0,
+            prefix => Array.BinarySearch(descriptors, prefix, StringComparer.Ordinal) is var found
+                && (found >= 0 ? found : ~found) is var at && at < descriptors.Length && descriptors[at].StartsWith(prefix, StringComparison.Ordinal));
+        var coverage = CoverageOf(app, manifest.Package, packer);
+        var recognizer = NewRecognizer(app);
 
         var cleartext = manifest.UsesCleartextTraffic ?? (nsc?.CleartextPermitted ?? manifest.TargetSdk < 28);
         if (nsc is not null && manifest.UsesCleartextTraffic is null)
@@ -84,27 +108,58 @@ public sealed class ApkAnalyzer(RuleCatalog? catalog = null, ZipLimits? limits =
             AllowBackup = manifest.AllowBackup,
             CleartextTrafficPermitted = cleartext,
             NetworkSecurityConfig = nsc,
-            DangerousPermissions = manifest.UsesPermissions.Where(_catalog.DangerousPermissions.Contains).ToList(),
+            DangerousPermissions = manifest.UsesPermissions.Where(Catalog.DangerousPermissions.Contains).ToList(),
             Certificates = SigningCertificateReader.Read(zip),
             Components = manifest.Components,
             DexCount = dexFiles.Count,
             ClassCount = classes.Count,
-            Findings = ToFindings(hits, fileName, manifest, library: false),
-            LibraryFindings = ToFindings(hits, fileName, manifest, library: true),
+            Findings = ToFindings(hits, fileName, manifest, library: false, recognizer),
+            LibraryFindings = ToFindings(hits, fileName, manifest, library: true, recognizer),
+            Packer = packer,
+            Endpoints = EndpointCollector.Collect(dexFiles, nsc),
+            Coverage = coverage,
+            SkippedMethods = app.Skipped,
         };
     }
+
+    // What this analysis could not judge (未完成的检测), as SUBJECT#RULE notes on the package: every code rule when a
+    // packer hides the app's code (the manifest rules still ran on the real manifest), and when methods were skipped.
+    private List<CoverageNote> CoverageOf(AppModel app, string package, PackerMatch? packer)
+    {
+        var notes = new List<CoverageNote>();
+        var codeRules = Catalog.Rules.Where(r => r.Detector == "code").Select(r => r.Id).ToList();
+        if (packer is not null)
+        {
+            notes.AddRange(codeRules.Select(id => new CoverageNote($"{package}#{id}",
+                $"应用经{packer.Name}加固（{string.Join("、", packer.Evidence.Take(3))}），真实代码加密后在运行时加载，此规则无法在隐藏的代码上评估")));
+        }
+        else if (app.Skipped.Count > 0)
+        {
+            var named = string.Join("；", app.Skipped.Take(5).Select(m => $"{m.Location}（{m.Reason}）"));
+            var more = app.Skipped.Count > 5 ? $" 等 {app.Skipped.Count} 个方法" : "";
+            notes.AddRange(codeRules.Select(id => new CoverageNote($"{package}#{id}", $"指令流无法解码的方法已跳过，未就此规则检查：{named}{more}")));
+        }
+
+        return notes;
+    }
+
+    private LibraryRecognizer? NewRecognizer(AppModel app) => Catalog.LibraryProfiles.Count == 0
+        ? null
+        : new LibraryRecognizer(Catalog.LibraryProfiles, app.Classes,
+            app.Manifest.Components.Select(c => c.ClassDescriptor).Concat(app.Manifest.ApplicationClass is { } a ? [a] : []));
 
     /// <summary>Runs the rules on an already built model (rule examples, tests).</summary>
     public (IReadOnlyList<Finding> App, IReadOnlyList<Finding> Library) Evaluate(AppModel app, string target)
     {
-        var hits = new RuleEngine(_catalog).Evaluate(app);
-        return (ToFindings(hits, target, app.Manifest, false), ToFindings(hits, target, app.Manifest, true));
+        var hits = new RuleEngine(Catalog).Evaluate(app);
+        var recognizer = NewRecognizer(app);
+        return (ToFindings(hits, target, app.Manifest, false, recognizer), ToFindings(hits, target, app.Manifest, true, recognizer));
     }
 
-    private IReadOnlyList<Finding> ToFindings(IReadOnlyList<RuleHit> hits, string target, AndroidManifest manifest, bool library)
+    private IReadOnlyList<Finding> ToFindings(IReadOnlyList<RuleHit> hits, string target, AndroidManifest manifest, bool library, LibraryRecognizer? recognizer)
     {
         var appPrefix = manifest.Package.Length > 0 ? AndroidManifest.ToDescriptor(manifest.Package, "")[..^1] + "/" : null;
-        return hits.Where(h => IsLibrary(h.Location, appPrefix) == library)
+        return hits.Where(h => IsLibrary(h.Location, appPrefix, recognizer) == library)
             .GroupBy(h => h.Rule)
             .OrderBy(g => g.Key.Order).ThenBy(g => g.Key.Id, StringComparer.Ordinal)
             .Select(g => new Finding
@@ -122,14 +177,14 @@ public sealed class ApkAnalyzer(RuleCatalog? catalog = null, ZipLimits? limits =
             }).ToList();
     }
 
-    private bool IsLibrary(string location, string? appPrefix)
+    private bool IsLibrary(string location, string? appPrefix, LibraryRecognizer? recognizer)
     {
         if (location == "AndroidManifest.xml" || location.StartsWith("res/", StringComparison.Ordinal) || (appPrefix is not null && location.StartsWith(appPrefix, StringComparison.Ordinal)))
         {
             return false;
         }
 
-        foreach (var prefix in _catalog.LibraryPrefixes)
+        foreach (var prefix in Catalog.LibraryPrefixes)
         {
             if (location.StartsWith(prefix, StringComparison.Ordinal))
             {
@@ -137,6 +192,7 @@ public sealed class ApkAnalyzer(RuleCatalog? catalog = null, ZipLimits? limits =
             }
         }
 
-        return false;
+        // Renamed library code (R8/ProGuard): recognised by its profile, not by its name.
+        return location.StartsWith('L') && recognizer?.LibraryOf(location) is not null;
     }
 }

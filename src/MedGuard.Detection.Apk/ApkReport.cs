@@ -1,4 +1,7 @@
+using MedGuard.Detection.Apk.Endpoints;
 using MedGuard.Detection.Apk.Model;
+using MedGuard.Detection.Apk.Protection;
+using MedGuard.Domain.Detection;
 using MedGuard.Domain.Findings;
 
 namespace MedGuard.Detection.Apk;
@@ -32,6 +35,18 @@ public sealed record ApkReport
 
     /// <summary>Findings inside third-party libraries: reported, never counted as the app's.</summary>
     public IReadOnlyList<Finding> LibraryFindings { get; init; } = [];
+
+    /// <summary>The packer (加固) that hides the app's code, when one is recognised: the app is reported as packed.</summary>
+    public PackerMatch? Packer { get; init; }
+
+    /// <summary>What could not be judged (subjects <c>PACKAGE#RULE</c>): never a clean result for those rules.</summary>
+    public IReadOnlyList<CoverageNote> Coverage { get; init; } = [];
+
+    /// <summary>Methods whose instruction stream does not decode, skipped (the rest of the app analysed).</summary>
+    public IReadOnlyList<SkippedMethod> SkippedMethods { get; init; } = [];
+
+    /// <summary>The servers the app talks to, offered as candidate web assets (to be authorized before any scan).</summary>
+    public IReadOnlyList<AppEndpoint> Endpoints { get; init; } = [];
 
     public int CountOf(string ruleId) => Findings.FirstOrDefault(f => f.RuleId == ruleId)?.Locations.Count ?? 0;
 }

@@ -49,7 +49,7 @@ public class DetectionRunReaderTests
             Covered = ["10.0.0.1", "10.0.0.9"],
             PortsScanned = "21-23,80,3389",
             Hosts = [new ObservedHost("10.0.0.1", [new ObservedPort(80, "open") { Service = "http", Product = "nginx 1.24", Banner = "b" }]) { HostName = "h", Closed = 3, Filtered = 2 }],
-            Apps = [new ObservedApp("预约.apk", "com.hospital.booking") { VersionName = "1.0", MinSdk = 21, TargetSdk = 33, Debuggable = true }],
+            Apps = [new ObservedApp("预约.apk", "com.hospital.booking") { VersionName = "1.0", MinSdk = 21, TargetSdk = 33, Debuggable = true, Endpoints = ["http://his.example.cn", "https://pacs.example.cn:8443"] }],
             Findings = [Make(target), Make(target with { }, Severity.Low) with { RuleId = "second" }],
             Figures = [new("pagesCrawled", 37), new("hostsWithOpenPorts", 1)],
         };

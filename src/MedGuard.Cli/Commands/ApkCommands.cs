@@ -35,7 +35,9 @@ internal sealed class ApkCommands : ICommandModule
             }
 
             var analyzer = new ApkAnalyzer();
-            var result = RunWithProgress(analyzer, files, parallelism);
+            // Progress goes to a terminal only: not into a pipe, and not over a JSON/SARIF document written to stdout.
+            var showProgress = !Console.IsErrorRedirected && (selectedFormat == "table" || parseResult.GetValue(output) is not null);
+            var result = RunWithProgress(analyzer, files, parallelism, showProgress);
 
             var outPath = parseResult.GetValue(output);
             using var stream = new MemoryStream();
@@ -106,22 +108,31 @@ internal sealed class ApkCommands : ICommandModule
         return files;
     }
 
-    private static ApkBatchResult RunWithProgress(ApkAnalyzer analyzer, List<string> files, int parallelism)
+    private static ApkBatchResult RunWithProgress(ApkAnalyzer analyzer, List<string> files, int parallelism, bool show)
     {
-        if (files.Count < 2 || Console.IsErrorRedirected)
+        if (files.Count < 2 || !show)
         {
             return ApkBatchAnalyzer.Run(analyzer, files, parallelism: parallelism);
         }
 
         ApkBatchResult? result = null;
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        console.Progress().AutoClear(true).Start(ctx =>
+        console.Progress().AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new FilesPerSecondColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
         {
             var task = ctx.AddTask("分析 APK", maxValue: files.Count);
             result = ApkBatchAnalyzer.Run(analyzer, files, _ => task.Increment(1), parallelism);
         });
         return result!;
     }
+}
+
+/// <summary>The batch's rate in files per second (个/秒), beside the remaining time (ETA).</summary>
+internal sealed class FilesPerSecondColumn : ProgressColumn
+{
+    public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+        new Text(task.Speed is { } speed ? string.Create(CultureInfo.InvariantCulture, $"{speed:0.0} 个/秒") : "-- 个/秒");
 }
 
 /// <summary>The seed's table: rows are risk kinds (in the seed's order), columns are apps, cells are counts.</summary>
@@ -164,6 +175,21 @@ internal static class ApkTable
             var nsc = a.NetworkSecurityConfig is { } n ? $"（{n.Path}{(n.TrustsUserCertificates ? "，信任用户证书" : "")}）" : "";
             sb.AppendLine(FormattableString.Invariant(
                 $"  {a.File}: {a.Package} {a.VersionName}（{a.Label}） minSdk {a.MinSdk} → targetSdk {a.TargetSdk}；debuggable={Flag(a.Debuggable)}；allowBackup={(a.AllowBackup is null ? "未设置" : Flag(a.AllowBackup.Value))}；明文流量={(a.CleartextTrafficPermitted ? "允许" : "禁止")}{nsc}；危险权限 {a.DangerousPermissions.Count} 个；dex {a.DexCount} 个、类 {a.ClassCount} 个"));
+            if (a.Packer is { } packer)
+            {
+                sb.AppendLine($"      已加固：{packer.Name}（{string.Join("、", packer.Evidence.Take(3))}）——代码规则无法在隐藏代码上评估，见覆盖说明，不是无风险");
+            }
+
+            if (a.SkippedMethods.Count > 0)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"      跳过 {a.SkippedMethods.Count} 个指令流无法解码的方法：{string.Join("；", a.SkippedMethods.Take(3).Select(m => m.Location))}");
+            }
+
+            if (a.Endpoints.Count > 0)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"      通信地址 {a.Endpoints.Count} 个（明文 {a.Endpoints.Count(e => e.Cleartext)} 个，作为候选 Web 资产，扫描前须授权）：{string.Join("、", a.Endpoints.Take(5).Select(e => e.Origin))}{(a.Endpoints.Count > 5 ? " 等" : "")}");
+            }
+
             sb.AppendLine(cert is null
                 ? "      签名证书：无（未签名）"
                 : string.Create(CultureInfo.InvariantCulture, $"      签名证书：{cert.Subject}，有效期 {cert.NotBefore:yyyy-MM-dd} 至 {cert.NotAfter:yyyy-MM-dd}"));

@@ -37,12 +37,22 @@ public sealed class FieldConstants(IReadOnlyList<AppClass> classes)
             _cache[field.Class] = values; // before analysing: a cycle through the initialisers reads nothing
             foreach (var method in cls.Methods.Where(m => m.Name is "<init>" or "<clinit>"))
             {
-                if (method.LoadCode() is not { } code)
+                IReadOnlyList<(FieldRef Field, TrackedValue? Value)> writes;
+                try
                 {
-                    continue;
+                    if (method.LoadCode() is not { } code)
+                    {
+                        continue;
+                    }
+
+                    writes = MethodAnalyzer.Analyze(code).FieldWrites;
+                }
+                catch (ApkFormatException)
+                {
+                    continue; // an initialiser that does not decode gives no constants; the rules' own pass names it
                 }
 
-                foreach (var (written, value) in MethodAnalyzer.Analyze(code).FieldWrites)
+                foreach (var (written, value) in writes)
                 {
                     if (written.Class != field.Class)
                     {

@@ -13,6 +13,7 @@ public static class AndroidAttributes
     public const uint ProtectionLevel = 0x01010009;
     public const uint Enabled = 0x0101000e;
     public const uint Debuggable = 0x0101000f;
+    public const uint Value = 0x01010024;
     public const uint Exported = 0x01010010;
     public const uint Authorities = 0x01010018;
     public const uint GrantUriPermissions = 0x0101001b;
@@ -36,6 +37,7 @@ public static class AndroidAttributes
         ["protectionLevel"] = ProtectionLevel,
         ["enabled"] = Enabled,
         ["debuggable"] = Debuggable,
+        ["value"] = Value,
         ["exported"] = Exported,
         ["authorities"] = Authorities,
         ["grantUriPermissions"] = GrantUriPermissions,

@@ -192,6 +192,26 @@ public sealed class DexFile
         return -1;
     }
 
+    /// <summary>Index of the first string not ordered below <paramref name="value"/> (StringCount when none).</summary>
+    public int LowerBoundString(string value)
+    {
+        int lo = 0, hi = StringCount;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (string.CompareOrdinal(GetString((uint)mid), value) < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
     public string GetType(uint index)
     {
         if (index >= (uint)TypeCount)

@@ -29,6 +29,12 @@ public sealed class AndroidManifest
 
     public IReadOnlyList<AppComponent> Components { get; private init; } = [];
 
+    /// <summary>The application class (android:name of &lt;application&gt;) as a descriptor; a packer's stub sits here.</summary>
+    public string? ApplicationClass { get; private init; }
+
+    /// <summary>&lt;meta-data&gt; of &lt;application&gt; with a literal value (SDK keys live here).</summary>
+    public IReadOnlyDictionary<string, string> MetaData { get; private init; } = new Dictionary<string, string>();
+
     public static AndroidManifest From(AxmlElement root)
     {
         if (root.Name != "manifest")
@@ -90,7 +96,24 @@ public sealed class AndroidManifest
                 .Select(e => e.Get(AndroidAttributes.Name, "name")?.Text).OfType<string>().Distinct().ToList(),
             DeclaredPermissions = declared,
             Components = components,
+            MetaData = application is null ? new Dictionary<string, string>() : MetaDataOf(application),
+            ApplicationClass = application?.Get(AndroidAttributes.Name, "name")?.Text is { Length: > 0 } appName ? ToDescriptor(appName, package) : null,
         };
+    }
+
+    private static Dictionary<string, string> MetaDataOf(AxmlElement application)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var m in application.ChildrenNamed("meta-data"))
+        {
+            if (m.Get(AndroidAttributes.Name, "name")?.Text is { Length: > 0 } name
+                && m.Get(AndroidAttributes.Value, "value") is { Type: not ResourceValueType.Reference, Text: { Length: > 0 } value })
+            {
+                values.TryAdd(name, value);
+            }
+        }
+
+        return values;
     }
 
     private static string ProtectionLevelName(AxmlAttribute? attribute)

@@ -12,4 +12,23 @@ public sealed class AppModel(AndroidManifest manifest, IReadOnlyList<AppClass> c
 
     /// <summary>Called once before the code is scanned, so a DEX source can build its fastref index.</summary>
     public Action<ReferenceFilter>? PrepareFilter { get; init; }
+
+    /// <summary>
+    /// Methods left out because their instruction stream does not decode — protectors plant such code to break
+    /// disassemblers. The rest of the app is still analysed; the run's coverage notes name these.
+    /// </summary>
+    public IReadOnlyList<SkippedMethod> Skipped => _skipped;
+
+    private readonly List<SkippedMethod> _skipped = [];
+
+    internal void Skip(string location, string reason)
+    {
+        if (!_skipped.Exists(s => s.Location == location))
+        {
+            _skipped.Add(new SkippedMethod(location, reason));
+        }
+    }
 }
+
+/// <summary>A method whose code could not be read (<see cref="AppModel.Skipped"/>).</summary>
+public sealed record SkippedMethod(string Location, string Reason);

@@ -25,9 +25,9 @@ internal static class DexClassLoader
                 var cls = new AppClass(def.Descriptor, def.Superclass, def.Interfaces, def.AccessFlags);
                 foreach (var m in dex.GetMethods(def))
                 {
-                    var reference = dex.GetMethod(m.MethodIndex);
+                    var methodIndex = m.MethodIndex;
                     var codeOffset = m.CodeOffset;
-                    cls.Methods.Add(new AppMethod(cls, reference.Name, reference.Proto, m.AccessFlags,
+                    cls.Methods.Add(new AppMethod(cls, () => dex.GetMethod(methodIndex) is var r ? (r.Name, r.Proto) : default, m.AccessFlags,
                         () => dex.GetCode(codeOffset) is { } code ? new DexMethodCode(dex, code) : null,
                         _ => codeOffset != 0 && indexes[dexNumber] is { IsEmpty: false } index && dex.GetCode(codeOffset) is { } code
                             && index.Matches(code.Instructions.Span)));

@@ -49,7 +49,7 @@ public sealed record ApkBatchResult(IReadOnlyList<ApkReport> Apps, IReadOnlyList
             StartedAt = StartedAt,
             EndedAt = EndedAt,
             Statistics = new DetectionStatistics { Files = Apps.Count + Errors.Count },
-            Coverage = [.. Errors.Select(e => new CoverageNote(e.File, e.Error))],
+            Coverage = [.. Errors.Select(e => new CoverageNote(e.File, e.Error)), .. Apps.SelectMany(a => a.Coverage)],
             // The packages read: a file that could not be read names no package, so it covers nothing.
             Covered = [.. Apps.Select(a => a.Package).Distinct(StringComparer.Ordinal)],
             Apps = [.. Apps.Select(a => new ObservedApp(a.File, a.Package)
@@ -58,12 +58,15 @@ public sealed record ApkBatchResult(IReadOnlyList<ApkReport> Apps, IReadOnlyList
                 MinSdk = a.MinSdk,
                 TargetSdk = a.TargetSdk,
                 Debuggable = a.Debuggable,
+                Endpoints = [.. a.Endpoints.Select(e => e.Origin)],
             })],
             Findings = DetectionRun.MergeByFingerprint(findings),
             Figures =
             [
                 new("apps", Apps.Count),
                 new("libraryFindings", findings.Count(f => f.InThirdPartyCode)),
+                new("packedApps", Apps.Count(a => a.Packer is not null)),
+                new("skippedMethods", Apps.Sum(a => a.SkippedMethods.Count)),
             ],
         };
     }

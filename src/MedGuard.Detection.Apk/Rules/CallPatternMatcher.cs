@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using MedGuard.Detection.Apk.Dex;
 using MedGuard.Detection.Apk.Model;
@@ -12,7 +11,6 @@ internal sealed class CallPatternMatcher
     private readonly Regex? _name;
     private readonly bool _anyProto;
     private readonly ClassHierarchy _hierarchy;
-    private readonly ConcurrentDictionary<MethodRef, bool> _memo = new();
 
     public CallPatternMatcher(string pattern, ClassHierarchy hierarchy)
     {
@@ -21,6 +19,15 @@ internal sealed class CallPatternMatcher
         _anyProto = _target.Proto.StartsWith("(*)", StringComparison.Ordinal);
         _hierarchy = hierarchy;
     }
+
+    /// <summary>The literal start of the name pattern (all of it without a wildcard).</summary>
+    public string NamePrefix => _target.Name.Contains('*') ? _target.Name[.._target.Name.IndexOf('*')] : _target.Name;
+
+    /// <summary>Whether the name is a pattern (<c>get*Extra</c>) rather than one name.</summary>
+    public bool HasWildcard => _name is not null;
+
+    /// <summary>The name without wildcard.</summary>
+    public string Name => _target.Name;
 
     public bool NameMatches(string name) => _name?.IsMatch(name) ?? name == _target.Name;
 
@@ -31,7 +38,8 @@ internal sealed class CallPatternMatcher
             return false;
         }
 
-        return _memo.GetOrAdd(method, m =>
-            (_anyProto || m.Proto == _target.Proto) && _hierarchy.IsAssignableTo(m.Class, _target.Class));
+        // The proto first: it rejects most constructors (<init>) of an app in one string compare; the hierarchy walk
+        // is memoised per (class, target) by the hierarchy itself.
+        return (_anyProto || method.Proto == _target.Proto) && _hierarchy.IsAssignableTo(method.Class, _target.Class);
     }
 }

@@ -1,7 +1,9 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using MedGuard.Detection.Apk.Dex;
+using MedGuard.Detection.Apk.Libraries;
 using MedGuard.Detection.Apk.Model;
+using MedGuard.Detection.Apk.Protection;
 using MedGuard.Domain.Findings;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -25,6 +27,12 @@ public sealed class RuleCatalog
     /// <summary>Android's dangerous permissions (危险权限), reported among the manifest facts.</summary>
     public IReadOnlySet<string> DangerousPermissions { get; }
 
+    /// <summary>The packers (加固) recognised, from <c>packers.yaml</c>.</summary>
+    public IReadOnlyList<PackerDefinition> Packers { get; private init; } = [];
+
+    /// <summary>Library profiles that survive renaming, from <c>library-profiles.yaml</c>.</summary>
+    public IReadOnlyList<LibraryProfile> LibraryProfiles { get; private init; } = [];
+
     private RuleCatalog(IReadOnlyList<RuleDefinition> rules, IReadOnlyList<string> libraryPrefixes, IReadOnlyDictionary<string, FrameworkType> framework, IReadOnlySet<string> dangerous)
     {
         Rules = rules;
@@ -35,6 +43,17 @@ public sealed class RuleCatalog
 
     public static RuleCatalog Default => Embedded.Value;
 
+    /// <summary>Starts loading <see cref="Default"/> on the thread pool (once); whoever asks for it meanwhile waits.</summary>
+    public static void Preload()
+    {
+        if (!Embedded.IsValueCreated && Interlocked.Exchange(ref _preloading, 1) == 0)
+        {
+            _ = Task.Run(() => Embedded.Value);
+        }
+    }
+
+    private static int _preloading;
+
     /// <summary>
     /// Every GB/T 22239 citation of the embedded rules with its file and line, for the catalog check in
     /// MedGuard.Standards (StandardRefIntegrity): this engine knows the codes' shape, the standards library which exist.
@@ -43,7 +62,8 @@ public sealed class RuleCatalog
         EmbeddedFiles().SelectMany(f => StandardRefText.Scan($"src/MedGuard.Detection.Apk/Rules/Data/{f.Name}", f.Text));
 
     /// <summary>A copy with another library list (the list is configurable).</summary>
-    public RuleCatalog WithLibraryPrefixes(IReadOnlyList<string> prefixes) => new(Rules, prefixes, Framework, DangerousPermissions);
+    public RuleCatalog WithLibraryPrefixes(IReadOnlyList<string> prefixes) =>
+        new(Rules, prefixes, Framework, DangerousPermissions) { Packers = Packers, LibraryProfiles = LibraryProfiles };
 
     private static RuleCatalog LoadEmbedded() => Load(EmbeddedFiles());
 
@@ -68,6 +88,8 @@ public sealed class RuleCatalog
         var libraries = new List<string>();
         var framework = new Dictionary<string, FrameworkType>(StringComparer.Ordinal);
         var dangerous = new HashSet<string>(StringComparer.Ordinal);
+        var packers = new List<PackerDefinition>();
+        var profiles = new List<LibraryProfile>();
         foreach (var (name, text) in files)
         {
             try
@@ -79,6 +101,16 @@ public sealed class RuleCatalog
                 else if (name == "dangerous-permissions.yaml")
                 {
                     dangerous.UnionWith(deserializer.Deserialize<LibraryFile>(text).Permissions);
+                }
+                else if (name == "packers.yaml")
+                {
+                    packers.AddRange(deserializer.Deserialize<PackerFile>(text).Packers);
+                    ValidatePackers(packers, name);
+                }
+                else if (name == "library-profiles.yaml")
+                {
+                    profiles.AddRange(deserializer.Deserialize<LibraryProfileFile>(text).Libraries);
+                    ValidateProfiles(profiles, name);
                 }
                 else if (name == "framework.yaml")
                 {
@@ -110,7 +142,43 @@ public sealed class RuleCatalog
             throw new ApkFormatException($"规则 id 重复：{duplicate.Key}");
         }
 
-        return new RuleCatalog(rules.OrderBy(r => r.Order).ThenBy(r => r.Id, StringComparer.Ordinal).ToList(), libraries, framework, dangerous);
+        return new RuleCatalog(rules.OrderBy(r => r.Order).ThenBy(r => r.Id, StringComparer.Ordinal).ToList(), libraries, framework, dangerous)
+        {
+            Packers = packers,
+            LibraryProfiles = profiles,
+        };
+    }
+
+    private static void ValidatePackers(List<PackerDefinition> packers, string file)
+    {
+        foreach (var p in packers)
+        {
+            if (!Regex.IsMatch(p.Id, "^[a-z][a-z0-9_]*$") || p.Name.Length == 0)
+            {
+                throw new ApkFormatException($"规则文件 {file}（{p.Id}）：id 须为小写字母、数字和下划线，且须有 name");
+            }
+
+            if (p.Libs.Count + p.Files.Count + p.Classes.Count + p.Weak.Count == 0 || p.Examples.Positive.Count == 0 || p.Examples.Negative.Count == 0)
+            {
+                throw new ApkFormatException($"规则文件 {file}（{p.Id}）：须有特征（libs/files/classes/weak）及至少一个正例和一个反例");
+            }
+        }
+    }
+
+    private static void ValidateProfiles(List<LibraryProfile> profiles, string file)
+    {
+        foreach (var p in profiles)
+        {
+            if (p.Id.Length == 0 || p.Name.Length == 0 || p.Markers.Count == 0 || p.Examples.Positive.Count == 0 || p.Examples.Negative.Count == 0)
+            {
+                throw new ApkFormatException($"规则文件 {file}（{p.Id}）：须有 id、name、markers 及至少一个正例和一个反例");
+            }
+
+            if (p.Markers.Exists(m => m.Length < 12))
+            {
+                throw new ApkFormatException($"规则文件 {file}（{p.Id}）：特征字符串过短（少于 12 个字符），易误认应用自己的代码");
+            }
+        }
     }
 
     private static void Validate(RuleDefinition rule, string file)
@@ -147,14 +215,32 @@ public sealed class RuleCatalog
             case "manifest_flag" when rule.Attribute is "allowBackup" or "debuggable" or "usesCleartextTraffic":
             case "network_config" when rule.Attribute is "trustsUserCertificates":
             case "exported_component" when rule.Component is "activity" or "service" or "provider" or "receiver":
+            case "manifest_metadata" when rule.MetaData.Count > 0:
                 break;
             case "code" when rule.Match.Count > 0:
                 foreach (var p in rule.Match.Concat(rule.UnlessMethodCalls).Concat(rule.RequireMethodCalls).Concat(rule.UnlessAppCallsAll))
                 {
-                    var kinds = (p.Call is null ? 0 : 1) + (p.Field is null ? 0 : 1) + (p.NewInstance is null ? 0 : 1) + (p.Override is null ? 0 : 1);
+                    var kinds = (p.Call is null ? 0 : 1) + (p.Field is null ? 0 : 1) + (p.NewInstance is null ? 0 : 1) + (p.Override is null ? 0 : 1) + (p.String is null ? 0 : 1);
                     if (kinds != 1)
                     {
-                        Fail("每个匹配项须且仅须有 call / field / newInstance / override 之一");
+                        Fail("每个匹配项须且仅须有 call / field / newInstance / override / string 之一");
+                    }
+
+                    if (p.String is not null && (p.StringPrefix is not { Length: >= 3 } || !p.String.StartsWith("^" + Regex.Escape(p.StringPrefix), StringComparison.Ordinal)))
+                    {
+                        Fail("string 须以 ^ 加 stringPrefix（至少 3 个字符）开头，以便在字符串表中查找");
+                    }
+
+                    if (p.String is not null)
+                    {
+                        try
+                        {
+                            _ = new Regex(p.String);
+                        }
+                        catch (ArgumentException ex)
+                        {
+                            Fail(ex.Message);
+                        }
                     }
 
                     try
@@ -194,6 +280,16 @@ public sealed class RuleCatalog
     {
         public List<string> Prefixes { get; set; } = [];
         public List<string> Permissions { get; set; } = [];
+    }
+
+    private sealed class PackerFile
+    {
+        public List<PackerDefinition> Packers { get; set; } = [];
+    }
+
+    private sealed class LibraryProfileFile
+    {
+        public List<LibraryProfile> Libraries { get; set; } = [];
     }
 
     private sealed class FrameworkEntry

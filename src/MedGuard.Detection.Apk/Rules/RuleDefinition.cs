@@ -29,6 +29,12 @@ public sealed class RuleDefinition
     public string? Attribute { get; set; }
     public string? When { get; set; }
 
+    /// <summary>The evidence holds a secret (an AccessKey): only its masked form is ever written (JSON, SARIF, console).</summary>
+    public bool Mask { get; set; }
+
+    // manifest_metadata: <meta-data android:name> under <application> whose value is a hard-coded key
+    public List<string> MetaData { get; set; } = [];
+
     // network_config: trustsUserCertificates
     // exported_component
     public string? Component { get; set; }
@@ -62,7 +68,7 @@ public sealed class SeverityByMinSdk
 
 /// <summary>
 /// What to look for in code. Exactly one of <see cref="Call"/>, <see cref="Field"/>, <see cref="NewInstance"/>,
-/// <see cref="Override"/>. Call targets are smali references; <c>*</c> in the name is a wildcard and a proto of
+/// <see cref="Override"/>, <see cref="String"/>. Call targets are smali references; <c>*</c> in the name is a wildcard and a proto of
 /// <c>(*)</c> takes any. The target's class matches through the hierarchy (a call on an Activity subclass matches
 /// <c>Landroid/content/Context;</c>).
 /// </summary>
@@ -72,6 +78,12 @@ public sealed class CodePattern
     public string? Field { get; set; }
     public string? NewInstance { get; set; }
     public OverridePattern? Override { get; set; }
+
+    /// <summary>A string constant the method loads (const-string), as a regular expression; <see cref="StringPrefix"/>
+    /// is its literal start, looked up in each DEX's sorted string table.</summary>
+    public string? String { get; set; }
+
+    public string? StringPrefix { get; set; }
 
     /// <summary>Conditions on the call's arguments; argument 0 is the receiver of an instance call.</summary>
     public List<ArgCondition> Where { get; set; } = [];
@@ -84,6 +96,12 @@ public sealed class CodePattern
     public string? InClass { get; set; }
 
     public bool InExportedComponent { get; set; }
+
+    /// <summary>
+    /// The call registers a component at run time (registerReceiver): the class of the object passed as this argument
+    /// counts as exposed — for <see cref="InExportedComponent"/> — like a manifest component that is exported.
+    /// </summary>
+    public int? Exposes { get; set; }
 }
 
 public sealed class OverridePattern

@@ -27,6 +27,9 @@ public sealed class RuleEngine(RuleCatalog catalog)
                 case "exported_component":
                     EvaluateExported(rule, app.Manifest, hits);
                     break;
+                case "manifest_metadata":
+                    EvaluateMetaData(rule, app.Manifest, hits);
+                    break;
                 case "network_config" when app.NetworkSecurityConfig is { TrustsUserCertificates: true } nsc:
                     hits.Add(new RuleHit(rule, nsc.Path, "<trust-anchors> 含 <certificates src=\"user\"/>（非 debug-overrides）"));
                     break;
@@ -58,6 +61,18 @@ public sealed class RuleEngine(RuleCatalog catalog)
         }
     }
 
+    // Keys written into the manifest's <meta-data> (高德/百度地图 key, 极光/友盟 AppKey): one hit, every key masked.
+    private static void EvaluateMetaData(RuleDefinition rule, AndroidManifest manifest, List<RuleHit> hits)
+    {
+        var keys = rule.MetaData.Where(n => manifest.MetaData.TryGetValue(n, out var v) && v.Length > 0)
+            .Select(n => $"<meta-data android:name=\"{n}\" android:value=\"{(rule.Mask ? SecretMask.Mask(manifest.MetaData[n]) : manifest.MetaData[n])}\"/>")
+            .ToList();
+        if (keys.Count > 0)
+        {
+            hits.Add(new RuleHit(rule, "AndroidManifest.xml", string.Join("；", keys)));
+        }
+    }
+
     private static void EvaluateExported(RuleDefinition rule, AndroidManifest manifest, List<RuleHit> hits)
     {
         var kind = Enum.Parse<ComponentKind>(rule.Component!, ignoreCase: true);
@@ -68,9 +83,11 @@ public sealed class RuleEngine(RuleCatalog catalog)
         }
     }
 
-    private sealed class CompiledPattern(CodePattern pattern, ClassHierarchy hierarchy)
+    private sealed class CompiledPattern(CodePattern pattern, ClassHierarchy hierarchy, bool mask)
     {
         public CodePattern Pattern { get; } = pattern;
+        public bool Mask { get; } = mask;
+        public Regex? String { get; } = pattern.String is null ? null : new Regex(pattern.String, RegexOptions.CultureInvariant);
         public CallPatternMatcher? Call { get; } = pattern.Call is null ? null : new CallPatternMatcher(pattern.Call, hierarchy);
         public Regex?[] Regexes { get; } = pattern.Where.Select(w => w.Matches is null ? null : new Regex(w.Matches, RegexOptions.CultureInvariant)).ToArray();
     }
@@ -79,22 +96,36 @@ public sealed class RuleEngine(RuleCatalog catalog)
     {
         var h = app.Hierarchy;
         var compiled = new Dictionary<CodePattern, CompiledPattern>(ReferenceEqualityComparer.Instance);
-        foreach (var p in rules.SelectMany(r => r.Match.Concat(r.UnlessMethodCalls).Concat(r.RequireMethodCalls).Concat(r.UnlessAppCallsAll)))
+        foreach (var r in rules)
         {
-            compiled[p] = new CompiledPattern(p, h);
+            foreach (var p in r.Match.Concat(r.UnlessMethodCalls).Concat(r.RequireMethodCalls).Concat(r.UnlessAppCallsAll))
+            {
+                compiled[p] = new CompiledPattern(p, h, r.Mask);
+            }
         }
+
+        var stringPatterns = compiled.Values.Where(c => c.String is not null).ToArray();
 
         var callMatchers = compiled.Values.Where(c => c.Call is not null).Select(c => c.Call!).ToList();
         var fieldTargets = compiled.Values.Where(c => c.Pattern.Field is not null).Select(c => c.Pattern.Field!).ToHashSet(StringComparer.Ordinal);
         var typeTargets = compiled.Values.Where(c => c.Pattern.NewInstance is not null).Select(c => c.Pattern.NewInstance!).ToHashSet(StringComparer.Ordinal);
         var fieldNames = fieldTargets.Select(f => f[(f.IndexOf("->", StringComparison.Ordinal) + 2)..]).ToHashSet(StringComparer.Ordinal);
+        // Matchers by exact name, so that a method id is tested only against the patterns of its own name.
+        var byName = callMatchers.Where(c => !c.HasWildcard).GroupBy(c => c.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        var wildcards = callMatchers.Where(c => c.HasWildcard).ToArray();
         var filter = new ReferenceFilter(
-            m => callMatchers.Exists(c => c.Matches(m)),
+            m => (byName.TryGetValue(m.Name, out var named) && Array.Exists(named, c => c.Matches(m))) || Array.Exists(wildcards, c => c.Matches(m)),
             f => fieldTargets.Contains($"{f.Class}->{f.Name}"),
             typeTargets.Contains)
         {
-            MethodName = n => callMatchers.Exists(c => c.NameMatches(n)),
+            MethodName = n => byName.ContainsKey(n) || Array.Exists(wildcards, c => c.NameMatches(n)),
             FieldName = fieldNames.Contains,
+            MethodNamePrefixes = callMatchers.Select(c => c.NamePrefix).ToHashSet(StringComparer.Ordinal),
+            FieldNames = fieldNames,
+            Types = typeTargets,
+            StringPrefixes = stringPatterns.Select(c => c.Pattern.StringPrefix!).ToHashSet(StringComparer.Ordinal),
+            String = s => Array.Exists(stringPatterns, c => c.String!.IsMatch(s)),
         };
         app.PrepareFilter?.Invoke(filter);
 
@@ -109,9 +140,26 @@ public sealed class RuleEngine(RuleCatalog catalog)
         {
             foreach (var method in cls.Methods)
             {
-                if (method.MayReference(filter) && method.LoadCode() is { } code)
+                if (Facts(app, method, filter, fields) is { } facts)
                 {
-                    analysed.Add((method, MethodAnalyzer.Analyze(code, method.Proto, method.IsStatic, fields.Get)));
+                    analysed.Add((method, facts));
+                }
+            }
+        }
+
+        // 1a. Receivers registered at run time without protection are exposed like exported manifest receivers: the
+        // rules that look inside exported components (denial of service) look inside them too.
+        foreach (var c in compiled.Values.Where(c => c.Pattern.Exposes is not null && c.Call is not null))
+        {
+            foreach (var (_, facts) in analysed)
+            {
+                foreach (var call in facts.Calls)
+                {
+                    if ((c.Call!.Matches(call.Target) && WhereHolds(c, call)) && c.Pattern.Exposes!.Value < call.Arguments.Count
+                        && call.Arguments[c.Pattern.Exposes.Value]?.Object?.Type is { } registered)
+                    {
+                        exposed.Add(registered);
+                    }
                 }
             }
         }
@@ -124,15 +172,22 @@ public sealed class RuleEngine(RuleCatalog catalog)
         {
             var wrapperRefs = wrappers.Select(w => w.Wrapper).ToHashSet();
             var wrapperNames = wrapperRefs.Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
-            var second = new ReferenceFilter(wrapperRefs.Contains, _ => false, _ => false) { MethodName = wrapperNames.Contains, FieldName = _ => false };
+            var second = new ReferenceFilter(wrapperRefs.Contains, _ => false, _ => false)
+            {
+                MethodName = wrapperNames.Contains,
+                FieldName = _ => false,
+                MethodNamePrefixes = wrapperNames,
+                FieldNames = [],
+                Types = [],
+            };
             app.PrepareFilter?.Invoke(second);
             foreach (var cls in app.Classes)
             {
                 foreach (var method in cls.Methods)
                 {
-                    if (method.MayReference(second) && method.LoadCode() is { } code)
+                    if (Facts(app, method, second, fields) is { } facts)
                     {
-                        wrapperCalls.Add((method, MethodAnalyzer.Analyze(code, method.Proto, method.IsStatic, fields.Get)));
+                        wrapperCalls.Add((method, facts));
                     }
                 }
             }
@@ -151,12 +206,11 @@ public sealed class RuleEngine(RuleCatalog catalog)
             {
                 foreach (var m in cls.Methods.Where(m => m.Name == name && m.Proto == proto))
                 {
-                    if (m.LoadCode() is not { } code)
+                    if (Facts(app, m, null, null) is not { } facts)
                     {
                         continue;
                     }
 
-                    var facts = MethodAnalyzer.Analyze(code);
                     if ((o.Body == "empty" && facts.IsEmpty) || (o.Body == "returnsTrue" && facts.ReturnsConstantTrue))
                     {
                         found.Add(m);
@@ -240,6 +294,26 @@ public sealed class RuleEngine(RuleCatalog catalog)
         }
     }
 
+    // A method's facts when it may reference a target (always, without a filter); a method whose instructions do not
+    // decode is skipped and recorded, never the end of the app's analysis.
+    private static MethodFacts? Facts(AppModel app, AppMethod method, ReferenceFilter? filter, FieldConstants? fields)
+    {
+        try
+        {
+            if ((filter is not null && !method.MayReference(filter)) || method.LoadCode() is not { } code)
+            {
+                return null;
+            }
+
+            return fields is null ? MethodAnalyzer.Analyze(code) : MethodAnalyzer.Analyze(code, method.Proto, method.IsStatic, fields.Get);
+        }
+        catch (ApkFormatException ex)
+        {
+            app.Skip(method.Location, ex.Message);
+            return null;
+        }
+    }
+
     private static List<(RuleDefinition Rule, MethodRef Wrapper, int Argument, string Sink)> FindWrappers(
         List<RuleDefinition> rules, Dictionary<CodePattern, CompiledPattern> compiled, List<(AppMethod Method, MethodFacts Facts)> analysed)
     {
@@ -284,6 +358,13 @@ public sealed class RuleEngine(RuleCatalog catalog)
             var f = facts.FieldReads.Find(f => $"{f.Class}->{f.Name}" == p.Field);
             evidence = f is null ? "" : $"读取 {f}";
             return f is not null;
+        }
+
+        if (c.String is not null)
+        {
+            var found = facts.Strings.Find(c.String.IsMatch);
+            evidence = found is null ? "" : $"字符串常量 \"{(c.Mask ? SecretMask.Mask(found) : found)}\"";
+            return found is not null;
         }
 
         if (p.NewInstance is not null)

@@ -249,4 +249,10 @@ public sealed record ObservedApp(string File, string Package)
     public int TargetSdk { get; init; }
 
     public bool Debuggable { get; init; }
+
+    /// <summary>
+    /// The web origins the app talks to (code strings, network security config), offered to the platform as candidate
+    /// web assets of the institution — to be authorized before anything scans them.
+    /// </summary>
+    public IReadOnlyList<string> Endpoints { get; init; } = [];
 }

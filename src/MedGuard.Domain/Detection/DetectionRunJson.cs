@@ -154,6 +154,12 @@ public static partial class DetectionRunJson
             w.WriteNumber("minSdk", app.MinSdk);
             w.WriteNumber("targetSdk", app.TargetSdk);
             w.WriteBoolean("debuggable", app.Debuggable);
+            if (app.Endpoints.Count > 0)
+            {
+                // Only when there are some: a run written before endpoints existed keeps its canonical form (digest).
+                WriteStrings(w, "endpoints", app.Endpoints);
+            }
+
             w.WriteEndObject();
         }
 

@@ -317,6 +317,7 @@ public static partial class DetectionRunJson
             string? file = null, package = null, versionName = null;
             int minSdk = 0, targetSdk = 0;
             var debuggable = false;
+            IReadOnlyList<string> endpoints = [];
             ExpectObject(path);
             while (NextProperty(out var name))
             {
@@ -328,6 +329,7 @@ public static partial class DetectionRunJson
                     case "minSdk": minSdk = Int(path, "minSdk"); break;
                     case "targetSdk": targetSdk = Int(path, "targetSdk"); break;
                     case "debuggable": debuggable = _r.TokenType == JsonTokenType.True; break;
+                    case "endpoints": endpoints = Strings(path, "endpoints"); break;
                     default: _r.Skip(); break;
                 }
             }
@@ -338,6 +340,7 @@ public static partial class DetectionRunJson
                 MinSdk = minSdk,
                 TargetSdk = targetSdk,
                 Debuggable = debuggable,
+                Endpoints = endpoints,
             };
         }
 
