@@ -101,8 +101,10 @@ public static class SituationReport
             [.. figures.Select(f => (IReadOnlyList<string>)[f.Name, N(f.Count), N(f.Total), f.Percent is { } p ? p.ToString("0.0", CultureInfo.InvariantCulture) + "%" : "无数据", f.Definition])],
             "主要指标");
 
-    private static TableBlock GroupTable(string caption, string groupName, IReadOnlyList<SituationGroup> groups, string[] keys)
+    private static TableBlock GroupTable(string caption, string groupName, IReadOnlyList<SituationGroup> groups, string[] wanted)
     {
+        // Only the figures the records carry: a column of dashes says nothing.
+        var keys = wanted.Where(k => groups.Any(g => g.Figure(k) is not null)).ToArray();
         var names = keys.Select(k => groups.SelectMany(g => g.Figures).FirstOrDefault(f => f.Key == k)?.Name ?? k).ToList();
         return new TableBlock(caption, [groupName, "机构数", "系统数", .. names],
             [.. groups.Select(g => (IReadOnlyList<string>)[g.Name, N(g.Institutions), N(g.Systems), .. keys.Select(k => g.Figure(k) is { } f ? Rate(f) : "—")])],
