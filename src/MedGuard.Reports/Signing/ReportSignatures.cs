@@ -40,6 +40,9 @@ public static partial class ReportSignatures
 {
     public const string SignaturePart = "customXml/medguardSignature.xml";
 
+    /// <summary>The platform's SM2 signing key in its key folder (beside the SM4 key, outside the database; 0600).</summary>
+    public const string KeyFileName = "report-sm2.key";
+
     private const string PdfMarker = "%MEDGUARD-SIGNATURE ";
     private static readonly XNamespace Ns = "urn:medguard:report-signature:v1";
 

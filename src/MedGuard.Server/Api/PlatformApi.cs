@@ -30,6 +30,7 @@ public static class PlatformApi
         api.MapFindingsApi();
         api.MapAssetsApi();
         api.MapCampaignsApi();
+        api.MapReportsApi();
     }
 
     /// <summary>Anti-forgery on every changing call, and domain errors as problem responses (never a stack trace).</summary>
@@ -65,7 +66,7 @@ public static class PlatformApi
         catch (Exception ex) when (ex is LifecycleException or GradingException or FormatException or ArgumentException or FieldTooLongException
             or MedGuard.Storage.Findings.FindingWorkflowException or MedGuard.Storage.Findings.FindingImportException
             or MedGuard.Storage.Inventory.AssetRegistrationException or MedGuard.Domain.Inventory.AssetValueException
-            or MedGuard.Storage.Campaigns.CampaignException)
+            or MedGuard.Storage.Campaigns.CampaignException or MedGuard.Reports.Document.ReportInputException)
         {
             return Results.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest);
         }
