@@ -59,7 +59,7 @@ public static class PlatformApi
         {
             return Results.Problem("不存在或不在您的权限范围内", statusCode: StatusCodes.Status404NotFound);
         }
-        catch (ForbiddenOperation)
+        catch (Exception ex) when (ex is ForbiddenOperation or MedGuard.Storage.Reports.ReportForbiddenException)
         {
             return Results.Problem("您的角色不能执行此操作", statusCode: StatusCodes.Status403Forbidden);
         }

@@ -3,6 +3,7 @@ using MedGuard.Reports.Rendering;
 using MedGuard.Reports.Signing;
 using MedGuard.Server.Reports;
 using MedGuard.Storage;
+using MedGuard.Storage.Reports;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedGuard.Server.Api;

@@ -2,17 +2,18 @@ using MedGuard.Domain.Findings;
 using MedGuard.Domain.Institutions;
 using MedGuard.Domain.Systems;
 using MedGuard.Reports.Inputs;
-using MedGuard.Storage;
 using MedGuard.Storage.Statistics;
 using Microsoft.EntityFrameworkCore;
 
-namespace MedGuard.Server.Reports;
+namespace MedGuard.Storage.Reports;
 
 /// <summary>
 /// The one adapter from the dashboard's figures to the situation report's input (issue 17): the same
-/// <see cref="SectorStatistics"/> the sector dashboard (Sector/SectorDashboard.cs) computes, with each rate's numerator,
-/// denominator and definition kept. When the dashboard's richer figures service (issue 16) lands, only this class
-/// changes. Runs in the caller's tenant scope: a district regulator gets its district.
+/// <see cref="SectorStatistics"/> the server's sector dashboard (MedGuard.Server/Sector/SectorDashboard.cs) computes, with
+/// each rate's numerator, denominator and definition kept. It lives here, not in the server, because the CLI
+/// (<c>medguard report situation</c>) produces the same report and does not reference the server; when the dashboard's
+/// richer figures (issue 16) land, only this class changes. Runs in the caller's tenant scope: a district regulator
+/// gets its district.
 /// </summary>
 public sealed class SituationFigures(MedGuardDbContext db)
 {
