@@ -19,7 +19,9 @@ public static class AssessmentReport
         var items = input.Items;
         if (items.Count == 0)
         {
-            throw new ReportInputException($"测评「{input.System.Name} {Blank.Date(input.AssessedOn)}」尚无任何测评结果，无法生成测评报告：请先录入各要求项的测评结果。");
+            return input.RecordedConclusion is null
+                ? throw new ReportInputException($"测评「{input.System.Name} {Blank.Date(input.AssessedOn)}」尚无任何测评结果，也没有记录结论，无法生成测评报告：请先录入各要求项的测评结果。")
+                : RecordedOnly(input);
         }
 
         var template = ConclusionPolicy.ParseTemplate(input.Template);
@@ -80,6 +82,36 @@ public static class AssessmentReport
                 [.. input.Rectifications.Select(r => (IReadOnlyList<string>)[r.Title, r.ItemCode ?? "", r.Risk ?? "", r.DueOn is { } d ? Blank.Date(d) : "", r.Status, r.Owner ?? ""])], "整改任务"));
         }
 
+        return new ReportDocument(ReportKind.Assessment, $"{input.System.Name}网络安全等级测评报告（摘要）", $"{input.Unit.Name} · {Blank.Date(input.IssuedOn)}", blocks);
+    }
+
+    /// <summary>
+    /// An assessment the platform holds only as a summary (conclusion and score from the agency's report): the summary is
+    /// printed as recorded, and per-category and per-point results are marked as not held.
+    /// </summary>
+    private static ReportDocument RecordedOnly(AssessmentReportInput input)
+    {
+        List<Block> blocks =
+        [
+            new Heading(1, "一、测评概况"),
+            GradingReport.Facts("测评概况",
+                ("被测单位", input.Unit.Name),
+                ("定级对象", input.System.Name),
+                ("安全保护等级", GradingReport.Level(input.Level)),
+                ("测评类型", input.KindName),
+                ("测评机构", Blank.Or(input.Agency)),
+                ("测评日期", Blank.Date(input.AssessedOn)),
+                ("报告编号", Blank.Or(input.ReportNumber)),
+                ("结论模板", input.Template)),
+            new Heading(1, "二、测评结论"),
+            new Paragraph($"「{input.System.Name}」{GradingReport.Level(input.Level)}{input.KindName}：{(input.Template == "2021" ? "综合得分" : "符合率")} {(input.RecordedScore is { } s ? Pct(s).TrimEnd('%') + (input.Template == "2021" ? "" : "%") : Blank.Marker)}，测评结论：{input.RecordedConclusion}（按记录）。", true),
+            new Paragraph($"平台只记录了本次测评的结论与得分，没有逐项测评结果：安全类、控制点结果和高风险问题见测评机构出具的报告原件（{Blank.Marker}）。"),
+            new Heading(1, "三、整改清单"),
+            input.Rectifications.Count == 0
+                ? new Paragraph("平台没有记录本次测评产生的整改任务。")
+                : new TableBlock("整改任务", ["任务", "要求项", "风险", "整改期限", "状态", "责任方"],
+                    [.. input.Rectifications.Select(r => (IReadOnlyList<string>)[r.Title, r.ItemCode ?? "", r.Risk ?? "", r.DueOn is { } d ? Blank.Date(d) : "", r.Status, r.Owner ?? ""])], "整改任务"),
+        ];
         return new ReportDocument(ReportKind.Assessment, $"{input.System.Name}网络安全等级测评报告（摘要）", $"{input.Unit.Name} · {Blank.Date(input.IssuedOn)}", blocks);
     }
 

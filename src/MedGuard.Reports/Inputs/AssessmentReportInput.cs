@@ -33,6 +33,12 @@ public sealed record AssessmentReportInput
 
     public int MissingItems { get; init; }
 
+    /// <summary>The conclusion as recorded (e.g. an agency's report entered as a summary, without per-item results).</summary>
+    public string? RecordedConclusion { get; init; }
+
+    /// <summary>符合率 or 综合得分 as recorded.</summary>
+    public double? RecordedScore { get; init; }
+
     public IReadOnlyList<RectificationFacts> Rectifications { get; init; } = [];
 
     public required DateOnly IssuedOn { get; init; }

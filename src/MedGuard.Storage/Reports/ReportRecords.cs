@@ -63,6 +63,8 @@ public sealed class ReportRecords(MedGuardDbContext db, Func<FindingRecord, IRea
             Extensions = assessment.Extensions,
             Items = items,
             MissingItems = catalogItems.Count - items.Count,
+            RecordedConclusion = assessment.Conclusion,
+            RecordedScore = assessment.Score,
             Rectifications = tasks,
             IssuedOn = today,
         };
