@@ -65,7 +65,8 @@ internal sealed class ReportCommands : ICommandModule
             var record = EmbeddedPlatform.Guard(platform.Target, () =>
             {
                 using var context = platform.Context();
-                var importer = new FindingImporter(platform.FieldProtector(() => context.Findings.Any(f => f.EvidenceCiphertext != null)));
+                // Only a notice opens detection evidence (SM4, the platform's field key); the other documents need no key.
+                var importer = kind == ReportKind.Notice ? new FindingImporter(platform.FieldProtector(() => context.Findings.Any(f => f.EvidenceCiphertext != null))) : null;
                 var id = subject is null ? (Guid?)null : Subject(context, kind, parse.GetValue(subject)!);
                 var request = new ReportRequest(kind, fmt, id, parse.GetValue(region), Date(parse.GetValue(from), "--from"), Date(parse.GetValue(to), "--to"), !parse.GetValue(noSign));
                 var key = new Sm2Key(FieldKeyFile.LoadOrCreate(Path.Combine(platform.KeyDirectoryPath, ReportSignatures.KeyFileName), 32));
@@ -74,7 +75,7 @@ internal sealed class ReportCommands : ICommandModule
                 var chromium = new ChromiumRenderer();
                 try
                 {
-                    var produced = new ReportProduction(context, chromium, f => importer.EvidenceOf(f, masked: true))
+                    var produced = new ReportProduction(context, chromium, importer is null ? null : f => importer.EvidenceOf(f, masked: true))
                         .ProduceAsync(request, EmbeddedPlatform.Operator, null, parse.GetValue(issuer) ?? "MedGuard 平台", signing, DateOnly.FromDateTime(now.DateTime), now.UtcDateTime, progress)
                         .GetAwaiter().GetResult();
                     progress.Report("记录生成的文档");
