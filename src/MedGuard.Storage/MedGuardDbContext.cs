@@ -4,6 +4,7 @@ using MedGuard.Domain.Findings;
 using MedGuard.Domain.Institutions;
 using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
+using MedGuard.Domain.Reports;
 using MedGuard.Domain.Systems;
 using MedGuard.Storage.Configurations;
 using MedGuard.Storage.Tenancy;
@@ -100,6 +101,9 @@ public abstract partial class MedGuardDbContext : DbContext
     public DbSet<CampaignTask> CampaignTasks => Set<CampaignTask>();
 
     public DbSet<DetectionStop> DetectionStops => Set<DetectionStop>();
+
+    /// <summary>Generated documents (issue 17): who, when, what, hash, and the file.</summary>
+    public DbSet<GeneratedReport> GeneratedReports => Set<GeneratedReport>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -86,6 +86,22 @@ internal sealed class ApiClient : IDisposable
         return JsonDocument.Parse(body).RootElement;
     }
 
+    /// <summary>A GET answered as bytes (documents), with the response's headers.</summary>
+    public async Task<(HttpStatusCode Status, byte[] Body, IReadOnlyDictionary<string, string> Headers)> GetBytesAsync(string path)
+    {
+        using var response = await http.GetAsync(path);
+        var headers = response.Headers.Concat(response.Content.Headers).ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
+        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(), headers);
+    }
+
+    /// <summary>A page's HTML (200 expected).</summary>
+    public async Task<string> GetTextAsync(string path)
+    {
+        using var response = await http.GetAsync(path);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{UserName} GET {path}: {(int)response.StatusCode}");
+        return await response.Content.ReadAsStringAsync();
+    }
+
     private async Task<string?> TokenAsync()
     {
         using var response = await http.GetAsync("/api/csrf");

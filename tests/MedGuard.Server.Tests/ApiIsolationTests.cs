@@ -99,6 +99,11 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             stopA = await db.DetectionStops.Where(s => s.InstitutionId == institutionA).Select(s => s.Id).SingleAsync();
         }
 
+        // A document about tenant A's system (issue 17), recorded for re-download.
+        var (reportStatus, _, reportHeaders) = await hospital.GetBytesAsync($"/api/reports/grading/{systemA}?format=xlsx");
+        Assert.Equal(HttpStatusCode.OK, reportStatus);
+        var reportA = reportHeaders["X-Report-Id"];
+
         // Who may see tenant A at all, and who may change what.
         string[] readers = ["admin", "regulator", "hospital", "assessor"];
         string[] inventory = ["admin", "hospital"];
@@ -153,6 +158,13 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             (HttpMethod.Post, "/api/campaigns", "/api/campaigns", new { name = "越权检测", scope = new { institutionIds = new[] { institutionA } }, detectors = new[] { "ports" } }, registrars),
             (HttpMethod.Post, "/api/detection-stops", "/api/detection-stops", new { institutionId = institutionA, reason = "越权停止" }, registrars),
             (HttpMethod.Delete, "/api/detection-stops", $"/api/detection-stops?institution={institutionA}", null, registrars),
+            (HttpMethod.Get, "/api/reports/grading/{systemId:guid}", $"/api/reports/grading/{systemA}?format=xlsx", null, readers),
+            (HttpMethod.Get, "/api/reports/filing/{systemId:guid}", $"/api/reports/filing/{systemA}?format=xlsx", null, readers),
+            (HttpMethod.Get, "/api/reports/assessment/{assessmentId:guid}", $"/api/reports/assessment/{assessmentA}?format=xlsx", null, readers),
+            (HttpMethod.Get, "/api/reports/notice/{institutionId:guid}", $"/api/reports/notice/{institutionA}?format=xlsx", null, registrars),
+            (HttpMethod.Get, "/api/reports/situation", "/api/reports/situation?region=110101&format=xlsx", null, ["admin", "regulator"]),
+            (HttpMethod.Get, "/api/reports/{id:guid}/file", $"/api/reports/{reportA}/file", null, readers),
+            (HttpMethod.Post, "/api/reports/verify", "/api/reports/verify", new { not = "a document" }, Users),
         };
         // Lists: everyone may call them, but tenant A's rows appear only for its readers.
         var lists = new List<(string Route, string[] Allowed, string Secret)>
@@ -163,6 +175,7 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             ("/api/agencies", ["admin", "regulator", "haidian", "hospital", "hospital2", "assessor"], agencyA.ToString()),
             ("/api/findings", readers, findingA.ToString()),
             ("/api/assets", readers, assetA.ToString()),
+            ("/api/reports", readers, reportA),
         };
         // Campaign lists: assessment agencies run no campaigns (403); everyone else 200, A's rows only for its readers.
         var campaignLists = new List<(string Route, string[] Allowed, string Secret)>

@@ -31,6 +31,7 @@ public static class PlatformApi
         api.MapFindingsApi();
         api.MapAssetsApi();
         api.MapCampaignsApi();
+        api.MapReportsApi();
     }
 
     /// <summary>Anti-forgery on every changing call, and domain errors as problem responses (never a stack trace).</summary>
@@ -59,14 +60,14 @@ public static class PlatformApi
         {
             return Results.Problem("不存在或不在您的权限范围内", statusCode: StatusCodes.Status404NotFound);
         }
-        catch (ForbiddenOperation)
+        catch (Exception ex) when (ex is ForbiddenOperation or MedGuard.Storage.Reports.ReportForbiddenException)
         {
             return Results.Problem("您的角色不能执行此操作", statusCode: StatusCodes.Status403Forbidden);
         }
         catch (Exception ex) when (ex is LifecycleException or GradingException or FormatException or ArgumentException or FieldTooLongException
             or MedGuard.Storage.Findings.FindingWorkflowException or MedGuard.Storage.Findings.FindingImportException
             or MedGuard.Storage.Inventory.AssetRegistrationException or MedGuard.Domain.Inventory.AssetValueException
-            or MedGuard.Storage.Campaigns.CampaignException)
+            or MedGuard.Storage.Campaigns.CampaignException or MedGuard.Reports.Document.ReportInputException)
         {
             return Results.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest);
         }

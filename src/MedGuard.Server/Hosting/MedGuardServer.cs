@@ -85,6 +85,9 @@ public static class MedGuardServer
         builder.Services.TryAddSingleton(sp => new MedGuard.Storage.Campaigns.CampaignService(sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton<MedGuard.Server.Campaigns.ICampaignKick, MedGuard.Server.Campaigns.NoCampaignKick>();
         builder.Services.AddSingleton<MedGuard.Server.Campaigns.CampaignActions>();
+        // Documents (issue 17): one chromium for the whole server (PDF and chart images), started on first use.
+        builder.Services.AddSingleton(_ => new MedGuard.Reports.Rendering.ChromiumRenderer());
+        builder.Services.AddSingleton<MedGuard.Server.Reports.ReportService>();
         builder.Services.AddTenantDatabase();
         AddJobEngine(builder.Services, options);
 

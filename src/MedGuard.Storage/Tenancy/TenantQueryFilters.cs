@@ -4,6 +4,7 @@ using MedGuard.Domain.Findings;
 using MedGuard.Domain.Institutions;
 using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
+using MedGuard.Domain.Reports;
 using MedGuard.Domain.Systems;
 using MedGuard.Storage.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -117,6 +118,14 @@ public abstract partial class MedGuardDbContext
         // The agency directory is public to hospitals and regulators (they pick an agency); an agency sees itself.
         modelBuilder.Entity<AssessmentAgency>().HasQueryFilter(TenantFilter, g =>
             ScopeKind != TenantKind.Agency || g.Id == ScopeAgencyId);
+
+        // Generated documents (issue 17) follow what they are about: a hospital its own institution's, a regulator its
+        // region's (a situation report carries the region it covers), an agency only those of systems assigned to it.
+        modelBuilder.Entity<GeneratedReport>().HasQueryFilter(TenantFilter, r =>
+            ScopeKind == TenantKind.System
+            || (ScopeKind == TenantKind.Regulator && r.Region.StartsWith(ScopeRegion))
+            || (ScopeKind == TenantKind.Institution && r.InstitutionId == ScopeInstitutionId)
+            || (ScopeKind == TenantKind.Agency && r.SystemId != null && AgencyAssignments.Any(a => a.SystemId == r.SystemId)));
 
         // Accounts and the audit trail belong to the platform's administration: a tenant sees only its own account.
         modelBuilder.Entity<PlatformUser>().HasQueryFilter(TenantFilter, u =>

@@ -4,6 +4,7 @@ using MedGuard.Domain.Findings;
 using MedGuard.Domain.Institutions;
 using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
+using MedGuard.Domain.Reports;
 using MedGuard.Domain.Systems;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -162,11 +163,21 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
                 && await BothAsync(entry, nameof(CampaignTask.InstitutionId), InstitutionWritableAsync, async, ct),
             // A hospital's stop switch is its own or its regulator's to set; the global one (no institution) administrators' only.
             DetectionStop => !agency && await StopWritableAsync(entry, async, ct),
+            // A generated document's record is written once, by someone who may read what it is about; never changed.
+            GeneratedReport report => entry.State == EntityState.Added && await ReportWritableAsync(report, async, ct),
             // Agencies, and any entity type added later without a rule here: administrators only. A new tenant-owned
             // type must get its rule (and its query filter) before tenants can write it.
             _ => false,
         };
     }
+
+    private async Task<bool> ReportWritableAsync(GeneratedReport report, bool async, CancellationToken ct) => _scope.Kind switch
+    {
+        TenantKind.Regulator => report.Region.StartsWith(_scope.Region, StringComparison.Ordinal),
+        TenantKind.Institution => report.InstitutionId == _scope.InstitutionId,
+        TenantKind.Agency => report.SystemId is { } systemId && await AssignedToAgencyAsync(systemId, async, ct),
+        _ => false,
+    };
 
     private static bool AgencyFindingChange(EntityEntry entry) =>
         entry.Properties.All(p => !p.IsModified || AgencyFindingFields.Contains(p.Metadata.Name));

@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace MedGuard.Storage.Migrations.Sqlite;
+
+/// <inheritdoc />
+public partial class TmpR17 : Migration
+{
+    /// <inheritdoc />
+    protected override void Up(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.CreateTable(
+            name: "GeneratedReports",
+            columns: table => new
+            {
+                Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                Title = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                Format = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                FileName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                ContentHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                SizeBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                Content = table.Column<byte[]>(type: "BLOB", nullable: false),
+                Signed = table.Column<bool>(type: "INTEGER", nullable: false),
+                Signer = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                GeneratedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                GeneratedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                GeneratedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                InstitutionId = table.Column<Guid>(type: "TEXT", nullable: true),
+                SystemId = table.Column<Guid>(type: "TEXT", nullable: true),
+                AssessmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                Region = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false)
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_GeneratedReports", x => x.Id);
+            });
+
+        migrationBuilder.CreateIndex(
+            name: "IX_GeneratedReports_GeneratedAt",
+            table: "GeneratedReports",
+            column: "GeneratedAt");
+
+        migrationBuilder.CreateIndex(
+            name: "IX_GeneratedReports_InstitutionId",
+            table: "GeneratedReports",
+            column: "InstitutionId");
+
+        migrationBuilder.CreateIndex(
+            name: "IX_GeneratedReports_Region",
+            table: "GeneratedReports",
+            column: "Region");
+
+        migrationBuilder.CreateIndex(
+            name: "IX_GeneratedReports_SystemId",
+            table: "GeneratedReports",
+            column: "SystemId");
+    }
+
+    /// <inheritdoc />
+    protected override void Down(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.DropTable(
+            name: "GeneratedReports");
+    }
+}
