@@ -23,11 +23,11 @@ public sealed class SituationFigures(MedGuardDbContext db)
     {
         var statistics = new SectorStatistics(db);
         var prefix = string.IsNullOrEmpty(region) ? null : region;
-        var tiers = await statistics.ByTierAsync(prefix, from, ct);
-        var tierSurveys = await statistics.SurveyByTierAsync(prefix, ct);
+        var tiers = await statistics.ByTierAsync(prefix, from, cancellationToken: ct);
+        var tierSurveys = await statistics.SurveyByTierAsync(prefix, cancellationToken: ct);
         var childLength = Math.Min(6, (region.Length == 0 ? 0 : region.Length) + 2);
-        var regions = childLength > region.Length ? await statistics.ByRegionAsync(childLength, prefix, from, ct) : [];
-        var regionSurveys = childLength > region.Length ? await statistics.SurveyByRegionAsync(childLength, prefix, ct) : [];
+        var regions = childLength > region.Length ? await statistics.ByRegionAsync(childLength, prefix, from, cancellationToken: ct) : [];
+        var regionSurveys = childLength > region.Length ? await statistics.SurveyByRegionAsync(childLength, prefix, cancellationToken: ct) : [];
         var total = LifecycleStatistics.Total(tiers);
         var totalSurvey = Sum(tierSurveys);
         return new SituationReportInput

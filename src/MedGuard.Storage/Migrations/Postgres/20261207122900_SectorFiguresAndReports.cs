@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace MedGuard.Storage.Migrations.Postgres;
 
 /// <inheritdoc />
-public partial class TmpR17 : Migration
+public partial class SectorFiguresAndReports : Migration
 {
     /// <inheritdoc />
     protected override void Up(MigrationBuilder migrationBuilder)
@@ -38,6 +38,26 @@ public partial class TmpR17 : Migration
             });
 
         migrationBuilder.CreateIndex(
+            name: "IX_Findings_Detector_Host_Port",
+            table: "Findings",
+            columns: new[] { "Detector", "Host", "Port" });
+
+        migrationBuilder.CreateIndex(
+            name: "IX_Findings_Detector_Severity_Title",
+            table: "Findings",
+            columns: new[] { "Detector", "Severity", "Title" });
+
+        migrationBuilder.CreateIndex(
+            name: "IX_DetectionImports_Detector_StartedAt_InstitutionId",
+            table: "DetectionImports",
+            columns: new[] { "Detector", "StartedAt", "InstitutionId" });
+
+        migrationBuilder.CreateIndex(
+            name: "IX_Assets_Kind_InstitutionId",
+            table: "Assets",
+            columns: new[] { "Kind", "InstitutionId" });
+
+        migrationBuilder.CreateIndex(
             name: "IX_GeneratedReports_GeneratedAt",
             table: "GeneratedReports",
             column: "GeneratedAt");
@@ -63,5 +83,21 @@ public partial class TmpR17 : Migration
     {
         migrationBuilder.DropTable(
             name: "GeneratedReports");
+
+        migrationBuilder.DropIndex(
+            name: "IX_Findings_Detector_Host_Port",
+            table: "Findings");
+
+        migrationBuilder.DropIndex(
+            name: "IX_Findings_Detector_Severity_Title",
+            table: "Findings");
+
+        migrationBuilder.DropIndex(
+            name: "IX_DetectionImports_Detector_StartedAt_InstitutionId",
+            table: "DetectionImports");
+
+        migrationBuilder.DropIndex(
+            name: "IX_Assets_Kind_InstitutionId",
+            table: "Assets");
     }
 }

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MedGuard.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresMedGuardDbContext))]
-    [Migration("20261207111621_TmpR17")]
-    partial class TmpR17
+    [Migration("20261207122900_SectorFiguresAndReports")]
+    partial class SectorFiguresAndReports
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -750,6 +750,8 @@ namespace MedGuard.Storage.Migrations.Postgres
 
                     b.HasIndex("InstitutionId", "RunDigest");
 
+                    b.HasIndex("Detector", "StartedAt", "InstitutionId");
+
                     b.HasIndex("InstitutionId", "Detector", "Sequence")
                         .IsUnique();
 
@@ -930,6 +932,10 @@ namespace MedGuard.Storage.Migrations.Postgres
 
                     b.HasIndex("InstitutionId", "Fingerprint")
                         .IsUnique();
+
+                    b.HasIndex("Detector", "Host", "Port");
+
+                    b.HasIndex("Detector", "Severity", "Title");
 
                     b.HasIndex("InstitutionId", "Detector", "Status");
 
@@ -1179,6 +1185,8 @@ namespace MedGuard.Storage.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("SystemId");
+
+                    b.HasIndex("Kind", "InstitutionId");
 
                     b.HasIndex("InstitutionId", "Kind", "Value")
                         .IsUnique();
