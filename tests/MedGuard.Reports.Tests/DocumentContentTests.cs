@@ -4,6 +4,7 @@ using DocumentFormat.OpenXml.Wordprocessing;
 using MedGuard.Domain.Findings;
 using MedGuard.Reports.Document;
 using MedGuard.Reports.Documents;
+using MedGuard.Reports.Inputs;
 using MedGuard.Reports.Rendering;
 using MedGuard.Standards.Assessment;
 using MiniExcelLibs;
@@ -170,6 +171,34 @@ public sealed class DocumentContentTests(ChromiumFixture fixture)
         var totals = MiniExcel.Query(new MemoryStream(xlsx), useHeaderRow: true, sheetName: "主要指标").Cast<IDictionary<string, object>>().ToList();
         var graded = totals.Single(r => (string)r["指标"] == "定级率");
         Assert.Equal(("19", "33", "57.6%"), (graded["分子"].ToString(), graded["分母"].ToString(), graded["比率"].ToString()));
+    }
+
+    [Fact]
+    public async Task SituationReportTellsWhatDetectionFound()
+    {
+        var input = SampleRecords.SituationInput with
+        {
+            Detection = new SituationDetection
+            {
+                Figures = [new("unitsTested", "检测单位数", 22, 30, "期间内有检测运行的机构数 / 机构数"), new("openPorts", "开放端口数", 50, null, "服务器上开放的端口数")],
+                BySeverity = [new("web", 13, 6, 44), new("apk", 11, 6, 19)],
+                PerPort = [new("3389", "3389", 3, null, "开放该端口的服务器数")],
+                WebKinds = [new("布尔型 SQL 注入", "高", 2)],
+                AppRiskKinds = ["WebView 明文存储密码", "allowBackup"],
+                Apps = ["com.example.a", "com.example.b"],
+                AppRiskCounts = [[1, 0], [2, 3]],
+                AccountRisks = [new("取消任意预约挂号", "高", 1)],
+            },
+        };
+        var document = SituationReport.Build(input);
+        var text = await BothAsync(document, "situation-detection");
+        InBoth(text, "三、远程技术检测情况", "检测单位数 22（共 30）", "开放端口数 50", "网站 63 个（高危 13、中危 6、低危 44）", "APP 36 个（高危 11、中危 6、低危 19）",
+            "表6 服务器开放端口", "布尔型 SQL 注入", "表8 APP 风险在各 APP 中出现的次数", "com.example.b", "取消任意预约挂号", "四、统计表", "五、统计图");
+        var apps = document.Tables.Single(t => t.Caption.StartsWith("表8", StringComparison.Ordinal));
+        Assert.Equal(["allowBackup", "2", "3"], apps.Rows[1]);
+
+        using var doc = WordprocessingDocument.Open(new MemoryStream(text.DocxBytes), false);
+        Assert.Equal(3, doc.MainDocumentPart!.ImageParts.Count()); // 图3 beside 图1 and 图2
     }
 
     [Fact]

@@ -72,6 +72,16 @@ public sealed class DemoReportsTests
 
         Assert.Contains("北京市", ReportsApiTests.PdfText(await File.ReadAllBytesAsync(Path.Combine(dir, "situation.pdf"))));
 
+        // This year so far (the default period) holds the demo's port scan: the report tells what detection found, with
+        // the dashboard's counts (issue 16's figures), beside the 等保 work.
+        var current = Path.Combine(dir, "situation-this-year.docx");
+        var made = Cli(["report", "situation", "--region", DemoProvince.RegionCode, "--format", "docx", "--out", current, "--db", platform.Database, "--keys", platform.KeyDirectory]);
+        Assert.True(made.Code == 0, $"report situation: 退出码 {made.Code} {made.Output}{made.Error}");
+        var thisYear = ReportsApiTests.DocxText(await File.ReadAllBytesAsync(current));
+        Assert.Contains("三、远程技术检测情况", thisYear);
+        Assert.Contains("表6 服务器开放端口", thisYear);
+        Assert.Contains("3389", thisYear);
+
         // A tampered copy fails and names what changed; an unsigned file says so.
         var tampered = await File.ReadAllBytesAsync(Path.Combine(dir, "grading.pdf"));
         var at = System.Text.Encoding.Latin1.GetString(tampered).IndexOf(" 0 obj", tampered.Length / 3, StringComparison.Ordinal) + 20;

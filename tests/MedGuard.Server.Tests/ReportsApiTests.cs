@@ -29,7 +29,7 @@ public sealed class ReportsApiTests
             status == HttpStatusCode.OK ? "" : Encoding.UTF8.GetString(body));
     }
 
-    private static string DocxText(byte[] docx)
+    internal static string DocxText(byte[] docx)
     {
         using var doc = WordprocessingDocument.Open(new MemoryStream(docx), false);
         return string.Join('\n', doc.MainDocumentPart!.Document!.Body!.Descendants<DocumentFormat.OpenXml.Wordprocessing.Paragraph>().Select(p => p.InnerText));

@@ -54,12 +54,18 @@ public static class SituationReport
         blocks.Add(new Heading(2, "（三）个人信息与密码应用"));
         blocks.Add(new Paragraph(SurveySentence(input.Totals)));
 
-        blocks.Add(new Heading(1, "三、统计表"));
+        var section = 3;
+        if (input.Detection is { HasRuns: true } detection)
+        {
+            blocks.AddRange(DetectionSection(Numeral(section++), detection));
+        }
+
+        blocks.Add(new Heading(1, $"{Numeral(section++)}、统计表"));
         blocks.Add(FigureTable("表1 全地区主要指标", input.Totals));
         blocks.Add(GroupTable("表2 按医院级别统计", "医院级别", input.Tiers, LifecycleKeys));
         blocks.Add(GroupTable("表3 按地区统计", "地区", input.Regions, LifecycleKeys));
         blocks.Add(GroupTable("表4 调查指标（按医院级别）", "医院级别", input.Tiers, SurveyKeys));
-        blocks.Add(new Heading(1, "四、统计图"));
+        blocks.Add(new Heading(1, $"{Numeral(section)}、统计图"));
         blocks.Add(new ChartBlock(Chart("图1 各级别医院等级保护工作推进情况", input.Tiers, ["graded", "filed", "assessed", "rectified"])));
         if (input.Regions.Count > 0)
         {
@@ -80,6 +86,74 @@ public static class SituationReport
 
         return new ReportDocument(ReportKind.Situation, title, subtitle, blocks);
     }
+
+    /// <summary>
+    /// The detection part (DOMAIN.md §6): what was tested, the ports of servers, website vulnerabilities by severity and
+    /// kind, the app risk table as the sector report prints it (rows = kinds, columns = apps), official-account risks.
+    /// </summary>
+    private static IEnumerable<Block> DetectionSection(string numeral, SituationDetection d)
+    {
+        yield return new Heading(1, $"{numeral}、远程技术检测情况");
+        yield return new Paragraph("检测概况：" + string.Join("，", d.Figures.Select(f => f.Total is { } t ? $"{f.Name} {N(f.Count)}（共 {N(t)}）" : $"{f.Name} {N(f.Count)}")) + "。");
+        if (d.BySeverity.Count > 0)
+        {
+            yield return new Paragraph("发现的问题按危险等级：" + string.Join("；", d.BySeverity.Select(s => $"{DetectorName(s.Detector)} {N(s.Total)} 个（高危 {N(s.High)}、中危 {N(s.Medium)}、低危 {N(s.Low)}）")) + "。");
+            yield return new TableBlock("表5 检测发现按危险等级", ["检测类别", "高危", "中危", "低危", "合计"],
+                [.. d.BySeverity.Select(s => (IReadOnlyList<string>)[DetectorName(s.Detector), N(s.High), N(s.Medium), N(s.Low), N(s.Total)])], "危险等级");
+            yield return new ChartBlock(new BarChart("图3 检测发现的危险等级分布", [.. d.BySeverity.Select(s => DetectorName(s.Detector))],
+                [new ChartSeries("高危", [.. d.BySeverity.Select(s => (double)s.High)]), new ChartSeries("中危", [.. d.BySeverity.Select(s => (double)s.Medium)]),
+                    new ChartSeries("低危", [.. d.BySeverity.Select(s => (double)s.Low)])],
+                "个", 0)); // 0: the axis scales to the largest count
+        }
+
+        if (d.PerPort.Count > 0)
+        {
+            yield return new TableBlock("表6 服务器开放端口", ["端口", "开放该端口的服务器数"], [.. d.PerPort.Select(p => (IReadOnlyList<string>)[p.Name, N(p.Count)])], "开放端口");
+        }
+
+        if (d.WebKinds.Count > 0)
+        {
+            yield return new TableBlock("表7 网站漏洞种类", ["漏洞种类", "危险等级", "数量"], [.. d.WebKinds.Select(k => (IReadOnlyList<string>)[k.Kind, k.Severity, N(k.Count)])], "网站漏洞");
+        }
+
+        if (d.Apps.Count > 0)
+        {
+            yield return new TableBlock("表8 APP 风险在各 APP 中出现的次数", ["风险种类", .. d.Apps],
+                [.. d.AppRiskKinds.Select((k, i) => (IReadOnlyList<string>)[k, .. d.AppRiskCounts[i].Select(N)])], "APP风险");
+        }
+
+        if (d.AccountRisks.Count > 0)
+        {
+            yield return new TableBlock("表9 公众号（预约挂号）业务风险", ["风险", "危险等级", "数量"], [.. d.AccountRisks.Select(k => (IReadOnlyList<string>)[k.Kind, k.Severity, N(k.Count)])], "公众号风险");
+        }
+
+        foreach (var f in d.Figures)
+        {
+            yield return new Paragraph($"· {f.Name}：{f.Definition}");
+        }
+    }
+
+    private static string DetectorName(string detector) => detector switch
+    {
+        "ports" => "端口",
+        "web" => "网站",
+        "apk" => "APP",
+        "logic" => "公众号",
+        _ => detector,
+    };
+
+    private static string Numeral(int n) => n switch
+    {
+        1 => "一",
+        2 => "二",
+        3 => "三",
+        4 => "四",
+        5 => "五",
+        6 => "六",
+        _ => n.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static string N(long n) => n.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>57.6%（19/33）, or 无数据 when the denominator is 0.</summary>
     internal static string Rate(SituationFigure f) => Blank.Rate(f.Count, f.Total);

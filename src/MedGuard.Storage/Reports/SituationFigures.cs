@@ -2,6 +2,7 @@ using MedGuard.Domain.Findings;
 using MedGuard.Domain.Institutions;
 using MedGuard.Domain.Systems;
 using MedGuard.Reports.Inputs;
+using MedGuard.Storage.Sector;
 using MedGuard.Storage.Statistics;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,9 +12,9 @@ namespace MedGuard.Storage.Reports;
 /// The one adapter from the dashboard's figures to the situation report's input (issue 17): the same
 /// <see cref="SectorStatistics"/> the server's sector dashboard (MedGuard.Server/Sector/SectorDashboard.cs) computes, with
 /// each rate's numerator, denominator and definition kept. It lives here, not in the server, because the CLI
-/// (<c>medguard report situation</c>) produces the same report and does not reference the server; when the dashboard's
-/// richer figures (issue 16) land, only this class changes. Runs in the caller's tenant scope: a district regulator
-/// gets its district.
+/// (<c>medguard report situation</c>) produces the same report and does not reference the server. The detection part
+/// comes from the sector dashboard's <see cref="SectorFigureService"/> (issue 16), so report and page print the same
+/// counts. Runs in the caller's tenant scope: a district regulator gets its district.
 /// </summary>
 public sealed class SituationFigures(MedGuardDbContext db)
 {
@@ -44,9 +45,43 @@ public sealed class SituationFigures(MedGuardDbContext db)
             Tiers = [.. tiers.Select(t => new SituationGroup(TierName(t.Tier), t.Institutions, t.Systems, Figures(t, tierSurveys.FirstOrDefault(s => s.Tier == t.Tier))))],
             Regions = [.. regions.Select(r => new SituationGroup(AdministrativeRegions.Name(r.Region), r.Institutions, r.Systems, Figures(r, regionSurveys.FirstOrDefault(s => s.Region == r.Region))))],
             Rankings = await RankingsAsync(prefix, from, ct),
+            Detection = Detection(await new SectorFigureService(db).DetectionAsync(new SectorFilter { Region = prefix, From = from, To = to }, ct)),
             RankingRule = RankingRule,
         };
     }
+
+    /// <summary>The dashboard's detection figures (issue 16, <see cref="SectorFigureService"/>) as the report's input: the same counts, the same definitions.</summary>
+    private static SituationDetection Detection(DetectionFigures d) => new()
+    {
+        Figures =
+        [
+            Count("unitsTested", d.UnitsTested),
+            Count("websitesTested", d.WebsitesTested),
+            Count("websitesWithFindings", d.WebsitesWithFindings),
+            Count("domainsWithFindings", d.DomainsWithFindings),
+            Count("servers", d.Ports.Servers),
+            Count("openPorts", d.Ports.OpenPorts),
+            Count("distinctPorts", d.Ports.DistinctPorts),
+            Count("serversWithHighRiskPorts", d.Ports.ServersWithHighRiskPorts),
+            Count("highRiskServers", d.HighRiskServers),
+            Count("appsTested", d.AppsTested),
+            Count("appsWithRisks", d.AppsWithRisks),
+            Count("accountsWithRisks", d.AccountsWithRisks),
+        ],
+        BySeverity = [.. d.BySeverity.GroupBy(s => s.Detector).OrderBy(g => DetectorOrder(g.Key)).Select(g => new SituationSeverity(g.Key,
+            g.Where(s => s.Severity == Severity.High).Sum(s => s.Count), g.Where(s => s.Severity == Severity.Medium).Sum(s => s.Count),
+            g.Where(s => s.Severity == Severity.Low).Sum(s => s.Count)))],
+        WebKinds = [.. d.WebKinds.Select(k => new SituationKind(k.Kind, k.Severity.ToChinese(), k.Count))],
+        PerPort = [.. d.Ports.PerPort.Select(p => new SituationCount(p.Key, p.Label, p.Count, null, "开放该端口的服务器数"))],
+        AppRiskKinds = d.ApkTable.Apps.Count == 0 ? [] : d.ApkTable.Kinds,
+        Apps = d.ApkTable.Apps,
+        AppRiskCounts = d.ApkTable.Apps.Count == 0 ? [] : d.ApkTable.Counts,
+        AccountRisks = [.. d.AccountRisks.Select(k => new SituationKind(k.Kind, k.Severity.ToChinese(), k.Count))],
+    };
+
+    private static SituationCount Count(string key, Figure f) => new(key, f.Label, f.Numerator, f.Denominator, f.Definition);
+
+    private static int DetectorOrder(string detector) => Array.IndexOf(["ports", "web", "apk", "logic"], detector) is var i and >= 0 ? i : 9;
 
     private static string TierName(HospitalTier? tier) =>
         tier == HospitalTier.Tertiary ? "普通三级" : tier is { } t ? t.ToChinese() : "合计";
