@@ -196,6 +196,13 @@ public sealed class ReportsApiTests
         Assert.Contains(Guid.Parse(grading.Id!), agencyList);
         Assert.DoesNotContain(Guid.Parse(notice.Id!), agencyList);
 
+        // The documents page lists the same records under the same rules, each downloadable again.
+        var listed = await c["hospital"].GetTextAsync("/reports");
+        Assert.Contains($"data-report=\"{grading.Id}\"", listed);
+        Assert.Contains($"/api/reports/{notice.Id}/file", listed);
+        Assert.DoesNotContain($"data-report=\"{situation.Id}\"", listed);
+        Assert.DoesNotContain($"data-report=\"{grading.Id}\"", await c["hospital2"].GetTextAsync("/reports"));
+
         // Verify: the platform's own signature is valid; one changed byte is caught.
         var verified = await c["hospital"].SendContentAsync(HttpMethod.Post, "/api/reports/verify", new ByteArrayContent(filing.Body));
         var v = JsonDocument.Parse(verified.Body).RootElement;
