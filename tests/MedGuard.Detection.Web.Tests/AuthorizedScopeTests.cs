@@ -21,7 +21,7 @@ public sealed class AuthorizedScopeTests
     [InlineData("targets: []", "缺少 targets")]
     [InlineData("targets:\n  - host: http://x/\n", "主机名")]
     [InlineData("targets:\n  - host: a\n    ports: [70000]\n", "端口")]
-    [InlineData("targets:\n  - host: [a\n", "第")]
+    [InlineData("targets:\n  - host: [a\n", "scope.yaml:3: YAML 语法错误")]
     public void BadScopeFilesGiveAClearError(string yaml, string expected)
     {
         var ex = Assert.Throws<ScopeException>(() => AuthorizedScope.Parse(yaml, "scope.yaml"));

@@ -111,7 +111,7 @@ public sealed class HonestRunTests
     }
 
     [Theory]
-    [InlineData("origins:\n  - 127.0.0.1:8080\n  - [a\n", "scope.yaml 第 ")]
+    [InlineData("origins:\n  - 127.0.0.1:8080\n  - [a\n", "scope.yaml:4: YAML 语法错误")]
     [InlineData("origins:\n  - 127.0.0.1:8080\nmaxRatePerHost: fast\n", "scope.yaml:3")]
     [InlineData("origins:\n  - http://127.0.0.1:8080/admin\n", "scope.yaml:2")]
     [InlineData("origins: 127.0.0.1:8080\nwindow: x\n", "scope.yaml:1")]
