@@ -1,4 +1,3 @@
-using MedGuard.Domain.Reports;
 using MedGuard.Storage;
 using Microsoft.EntityFrameworkCore;
 
