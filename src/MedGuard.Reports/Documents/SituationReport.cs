@@ -189,5 +189,4 @@ public static class SituationReport
         new(title, [.. groups.Select(g => g.Name)],
             [.. keys.Select(k => new ChartSeries(groups.SelectMany(g => g.Figures).FirstOrDefault(f => f.Key == k)?.Name ?? k, [.. groups.Select(g => g.Figure(k)?.Percent ?? 0)]))]);
 
-    private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using MedGuard.Reports.Document;
 using MedGuard.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,7 +21,8 @@ public sealed class IndexModel(MedGuardDbContext db) : PagedListPageModel
 
     public sealed record Row(Guid Id, string Kind, string Title, string Format, string FileName, string ContentHash, long SizeBytes, bool Signed, string? Signer, DateTime GeneratedAt, string GeneratedBy)
     {
-        public string KindName => Enum.TryParse<MedGuard.Reports.Document.ReportKind>(Kind, true, out var kind) ? MedGuard.Reports.Document.ReportKindNames.ToChinese(kind) : Kind;
+        // Kind is the slug ReportProduction stored (grading, filing…): the one parser names it.
+        public string KindName => ReportKindNames.Parse(Kind).ToChinese();
 
         public string Size => SizeBytes >= 1024 * 1024 ? $"{SizeBytes / (1024.0 * 1024):0.0} MB" : $"{Math.Max(1, SizeBytes / 1024)} KB";
     }
