@@ -59,6 +59,8 @@ internal sealed class WebScanCommands : ICommandModule
                 throw new CliException($"--url '{parse.GetValue(url)}' 不是 http(s) 地址");
             }
 
+            // MEDGUARD_WEB_TIMING=1: the set-up before the scan is timed too (bench/web reads it).
+            var setUp = System.Diagnostics.Stopwatch.StartNew();
             AuthorizedScope authorized;
             try
             {
@@ -84,6 +86,7 @@ internal sealed class WebScanCommands : ICommandModule
                 throw new CliException("--rate、--global-rate、--budget、--max-pages 必须为正数");
             }
 
+            ScanTiming.Mark("读取授权范围", setUp, 0);
             var all = TemplateLoader.LoadBundled().ToList();
             if (parse.GetValue(templates) is { } dir)
             {
@@ -110,6 +113,7 @@ internal sealed class WebScanCommands : ICommandModule
                 }
             }
 
+            ScanTiming.Mark($"加载检测模板（{all.Count} 个）", setUp, 0);
             var interactive = TerminalProgress.ShouldShow(error, fmt, toFile: false);
             var sent = 0L;
             var phase = "准备";
