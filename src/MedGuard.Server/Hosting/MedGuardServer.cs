@@ -220,6 +220,7 @@ public static class MedGuardServer
         var today = options.DemoToday ?? DateOnly.FromDateTime(DateTime.Today);
         var credentials = await loader.LoadAsync(DemoProvince.Generate(today));
         await DemoDetection.LoadAsync(target, app.Services.GetRequiredService<Sm4FieldProtector>(), app.Services.GetRequiredService<AuditTrail>(), today);
+        await DemoCampaign.LoadAsync(target, app.Services.GetRequiredService<Sm4FieldProtector>(), app.Services.GetRequiredService<AuditTrail>(), today);
         credentials.WriteTo(options.DemoCredentialsFile);
         return credentials;
     }
