@@ -74,10 +74,14 @@ proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; 
 machine_ticks() { awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8; print busy, busy + $5 + $6 }' /proc/stat; }
 HZ=$(getconf CLK_TCK)
 
-printf '%-8s %-6s %-10s %-10s %-10s %-12s %-14s %-12s %-16s %-10s %-8s %-12s %-10s\n' workers tasks wall_s tasks/s scan_ms in_job_ms dispatch_ms lane_ms worker_cpu_% machine_% audit worker_cpu_ms pg_cpu_ms
+printf '%-8s %-6s %-10s %-10s %-10s %-12s %-14s %-12s %-12s %-16s %-10s %-8s %-12s %-10s\n' workers tasks wall_s tasks/s scan_ms in_job_ms dispatch_ms lane_ms steady_ms worker_cpu_% machine_% audit worker_cpu_ms pg_cpu_ms
 for W in $WORKERS_LIST; do
   DBNAME="mg_bench_campaigns_$W"
   psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" -c "CREATE DATABASE $DBNAME TEMPLATE $TEMPLATE" >/dev/null
+  if [ -n "${PGLOG:-}" ]; then
+    # Profiling: every statement of this round's sessions into the server's log (needs a superuser; see README).
+    psql "$PGADMIN" -qAt -c "ALTER DATABASE $DBNAME SET log_statement = 'all'" >/dev/null
+  fi
   DB=$(echo "$MEDGUARD_PG" | sed -E "s/Database=[^;]*/Database=$DBNAME/I")
   PGURL=$(libpq "$DB")
   SOCKET_DB=$(echo "$DB" | sed -E "s#Host=[^;]*#Host=$PG_SOCKET_DIR#I")
@@ -110,6 +114,17 @@ for W in $WORKERS_LIST; do
   for pid in $(psql "$PGADMIN" -qAt -c "SELECT pid FROM pg_stat_activity WHERE datname = '$DBNAME'"); do PGCPU=$((PGCPU + $(proc_ticks "$pid"))); done
   WSUM=$(echo "$WCPU" | tr '/' '\n' | awk '{ s += $1 } END { print s }')
   AUDIT=$(medguard audit verify --db "$DB" --keys "$KEYS" >/dev/null 2>&1 && echo ok || echo BROKEN)
+  # Each lane (Hangfire worker, from its job's Processing state) from its first task's start to its last task's end,
+  # less its scans, per task: lane_ms without the ramp-up and the tail (lanes idle at the end while a last batch runs).
+  STEADY=$(psql "$PGURL" -qAt -c "
+    WITH ran AS (
+      SELECT DISTINCT ON (t.\"Id\") (s.data::text::json ->> 'ServerId') || '/' || (s.data::text::json ->> 'WorkerId') AS lane,
+             t.\"StartedAt\" AS started, t.\"FinishedAt\" AS finished, t.\"ScanMilliseconds\" AS scan
+      FROM \"CampaignTasks\" t JOIN hangfire.state s ON s.jobid = t.\"JobId\"::bigint AND s.name = 'Processing'
+      WHERE t.\"CampaignId\" = '$ID' AND t.\"Status\" = 'Succeeded'
+      ORDER BY t.\"Id\", s.id DESC),
+    lanes AS (SELECT extract(epoch FROM max(finished) - min(started)) * 1000 - sum(scan) AS besides, count(*) AS n FROM ran GROUP BY lane)
+    SELECT round((sum(besides) / sum(n))::numeric, 1) FROM lanes" 2>/dev/null || echo '?')
   psql "$PGURL" -qAt -F ' ' -c "
     SELECT count(*),
            extract(epoch FROM max(t.\"FinishedAt\") - min(r.\"StartedAt\")),
@@ -120,7 +135,7 @@ for W in $WORKERS_LIST; do
            sum(t.\"ScanMilliseconds\")
     FROM \"CampaignTasks\" t JOIN \"CampaignRounds\" r ON r.\"Id\" = t.\"RoundId\"
     WHERE t.\"CampaignId\" = '$ID' AND t.\"Status\" = 'Succeeded'" |
-    awk -v w="$W" -v lanes="$LANES" -v wc="$WPCT" -v mc="$MPCT" -v au="$AUDIT" -v hz="$HZ" -v wsum="$WSUM" -v pgc="$PGCPU" '{ printf "%-8s %-6d %-10.1f %-10.1f %-10.1f %-12.1f %-14.1f %-12.1f %-16s %-10s %-8s %-12.1f %-10.1f\n", w, $1, $2, $3, $4, $5, $6, (lanes * $2 * 1000 - $7) / $1, wc, mc, au, 1000 * wsum / hz / $1, 1000 * pgc / hz / $1 }'
+    awk -v w="$W" -v lanes="$LANES" -v st="$STEADY" -v wc="$WPCT" -v mc="$MPCT" -v au="$AUDIT" -v hz="$HZ" -v wsum="$WSUM" -v pgc="$PGCPU" '{ printf "%-8s %-6d %-10.1f %-10.1f %-10.1f %-12.1f %-14.1f %-12.1f %-12s %-16s %-10s %-8s %-12.1f %-10.1f\n", w, $1, $2, $3, $4, $5, $6, (lanes * $2 * 1000 - $7) / $1, st, wc, mc, au, 1000 * wsum / hz / $1, 1000 * pgc / hz / $1 }'
   for pid in "${WPIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${WPIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   psql "$PGADMIN" -qAt -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" >/dev/null

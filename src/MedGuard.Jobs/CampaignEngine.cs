@@ -29,11 +29,12 @@ public sealed class CampaignEngine
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
+        Database = EngineStorage.Connections(options.Database);
         Storage = storage;
         Clock = clock ?? TimeProvider.System;
         Client = new BackgroundJobClient(storage);
         Recurring = new RecurringJobManager(storage);
-        _trail = trail ?? new AuditTrail(options.Database, options.AuditTrail ?? AuditTrailOptions.Beside(options.KeyDirectory), Clock, NullLogger<AuditTrail>.Instance);
+        _trail = trail ?? new AuditTrail(Database, options.AuditTrail ?? AuditTrailOptions.Beside(options.KeyDirectory), Clock, NullLogger<AuditTrail>.Instance);
         Importer = new FindingImporter(new Sm4FieldProtector(FieldKeyFile.LoadOrCreate(options.FieldKeyFile ?? Path.Combine(options.KeyDirectory, FieldKeyFileName))));
         Campaigns = new CampaignService(Clock);
         Pump = new CampaignPump(this);
@@ -59,7 +60,10 @@ public sealed class CampaignEngine
     public string Actor => Clip("job:" + Options.WorkerName);
 
     /// <summary>A context in the system scope (the engine acts for every tenant; each campaign stays inside its owner's reach).</summary>
-    public MedGuardDbContext Context() => MedGuardContextFactory.Create(Options.Database);
+    public MedGuardDbContext Context() => MedGuardContextFactory.Create(Database);
+
+    /// <summary>The platform's database as this engine connects to it (<see cref="EngineStorage.Connections"/>).</summary>
+    public DatabaseTarget Database { get; }
 
     public Task OpenAuditAsync(CancellationToken ct = default) => _trail.OpenAsync(ct);
 
@@ -71,13 +75,37 @@ public sealed class CampaignEngine
     /// </summary>
     public async Task AuditAsync(string action, string entityType, string entityId, string detail, CancellationToken ct = default)
     {
+        var stored = AuditWithNextAppend(action, entityType, entityId, detail);
+        await FlushAuditAsync(stored, ct);
+    }
+
+    /// <summary>
+    /// Queues an event for the next append of this process — the next task's start event, another lane's append, or
+    /// <see cref="FlushAuditAsync"/> — without starting one: a finished task's event and the next task's start go to the
+    /// chain together (one head read, one commit). The returned task completes once the event is stored; whoever queued it
+    /// flushes and awaits it before its job ends, so no event outlives its job unstored. The event is sealed when it is
+    /// appended, milliseconds later; what it reports (the task's state) is already committed.
+    /// </summary>
+    public Task AuditWithNextAppend(string action, string entityType, string entityId, string detail)
+    {
         var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        bool append;
         lock (_auditGate)
         {
             _auditPending.Add((new AuditEvent(action, entityType, entityId, detail) { UserName = Actor, SourceAddress = "任务引擎" }, stored));
-            append = !_auditAppending;
-            _auditAppending = true;
+        }
+
+        return stored.Task;
+    }
+
+    /// <summary>Appends what waits (unless an append is in flight: it takes it), then returns once <paramref name="stored"/> is stored.</summary>
+    public async Task FlushAuditAsync(Task stored, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        bool append;
+        lock (_auditGate)
+        {
+            append = !_auditAppending && _auditPending.Count > 0;
+            _auditAppending |= append;
         }
 
         if (append)
@@ -85,7 +113,7 @@ public sealed class CampaignEngine
             await AppendPendingAsync();
         }
 
-        await stored.Task.WaitAsync(ct);
+        await stored.WaitAsync(ct);
     }
 
     /// <summary>Appends what waits, then what came meanwhile, until nothing waits.</summary>

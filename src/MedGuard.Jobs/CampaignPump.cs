@@ -30,6 +30,9 @@ public sealed class CampaignPump(CampaignEngine engine)
 
     private readonly HashSet<Guid> _cronRegistered = [];
 
+    // One pass at a time within this process, before the database's lock is asked for.
+    private readonly SemaphoreSlim _inProcess = new(1, 1);
+
     [AutomaticRetry(Attempts = 0)]
     [DisableConcurrentExecution(60)]
     [JobDisplayName("任务计划调度")]
@@ -38,23 +41,37 @@ public sealed class CampaignPump(CampaignEngine engine)
     /// <summary>One pass; skipped (false) when another process holds the pump's lock longer than <paramref name="wait"/> — its pass does the work.</summary>
     public async Task<bool> RunAsync(CancellationToken ct, TimeSpan? wait = null)
     {
-        using var connection = engine.Storage.GetConnection();
-        IDisposable held;
-        try
-        {
-            held = connection.AcquireDistributedLock(LockResource, wait ?? TimeSpan.FromSeconds(5));
-        }
-        catch (Exception ex) when (ex is DistributedLockTimeoutException or TimeoutException)
+        // A pass of this process is running (another lane's, or the pump loop's): it does the work. Asking the database's
+        // lock meanwhile would only poll it — each try two transactions, 1.3 tries per task in the benchmark's profile.
+        if (!await _inProcess.WaitAsync(wait ?? TimeSpan.FromSeconds(5), ct))
         {
             return false;
         }
 
-        using (held)
+        try
         {
-            await PassInLockAsync(ct);
-        }
+            using var connection = engine.Storage.GetConnection();
+            IDisposable held;
+            try
+            {
+                held = connection.AcquireDistributedLock(LockResource, wait ?? TimeSpan.FromSeconds(5));
+            }
+            catch (Exception ex) when (ex is DistributedLockTimeoutException or TimeoutException)
+            {
+                return false;
+            }
 
-        return true;
+            using (held)
+            {
+                await PassInLockAsync(ct);
+            }
+
+            return true;
+        }
+        finally
+        {
+            _inProcess.Release();
+        }
     }
 
     private async Task PassInLockAsync(CancellationToken ct)

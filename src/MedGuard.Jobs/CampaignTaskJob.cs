@@ -88,6 +88,8 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
             }
         });
 
+        // Each task's finish event rides with the next task's start event to the audit chain; all are stored before the job ends.
+        var finishEvents = new List<Task>();
         try
         {
             foreach (var taskId in taskIds)
@@ -97,13 +99,14 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
                     break;
                 }
 
-                await RunTaskAsync(taskId, cancellationToken);
+                finishEvents.Add(await RunOneAsync(taskId, cancellationToken));
             }
         }
         finally
         {
             await done.CancelAsync();
             await keepAlive;
+            await engine.FlushAuditAsync(Task.WhenAll(finishEvents), CancellationToken.None);
             if (cancellationToken.IsCancellationRequested)
             {
                 // This worker is stopping: the tasks it had not begun go back to Pending for the next pump pass.
@@ -148,7 +151,15 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
         return campaign is null || campaign.Queued < Math.Max(1, campaign.GlobalConcurrency / 2);
     }
 
-    internal async Task RunTaskAsync(Guid taskId, CancellationToken shutdown)
+    /// <summary>Runs one task and returns once it and its audit events are stored.</summary>
+    internal async Task RunTaskAsync(Guid taskId, CancellationToken shutdown) =>
+        await engine.FlushAuditAsync(await RunOneAsync(taskId, shutdown), CancellationToken.None);
+
+    /// <summary>
+    /// Runs one task; returns its finish event, queued for the audit chain's next append (the next task's start, or the
+    /// caller's flush) — every other event is stored before this returns.
+    /// </summary>
+    private async Task<Task> RunOneAsync(Guid taskId, CancellationToken shutdown)
     {
         var options = engine.Options;
         var worker = options.WorkerName;
@@ -163,7 +174,7 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
                     .SetProperty(t => t.Error, (string?)null), CancellationToken.None);
             if (claimed == 0)
             {
-                return; // finished, cancelled, or another worker holds it alive
+                return Task.CompletedTask; // finished, cancelled, or another worker holds it alive
             }
         }
 
@@ -195,28 +206,28 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
                 // Planned as refused already; this holds if the asset was moved into the demo zone after planning.
                 await FinishAsync(taskId, worker, CampaignTaskStatus.Refused, NetworkZone.DemoRefusal);
                 await engine.AuditAsync("refuse", nameof(CampaignTask), taskId.ToString(), $"拒绝检测子任务（{task.Detector}，资产 {asset.Value}）：{NetworkZone.DemoRefusal}");
-                return;
+                return Task.CompletedTask;
             }
 
             if (context.Stop is { } held)
             {
                 await HoldAsync(taskId, worker, $"停止开关：{held}", null);
                 await engine.AuditAsync("stop", nameof(CampaignTask), taskId.ToString(), $"停止开关生效，检测子任务未开始（{task.Detector}，资产 {asset.Value}）：{held}");
-                return;
+                return Task.CompletedTask;
             }
 
             if (!CampaignSchedule.InWindow(campaign.Window, now))
             {
                 var at = CampaignSchedule.NextWindowStart(campaign.Window, now);
                 await HoldAsync(taskId, worker, $"不在任务计划的检测时段 {campaign.Window} 内，等待至 {Beijing(at)}", at);
-                return;
+                return Task.CompletedTask;
             }
 
             // The asset's authorization, read again now (above, with the task): no valid authorization, no packet.
             if (WindowWait(authorizations, task.Detector, now) is { } wait)
             {
                 await HoldAsync(taskId, worker, $"不在授权的允许时段 {wait.Window} 内，等待至 {Beijing(wait.At)}", wait.At);
-                return;
+                return Task.CompletedTask;
             }
 
             try
@@ -231,7 +242,7 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
             {
                 await FinishAsync(taskId, worker, CampaignTaskStatus.Refused, ex.Message);
                 await engine.AuditAsync("refuse", nameof(CampaignTask), taskId.ToString(), $"拒绝检测子任务（{task.Detector}，资产 {asset.Value}）：{ex.Message}");
-                return;
+                return Task.CompletedTask;
             }
         }
 
@@ -299,7 +310,7 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
             await beating.CancelAsync();
             await heart;
             await StoppedAsync(taskId, worker, task, asset, cause, switchReason, campaign, shutdown.IsCancellationRequested);
-            return;
+            return Task.CompletedTask;
         }
         catch (Exception ex) when (ex is TaskRefusedException or ScopeException)
         {
@@ -307,7 +318,7 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
             await heart;
             await FinishAsync(taskId, worker, CampaignTaskStatus.Refused, ex.Message);
             await engine.AuditAsync("refuse", nameof(CampaignTask), taskId.ToString(), $"拒绝检测子任务（{task.Detector}，资产 {asset.Value}）：{ex.Message}");
-            return;
+            return Task.CompletedTask;
         }
         catch (Exception ex)
         {
@@ -315,7 +326,7 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
             await heart;
             await FinishAsync(taskId, worker, CampaignTaskStatus.Failed, $"检测出错：{ex.Message}");
             await engine.AuditAsync("fail", nameof(CampaignTask), taskId.ToString(), $"检测子任务失败（{task.Detector}，资产 {asset.Value}）：{ex.Message}");
-            return;
+            return Task.CompletedTask;
         }
 
         await beating.CancelAsync();
@@ -323,14 +334,14 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
         if (cause != StopCause.None)
         {
             await StoppedAsync(taskId, worker, task, asset, cause, switchReason, campaign, shutdown.IsCancellationRequested);
-            return;
+            return Task.CompletedTask;
         }
 
-        await ImportAsync(taskId, worker, task, asset, run, scanTime);
+        return await ImportAsync(taskId, worker, task, asset, run, scanTime);
     }
 
     /// <summary>The run into the findings, once: claim the task's finish, import (unique per task), record the counts — one transaction.</summary>
-    private async Task ImportAsync(Guid taskId, string worker, CampaignTask task, Asset asset, Domain.Detection.DetectionRun run, TimeSpan scanTime)
+    private async Task<Task> ImportAsync(Guid taskId, string worker, CampaignTask task, Asset asset, Domain.Detection.DetectionRun run, TimeSpan scanTime)
     {
         var finished = engine.Clock.GetUtcNow();
         ImportResult result;
@@ -348,7 +359,7 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
                 // run's import stands, and a task holding one is done.
                 await db.CampaignTasks.Where(t => t.Id == taskId && t.Status == CampaignTaskStatus.Running && t.Worker == worker && t.ImportId != null)
                     .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CampaignTaskStatus.Succeeded).SetProperty(t => t.FinishedAt, finished), CancellationToken.None);
-                return;
+                return Task.CompletedTask;
             }
 
             try
@@ -366,7 +377,7 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
                 await transaction.RollbackAsync(CancellationToken.None);
                 await FinishAsync(taskId, worker, CampaignTaskStatus.Failed, $"检测完成但结果未能导入：{ex.Message}");
                 await engine.AuditAsync("fail", nameof(CampaignTask), taskId.ToString(), $"检测子任务结果未导入（资产 {asset.Value}）：{ex.Message}");
-                return;
+                return Task.CompletedTask;
             }
 
             var import = result.Institutions.FirstOrDefault();
@@ -378,7 +389,7 @@ public sealed class CampaignTaskJob(CampaignEngine engine)
             await transaction.CommitAsync(CancellationToken.None);
         }
 
-        await engine.AuditAsync("finish", nameof(CampaignTask), taskId.ToString(),
+        return engine.AuditWithNextAppend("finish", nameof(CampaignTask), taskId.ToString(),
             $"检测子任务完成（{task.Detector}，资产 {asset.Value}，检测用时 {scanTime.TotalSeconds:0.0} 秒）：新发现 {result.New}，重新打开 {result.Reopened}，再次发现 {result.Updated}，已修复 {result.Fixed}");
     }
 

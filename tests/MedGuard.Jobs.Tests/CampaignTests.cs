@@ -123,6 +123,42 @@ public class CampaignTests
         Assert.Equal(task.ImportId, (await db.DetectionImports.SingleAsync()).Id);
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task ABatchStoresEveryTasksStartAndFinishInOrderOnAnIntactChain(DatabaseProvider provider)
+    {
+        // A task's finish event goes to the audit chain with the next task's start: when the batch job returns, every
+        // start and finish is stored, each finish before the next start, and the chain verifies.
+        await using var world = await CampaignWorld.CreateAsync(provider);
+        using var listeners = new CountingListeners(2);
+        var hospital = world.AddInstitution("甲医院");
+        foreach (var address in new[] { "127.0.0.1", "127.0.0.2", "127.0.0.3" })
+        {
+            world.AddAddress(hospital.Id, address);
+        }
+
+        var campaign = await CreateAsync(world, Request("批", hospital.Id, listeners.PortList));
+        var engine = await world.EngineAsync();
+        await engine.Pump.RunAsync(CancellationToken.None);
+        var tasks = await TasksAsync(world, campaign.Id);
+        Assert.Equal(3, tasks.Count);
+        Assert.All(tasks, t => Assert.Equal(CampaignTaskStatus.Queued, t.Status));
+        var ids = tasks.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Select(t => t.Id).ToArray();
+
+        await new CampaignTaskJob(engine).RunBatchAsync(ids, CancellationToken.None);
+
+        Assert.All(await TasksAsync(world, campaign.Id), t => Assert.Equal(CampaignTaskStatus.Succeeded, t.Status));
+        await using var db = world.Open();
+        var events = await db.AuditEntries.AsNoTracking().Where(e => e.EntityType == nameof(CampaignTask)).OrderBy(e => e.Sequence)
+            .Select(e => new { e.Action, e.EntityId }).ToListAsync();
+        Assert.Equal(ids.SelectMany(id => new[] { ("start", id.ToString()), ("finish", id.ToString()) }), events.Select(e => (e.Action, e.EntityId ?? "")));
+        var trail = new Storage.Auditing.AuditTrail(world.Target, Storage.Auditing.AuditTrailOptions.Beside(world.KeyDirectory), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Storage.Auditing.AuditTrail>.Instance);
+        var verdict = await trail.VerifyAsync(db);
+        Assert.True(verdict.Intact, verdict.Summary);
+    }
+
     [Fact]
     public async Task CancelStopsARunningTaskWithinFiveSeconds()
     {

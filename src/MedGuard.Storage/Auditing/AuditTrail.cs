@@ -45,6 +45,9 @@ public sealed class AuditKeyMissingException(string message) : InvalidOperationE
 /// </summary>
 public sealed class AuditTrail(DatabaseTarget database, AuditTrailOptions options, TimeProvider clock, ILogger<AuditTrail> logger)
 {
+    /// <summary>Events that surely go to PostgreSQL in one batch (EF's batches hold far more statements than this).</summary>
+    private const int OneBatch = 40;
+
     private readonly SemaphoreSlim writer = new(1, 1);
     private byte[]? key; // read (or created) once, under the writer lock
 
@@ -206,6 +209,13 @@ public sealed class AuditTrail(DatabaseTarget database, AuditTrailOptions option
                             chainKey);
                         db.AuditEntries.Add(record.ToEntry());
                         previous = record.Hash;
+                    }
+
+                    if (db is PostgresMedGuardDbContext && events.Count <= OneBatch)
+                    {
+                        // The events' INSERTs go to PostgreSQL as one batch, which it runs as one implicit transaction:
+                        // all or none, as with BEGIN … COMMIT, without the COMMIT's round trip on every append.
+                        db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
                     }
 
                     await db.SaveChangesAsync(cancellationToken);
