@@ -84,6 +84,9 @@ public abstract partial class MedGuardDbContext : DbContext
 
     public DbSet<AssetAuthorization> AssetAuthorizations => Set<AssetAuthorization>();
 
+    /// <summary>候选资产 (issue 18 §5): servers an institution's apps talk to, never scanned until accepted and authorized.</summary>
+    public DbSet<AssetCandidate> AssetCandidates => Set<AssetCandidate>();
+
     public DbSet<FindingRecord> Findings => Set<FindingRecord>();
 
     public DbSet<FindingSighting> FindingSightings => Set<FindingSighting>();

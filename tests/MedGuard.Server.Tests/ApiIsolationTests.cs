@@ -82,6 +82,16 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             findingA = await db.Findings.Where(f => f.AssetId == assetA).Select(f => f.Id).SingleAsync();
         }
 
+        // A candidate asset of A (issue 18 §5): A's app imported with the server it talks to.
+        const string CandidateHost = "isolation-app-server.cn";
+        await FindingsData.RegisterAssetAsync(platform, institutionA, MedGuard.Domain.Inventory.AssetKind.App, "cn.isolation.booking", systemA, "apk");
+        Ok(await hospital.SendContentAsync(HttpMethod.Post, "/api/findings/import", FindingsData.JsonContent(FindingsData.AppRun("cn.isolation.booking", $"https://{CandidateHost}/api"))));
+        Guid candidateA;
+        await using (var db = MedGuardContextFactory.Create(platform.Target))
+        {
+            candidateA = await db.AssetCandidates.Where(c => c.InstitutionId == institutionA && c.Host == CandidateHost).Select(c => c.Id).SingleAsync();
+        }
+
         var runForA = System.Text.Json.JsonDocument.Parse(MedGuard.Domain.Detection.DetectionRunJson.Write(
             FindingsData.PortRun("10.88.0.5", (5433, "ports.postgres-exposed", MedGuard.Domain.Findings.Severity.High, null)))).RootElement;
 
@@ -112,7 +122,7 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
         string[] registrars = ["admin", "regulator", "hospital"];
         string[] campaigners = ["admin", "regulator"];
         var secrets = new[] { nameA, campaignA.ToString(), "隔离测试检测任务", stopA.ToString(), "隔离测试停止", institutionA.ToString(), systemA.ToString(), assessmentA.ToString(), rectificationA.ToString(), extensionA.ToString(), "110101199001011234", "ISO-TEST-1", "设备采购",
-            assetA.ToString(), findingA.ToString(), authorizationA.ToString(), "10.88.0.5" };
+            assetA.ToString(), findingA.ToString(), authorizationA.ToString(), "10.88.0.5", candidateA.ToString(), CandidateHost };
 
         var newUser = new { userName = "intruder", displayName = "越权", password = "Intruder-2026x", role = "Admin" };
         var cases = new List<(HttpMethod Method, string Route, string Path, object? Body, string[] Allowed)>
@@ -152,6 +162,8 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             (HttpMethod.Post, "/api/assets", "/api/assets", new { institutionId = institutionA, kind = "ip", value = "10.88.0.6", authorization = new { authorizedBy = "越权", validUntil = "2099-01-01" } }, registrars),
             (HttpMethod.Post, "/api/assets/{id:guid}/authorizations", $"/api/assets/{assetA}/authorizations", new { authorizedBy = "越权" }, registrars),
             (HttpMethod.Post, "/api/assets/{id:guid}/authorizations/{authorizationId:guid}/revoke", $"/api/assets/{assetA}/authorizations/{authorizationA}/revoke", null, registrars),
+            (HttpMethod.Post, "/api/asset-candidates/{id:guid}/accept", $"/api/asset-candidates/{candidateA}/accept", new { name = "越权" }, registrars),
+            (HttpMethod.Post, "/api/asset-candidates/{id:guid}/dismiss", $"/api/asset-candidates/{candidateA}/dismiss", new { reason = "越权" }, registrars),
             (HttpMethod.Get, "/api/campaigns/{id:guid}", $"/api/campaigns/{campaignA}", null, campaigners),
             (HttpMethod.Post, "/api/campaigns/{id:guid}/cancel", $"/api/campaigns/{campaignA}/cancel", null, campaigners),
             (HttpMethod.Post, "/api/campaigns/{id:guid}/retry-failed", $"/api/campaigns/{campaignA}/retry-failed", null, campaigners),
@@ -175,6 +187,9 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
             ("/api/agencies", ["admin", "regulator", "haidian", "hospital", "hospital2", "assessor"], agencyA.ToString()),
             ("/api/findings", readers, findingA.ToString()),
             ("/api/assets", readers, assetA.ToString()),
+            // Candidates are the institution's and its regulator's to judge: no agency sees them.
+            ("/api/asset-candidates", registrars, candidateA.ToString()),
+            ($"/api/asset-candidates?institution={institutionA}&all=true", registrars, CandidateHost),
             ("/api/reports", readers, reportA),
         };
         // Campaign lists: assessment agencies run no campaigns (403); everyone else 200, A's rows only for its readers.
@@ -254,7 +269,7 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
         // The pages go through the same tenant-scoped database: another tenant's pages are 404 (or a redirect to the
         // 403 page for a role that may not act there), never their content.
         string[] pages = [$"/institutions/{institutionA}", $"/systems/{systemA}", $"/systems/{systemA}/grade", $"/assessments/{assessmentA}", $"/rectifications/{rectificationA}",
-            $"/findings/{findingA}", $"/assets/{assetA}", $"/campaigns/{campaignA}"];
+            $"/findings/{findingA}", $"/assets/{assetA}", $"/campaigns/{campaignA}", $"/assets/new?candidate={candidateA}"];
         var pagePairs = 0;
         foreach (var pagePath in pages)
         {
@@ -278,7 +293,16 @@ public sealed class ApiIsolationTests(ITestOutputHelper output)
                 Assert.Equal(HttpStatusCode.OK, status);
                 Assert.DoesNotContain("10.88.0.5", text, StringComparison.Ordinal);
                 Assert.DoesNotContain(findingA.ToString(), text, StringComparison.Ordinal);
+                Assert.DoesNotContain(CandidateHost, text, StringComparison.Ordinal);
             }
+        }
+
+        // Dismissing A's candidate from the assets page: 404 (or the 403 page for an agency), nothing changes.
+        foreach (var user in new[] { "haidian", "hospital2", "assessor2" })
+        {
+            var (status, text) = await clients[user].SendAsync(HttpMethod.Post, $"/assets?handler=Dismiss&candidate={candidateA}&reason=越权");
+            pagePairs++;
+            Assert.True(status is HttpStatusCode.NotFound || (status == HttpStatusCode.Redirect && text.Length == 0), $"{user} POST /assets?handler=Dismiss → {(int)status}");
         }
 
         // The campaign pages: another tenant's list shows nothing of A's campaign, its findings links nothing, an agency

@@ -37,6 +37,8 @@ internal static class DatabaseSnapshot
             await db.FindingStatusChanges.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
             await db.DetectionImports.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
             await db.FindingProposals.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
+            // Candidate assets from apps (issue 18 §5): their state and decisions.
+            await db.AssetCandidates.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
             // Campaigns (issue 14): the plans, their rounds and tasks, the stop switches.
             await db.Campaigns.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),
             await db.CampaignRounds.AsNoTracking().OrderBy(x => x.Id).ToListAsync(),

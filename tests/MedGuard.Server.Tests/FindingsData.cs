@@ -84,6 +84,22 @@ internal static class FindingsData
         return form;
     }
 
+    /// <summary>An app run of <paramref name="package"/> with no findings and the servers it talks to (<c>apps[].endpoints</c>).</summary>
+    public static DetectionRun AppRun(string package, params string[] endpoints)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new DetectionRun
+        {
+            DetectorId = "apk",
+            DetectorVersion = "1.0.0",
+            Scope = "本地 APK 文件",
+            StartedAt = now.AddMinutes(-2),
+            EndedAt = now.AddMinutes(-1),
+            Covered = [package],
+            Apps = [new ObservedApp(package + ".apk", package) { Endpoints = endpoints }],
+        };
+    }
+
     /// <summary><c>apk analyze</c> of one test APK, in-process as the CLI runs it: the run and the app's package.</summary>
     public static (DetectionRun Run, string Package) ApkRun(string fileName)
     {

@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace MedGuard.Cli.Commands;
 
 /// <summary>
-/// <c>medguard assets add|import|list</c> — registers an institution's assets (资产) with their authorization (授权)
+/// <c>medguard assets add|import|list</c> (and <c>candidates|accept|dismiss</c>, <see cref="CandidateCommands"/>) — registers an institution's assets (资产) with their authorization (授权)
 /// from a script, through the same <see cref="AssetRegistry"/> the platform's pages use, on the embedded database by
 /// default; every change is written to the platform's audit chain as <c>cli:$USER</c>.
 /// </summary>
@@ -19,10 +19,14 @@ internal sealed class AssetCommands : ICommandModule
 {
     public void Register(RootCommand root)
     {
-        var assets = CommandTree.GetOrAdd(root, "assets", "资产与检测授权：登记、批量导入、列表（默认内嵌数据库 ./data/medguard.db，变更记入平台审计日志）");
+        var assets = CommandTree.GetOrAdd(root, "assets", "资产与检测授权：登记、批量导入、列表、来自 App 的候选资产（默认内嵌数据库 ./data/medguard.db，变更记入平台审计日志）");
+        assets.Aliases.Add("asset");
         assets.Subcommands.Add(AddCommand());
         assets.Subcommands.Add(ImportCommand());
         assets.Subcommands.Add(ListCommand());
+        assets.Subcommands.Add(CandidateCommands.List());
+        assets.Subcommands.Add(CandidateCommands.Accept());
+        assets.Subcommands.Add(CandidateCommands.Dismiss());
     }
 
     private static Command AddCommand()
@@ -280,7 +284,7 @@ internal sealed class AssetCommands : ICommandModule
 
     private static string KindName(AssetKind kind) => kind.ToString().ToLowerInvariant();
 
-    private static byte[] ReadLetter(string path)
+    internal static byte[] ReadLetter(string path)
     {
         var info = new FileInfo(path);
         if (!info.Exists)

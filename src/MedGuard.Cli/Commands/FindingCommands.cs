@@ -114,6 +114,12 @@ internal sealed class FindingCommands : ICommandModule
                         + $"（{Path.GetFileName(path)}，{run.DetectorId}）");
                 }
 
+                if (result.CandidatesOffered > 0)
+                {
+                    // Issue 18 §5: the servers the apps talk to wait for a person; nothing scans them.
+                    output.WriteLine($"新增候选资产 {result.CandidatesOffered} 个（App 通信的服务器，未授权前不会检测；用 medguard assets candidates 查看，assets accept 登记或 assets dismiss 忽略）");
+                }
+
                 if (timing)
                 {
                     error.WriteLine($"[计时] {Path.GetFileName(path)}: 读取 {read.TotalMilliseconds:0} ms，导入 {(imported - read).TotalMilliseconds:0} ms，审计 {(clock.Elapsed - imported).TotalMilliseconds:0} ms，发现 {run.Findings.Count} 条");

@@ -105,6 +105,37 @@ public static class AssetsApi
             var view = new AssetSheetView(result.Added.Count, [.. result.Errors.Select(e => new AssetSheetErrorView(e.Row, e.Reason))]);
             return result.Written ? Results.Ok(view) : Results.BadRequest(view);
         }).WithSummary("批量导入资产表格（.csv/.xlsx：机构、类型、值、名称、定级对象、授权单位、授权起、授权止、检测类型、时间窗口、每主机速率）；有错误行时全部不导入并逐行说明");
+
+        // 候选资产 (issue 18 §5): the servers the institution's apps talk to, offered by imported APK runs; never scanned until
+        // accepted (registered as a website asset) and authorized.
+        api.MapGet("/asset-candidates", async (MedGuardDbContext db, Guid? institution, bool? all) =>
+        {
+            var rows = await AppEndpointCandidates.ListAsync(db, institution, all ?? false);
+            return Results.Ok(rows.Select(CandidateView.Of).ToList());
+        }).WithSummary("候选资产（来自 App 检测的通信地址）：默认只列待处理的；all=true 含已登记、已忽略的");
+        api.MapPost("/asset-candidates/{id:guid}/accept", async (Guid id, AcceptCandidateRequest? body, HttpContext http, MedGuardDbContext db, AssetService assets) =>
+        {
+            PlatformApi.Require(AssetService.CanRegister(http.User));
+            var request = body ?? new AcceptCandidateRequest();
+            var (candidate, asset, authorization) = await assets.AcceptCandidateAsync(db, http.User, id, new CandidateAcceptance
+            {
+                DecidedBy = http.User.Identity?.Name ?? "",
+                Value = request.Value,
+                Name = request.Name,
+                SystemId = request.SystemId,
+                Zone = request.Zone,
+                Authorization = request.Authorization?.ToNew(Guid.Empty, AssetKind.Origin),
+            });
+            return Results.Created($"/api/assets/{asset.Id}", new AcceptedCandidateView(
+                CandidateView.Of(new CandidateRow(candidate, "")), AssetView.Of(asset, "", null),
+                authorization is null ? null : AuthorizationView.Of(authorization, assets.StateOf(authorization))));
+        }).WithSummary("登记候选资产：成为该机构的网站资产（可同时登记授权；未授权的资产不会被检测）");
+        api.MapPost("/asset-candidates/{id:guid}/dismiss", async (Guid id, DismissCandidateRequest? body, HttpContext http, MedGuardDbContext db, AssetService assets) =>
+        {
+            PlatformApi.Require(AssetService.CanRegister(http.User));
+            var candidate = await assets.DismissCandidateAsync(db, http.User, id, body?.Reason);
+            return Results.Ok(CandidateView.Of(new CandidateRow(candidate, "")));
+        }).WithSummary("忽略候选资产（须填理由，如第三方 SDK 服务器）；再次导入不会恢复");
     }
 
     private static AssetKind? ParseKind(string? kind) =>
@@ -156,3 +187,23 @@ public sealed record AssetPage(int Total, int Page, int PageSize, IReadOnlyList<
 public sealed record AssetSheetErrorView(int Row, string Reason);
 
 public sealed record AssetSheetView(int Added, IReadOnlyList<AssetSheetErrorView> Errors);
+
+public sealed record AcceptCandidateRequest(string? Value = null, string? Name = null, Guid? SystemId = null, string? Zone = null, AuthorizationRequest? Authorization = null);
+
+public sealed record DismissCandidateRequest(string? Reason = null);
+
+public sealed record CandidateView(
+    Guid Id, Guid InstitutionId, string Institution, string Origin, string Host, IReadOnlyList<string> Apps, string? ThirdParty, bool Cleartext,
+    DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, string Status, string StatusName, string? DecidedBy, DateTimeOffset? DecidedAt, string? DismissReason,
+    Guid? AcceptedAssetId)
+{
+    public static CandidateView Of(CandidateRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var c = row.Candidate;
+        return new(c.Id, c.InstitutionId, row.Institution, c.Origin, c.Host, c.Packages, c.ThirdParty, c.Cleartext, c.FirstSeenAt, c.LastSeenAt,
+            c.Status.ToString().ToLowerInvariant(), c.Status.ToChinese(), c.DecidedBy, c.DecidedAt, c.DismissReason, c.AcceptedAssetId);
+    }
+}
+
+public sealed record AcceptedCandidateView(CandidateView Candidate, AssetView Asset, AuthorizationView? Authorization);

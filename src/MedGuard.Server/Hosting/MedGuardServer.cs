@@ -80,6 +80,8 @@ public static class MedGuardServer
         builder.Services.AddSingleton(sp => new MedGuard.Storage.Findings.FindingImporter(sp.GetRequiredService<Sm4FieldProtector>(), options.FindingSla));
         builder.Services.AddSingleton<MedGuard.Server.Findings.FindingService>();
         builder.Services.AddSingleton(sp => new MedGuard.Storage.Inventory.AssetRegistry(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new MedGuard.Storage.Inventory.AppEndpointCandidates(
+            sp.GetRequiredService<MedGuard.Storage.Inventory.AssetRegistry>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<MedGuard.Server.Inventory.AssetService>();
         // Campaigns (issue 14): with the embedded engine running, AddJobEngine replaces the no-op kick with one that wakes its pump.
         builder.Services.TryAddSingleton(sp => new MedGuard.Storage.Campaigns.CampaignService(sp.GetRequiredService<TimeProvider>()));

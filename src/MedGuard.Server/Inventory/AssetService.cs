@@ -3,6 +3,7 @@ using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
 using MedGuard.Server.Findings;
 using MedGuard.Server.Hosting;
+using MedGuard.Server.Lifecycle;
 using MedGuard.Storage;
 using MedGuard.Storage.Findings;
 using MedGuard.Storage.Inventory;
@@ -15,9 +16,12 @@ namespace MedGuard.Server.Inventory;
 /// findings, and the uploads (a letter, a sheet) read within their bounds. Every write goes through storage's
 /// <see cref="AssetRegistry"/> (the CLI's path too) on the request's audited, tenant-scoped context.
 /// </summary>
-public sealed class AssetService(AssetRegistry registry, FindingService findings)
+public sealed class AssetService(AssetRegistry registry, FindingService findings, AppEndpointCandidates candidates)
 {
     public AssetRegistry Registry => registry;
+
+    /// <summary>候选资产 from apps (issue 18 §5): listed, accepted into assets, dismissed — on the request's audited context.</summary>
+    public AppEndpointCandidates Candidates => candidates;
 
     /// <summary>Register assets and their authorizations: the institution itself, its regulator (remote detection of its hospitals), administrators — not an assessor.</summary>
     public static bool CanRegister(ClaimsPrincipal user) => user.Role() is UserRole.Admin or UserRole.RegulatorStaff or UserRole.InstitutionStaff;
@@ -90,6 +94,32 @@ public sealed class AssetService(AssetRegistry registry, FindingService findings
         var (_, recent) = await findings.ListAsync(db, new FindingFilter { Asset = id }, 1, 20, cancellationToken);
         return new AssetDetail(asset, institution ?? "", system, [.. authorizations.OrderByDescending(z => z.CreatedAt)], counts, recent);
     }
+
+    /// <summary>The candidate must be visible to the context (another tenant's answers 404), and still a candidate to be decided.</summary>
+    public async Task<AssetCandidate> CandidateAsync(MedGuardDbContext db, Guid id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return await db.AssetCandidates.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) ?? throw new KeyNotFoundException();
+    }
+
+    /// <summary>Accepts a candidate in scope (候选 → 已登记), with its authorization when one is given; the user is recorded as who decided.</summary>
+    public async Task<(AssetCandidate Candidate, Asset Asset, AssetAuthorization? Authorization)> AcceptCandidateAsync(
+        MedGuardDbContext db, ClaimsPrincipal user, Guid id, CandidateAcceptance acceptance, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await CandidateAsync(db, id, cancellationToken);
+        return await candidates.AcceptAsync(db, id, acceptance with { DecidedBy = user.DisplayName(), UserId = UserIdOf(user) }, cancellationToken);
+    }
+
+    /// <summary>Dismisses a candidate in scope (候选 → 已忽略) with the reason.</summary>
+    public async Task<AssetCandidate> DismissCandidateAsync(MedGuardDbContext db, ClaimsPrincipal user, Guid id, string? reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await CandidateAsync(db, id, cancellationToken);
+        return await candidates.DismissAsync(db, id, reason, user.DisplayName(), UserIdOf(user), cancellationToken);
+    }
+
+    private static Guid? UserIdOf(ClaimsPrincipal user) => user.UserId() is var id && id != Guid.Empty ? id : null;
 
     /// <summary>Whether an authorization is in force today, and if not why (Chinese).</summary>
     public string StateOf(AssetAuthorization authorization)

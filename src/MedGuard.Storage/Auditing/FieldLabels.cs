@@ -8,6 +8,7 @@ public static class FieldLabels
 {
     public static IReadOnlyDictionary<string, string> Names { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
+        ["AcceptedAssetId"] = "登记为资产",
         ["Address"] = "地址",
         ["AgencyId"] = "测评机构",
         ["ApprovalDecidedAt"] = "核准决定时间",
@@ -28,6 +29,7 @@ public static class FieldLabels
         ["DecidedAt"] = "审批时间",
         ["DecidedBy"] = "审批人",
         ["DecisionNote"] = "审批意见",
+        ["DismissReason"] = "忽略理由",
         ["Description"] = "描述",
         ["DirectlyAffiliated"] = "直属",
         ["Disabled"] = "停用",

@@ -292,7 +292,9 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
             results.Add(await ImportInstitutionAsync(db, run, import, stored[institutionId], findings, scopedIds, options, changes, ct));
         }
 
-        return new ImportResult(digest, results, changes);
+        // Issue 18 §5: the servers the run's apps talk to become candidate assets of their institutions (never scanned as such).
+        var candidates = await AppEndpointCandidates.OfferAsync(db, run, scoped, imports, options.Now, ct);
+        return new ImportResult(digest, results, changes) { CandidatesOffered = candidates };
     }
 
     private async Task<InstitutionImport> ImportInstitutionAsync(

@@ -43,6 +43,9 @@ public sealed record ImportResult(string RunDigest, IReadOnlyList<InstitutionImp
     public int Reopened => Institutions.Sum(i => i.Reopened);
 
     public int Unchanged => Institutions.Sum(i => i.Unchanged);
+
+    /// <summary>Candidate websites (候选资产) the run's apps added to their institutions (issue 18 §5); none for other detectors.</summary>
+    public int CandidatesOffered { get; init; }
 }
 
 /// <summary>A run the importer refuses (unregistered asset, no valid authorization, already imported…); nothing was written.</summary>

@@ -5,6 +5,9 @@ namespace MedGuard.Storage.Inventory;
 /// <summary>An asset (资产) to register: its value is normalized by <see cref="Asset.Normalize"/>.</summary>
 public sealed record NewAsset
 {
+    /// <summary>The new asset's id when the caller must name it before the save (a candidate accepted in the same save); new otherwise.</summary>
+    public Guid? Id { get; init; }
+
     public required Guid InstitutionId { get; init; }
 
     public required AssetKind Kind { get; init; }

@@ -313,6 +313,7 @@ public sealed class AssetRegistry(TimeProvider? time = null)
 
         return new Asset
         {
+            Id = asset.Id ?? Guid.NewGuid(),
             InstitutionId = asset.InstitutionId,
             SystemId = asset.SystemId,
             Kind = asset.Kind,

@@ -77,6 +77,11 @@ public abstract partial class MedGuardDbContext
         modelBuilder.Entity<AssetAuthorization>().HasQueryFilter(TenantFilter, z =>
             ScopeKind == TenantKind.System || Assets.Any(a => a.Id == z.AssetId));
 
+        // Candidate assets (issue 18 §5) are the institution's and its regulator's to judge; an agency sees assets of its
+        // assigned systems only, and a candidate serves no system yet.
+        modelBuilder.Entity<AssetCandidate>().HasQueryFilter(TenantFilter, c =>
+            ScopeKind == TenantKind.System || (ScopeKind != TenantKind.Agency && Institutions.Any(i => i.Id == c.InstitutionId)));
+
         modelBuilder.Entity<FindingRecord>().HasQueryFilter(TenantFilter, f =>
             ScopeKind == TenantKind.System
             || (ScopeKind != TenantKind.Agency && Institutions.Any(i => i.Id == f.InstitutionId))

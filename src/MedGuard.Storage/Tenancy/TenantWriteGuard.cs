@@ -144,6 +144,8 @@ internal sealed class TenantWriteGuard(MedGuardDbContext context)
             Asset => !agency && await BothAsync(entry, nameof(Asset.InstitutionId), InstitutionWritableAsync, async, ct),
             AssetAuthorization authorization => !agency && await BothAsync(entry, nameof(AssetAuthorization.InstitutionId), InstitutionWritableAsync, async, ct)
                 && (entry.State == EntityState.Deleted || await AssetInstitutionAsync(authorization.AssetId, async, ct) == authorization.InstitutionId),
+            // Candidates come from imports and are accepted or dismissed by the institution or its regulator.
+            AssetCandidate => !agency && await BothAsync(entry, nameof(AssetCandidate.InstitutionId), InstitutionWritableAsync, async, ct),
             // Findings come from imports (regulator of the region, or the hospital for itself); an assessor only moves
             // the status of those on its assigned systems; 风险接受 and 误报 are never the hospital's to set.
             FindingRecord => agency

@@ -1,6 +1,7 @@
 using MedGuard.Domain.Inventory;
 using MedGuard.Server.Inventory;
 using MedGuard.Storage;
+using MedGuard.Storage.Inventory;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,6 +23,9 @@ public sealed class IndexModel(MedGuardDbContext db, AssetService assets) : Page
 
     public IReadOnlyList<(Guid Id, string Name)> Institutions { get; private set; } = [];
 
+    /// <summary>候选资产（来自 App）: servers the institution's apps talk to, waiting for a person (issue 18 §5).</summary>
+    public IReadOnlyList<CandidateRow> Candidates { get; private set; } = [];
+
     public string Scope { get; private set; } = "";
 
     public bool CanRegister => AssetService.CanRegister(User);
@@ -37,5 +41,30 @@ public sealed class IndexModel(MedGuardDbContext db, AssetService assets) : Page
         Rows = rows;
         SetTotal(total);
         Institutions = [.. (await db.Institutions.AsNoTracking().OrderBy(i => i.Name).Select(i => new { i.Id, i.Name }).Take(500).ToListAsync()).Select(i => (i.Id, i.Name))];
+        Candidates = await AppEndpointCandidates.ListAsync(db, Institution, limit: 200);
+    }
+
+    /// <summary>忽略 a candidate, with the reason; another tenant's is 404.</summary>
+    public async Task<IActionResult> OnPostDismissAsync(Guid candidate, string? reason)
+    {
+        if (!CanRegister)
+        {
+            return Forbid();
+        }
+
+        var back = $"/assets{(Institution is { } i ? "?institution=" + i : "")}";
+        try
+        {
+            var dismissed = await assets.DismissCandidateAsync(db, User, candidate, reason);
+            return this.RedirectWithFlash(back, flash: $"已忽略候选资产 {dismissed.Origin}");
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound();
+        }
+        catch (AssetRegistrationException ex)
+        {
+            return this.RedirectWithFlash(back, error: ex.Message);
+        }
     }
 }

@@ -21,6 +21,12 @@ public sealed class NewModel(MedGuardDbContext db, AssetService assets) : PageMo
     [BindProperty(SupportsGet = true)]
     public Guid? Institution { get; set; }
 
+    /// <summary>A candidate from an app being accepted (issue 18 §5): the form registers it, with its authorization.</summary>
+    [BindProperty(SupportsGet = true)]
+    public Guid? Candidate { get; set; }
+
+    public AssetCandidate? CandidateRecord { get; private set; }
+
     [BindProperty]
     public AssetKind Kind { get; set; } = AssetKind.Ip;
 
@@ -72,6 +78,20 @@ public sealed class NewModel(MedGuardDbContext db, AssetService assets) : PageMo
             return Forbid();
         }
 
+        if (Candidate is { } candidateId)
+        {
+            // Another tenant's candidate, or one decided already, is not offered.
+            CandidateRecord = await db.AssetCandidates.AsNoTracking().FirstOrDefaultAsync(c => c.Id == candidateId && c.Status == AssetCandidateStatus.Candidate);
+            if (CandidateRecord is null)
+            {
+                return NotFound();
+            }
+
+            Institution = CandidateRecord.InstitutionId;
+            Kind = AssetKind.Origin;
+            Value ??= CandidateRecord.Origin;
+        }
+
         await LoadAsync();
         return Page();
     }
@@ -81,6 +101,11 @@ public sealed class NewModel(MedGuardDbContext db, AssetService assets) : PageMo
         if (!AssetService.CanRegister(User))
         {
             return Forbid();
+        }
+
+        if (Candidate is { } candidateId)
+        {
+            return await AcceptCandidateAsync(candidateId, letter);
         }
 
         try
@@ -114,6 +139,49 @@ public sealed class NewModel(MedGuardDbContext db, AssetService assets) : PageMo
             });
             TempData["Flash"] = $"已登记{asset.Kind.ToChinese()}资产 {asset.Value} 及其授权";
             return Redirect($"/assets/{asset.Id}");
+        }
+        catch (Exception ex) when (ex is AssetRegistrationException or AssetValueException)
+        {
+            Error = ex.Message;
+            await LoadAsync();
+            return Page();
+        }
+    }
+
+    /// <summary>The candidate becomes a website asset with the authorization the form gives, both written or neither.</summary>
+    private async Task<IActionResult> AcceptCandidateAsync(Guid candidateId, IFormFile? letter)
+    {
+        try
+        {
+            CandidateRecord = await assets.CandidateAsync(db, candidateId);
+            Institution = CandidateRecord.InstitutionId;
+            Kind = AssetKind.Origin;
+            var (fileName, bytes) = await AssetService.ReadLetterAsync(letter);
+            var (_, asset, _) = await assets.AcceptCandidateAsync(db, User, candidateId, new CandidateAcceptance
+            {
+                DecidedBy = "",
+                Value = Value,
+                Name = Name,
+                SystemId = SystemId,
+                Authorization = new NewAuthorization
+                {
+                    AssetId = Guid.Empty,
+                    AuthorizedBy = AuthorizedBy ?? "",
+                    ValidFrom = ValidFrom ?? assets.Today,
+                    ValidUntil = ValidUntil ?? throw new AssetRegistrationException("请填写授权截止日期"),
+                    Detectors = Detectors,
+                    AllowedWindow = string.IsNullOrWhiteSpace(Window) ? null : Window.Trim(),
+                    MaxRatePerHost = Rate,
+                    LetterFileName = fileName,
+                    Letter = bytes,
+                },
+            });
+            TempData["Flash"] = $"已将候选资产登记为网站资产 {asset.Value} 并登记授权";
+            return Redirect($"/assets/{asset.Id}");
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound();
         }
         catch (Exception ex) when (ex is AssetRegistrationException or AssetValueException)
         {
