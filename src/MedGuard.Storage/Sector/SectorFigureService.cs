@@ -525,12 +525,31 @@ public sealed class SectorFigureService(MedGuardDbContext db)
             .Select(g => new { New = g.Sum(t => (long)t.NewCount), Fixed = g.Sum(t => (long)t.FixedCount), StillOpen = g.Sum(t => (long)t.StillOpenCount) })
             .FirstOrDefaultAsync(ct);
         var scoped = Findings(filter with { From = null, To = null });
+        // Grouped by the database (a run's findings share their first-seen and fixed instants, so a few rows per
+        // institution and run), the median taken here over the counted values.
         var fixedRows = await scoped.FoundBy(db, campaign.Id, CampaignFinding.Fixed).Where(f => f.FixedAt != null)
-            .Select(f => new { f.Severity, f.FirstSeenAt, f.FixedAt }).TagWith("figure:fixedRows").ToListAsync(ct);
+            .GroupBy(f => new { f.Severity, f.FirstSeenAt, f.FixedAt }).Select(g => new { g.Key.Severity, g.Key.FirstSeenAt, g.Key.FixedAt, Count = g.LongCount() })
+            .TagWith("figure:fixedRows").ToListAsync(ct);
         var medians = Graded.Select(s =>
         {
-            var days = fixedRows.Where(r => r.Severity == s).Select(r => (r.FixedAt!.Value - r.FirstSeenAt).TotalDays).Order().ToList();
-            return new FixTime(s, days.Count, days.Count == 0 ? null : Math.Round(days.Count % 2 == 1 ? days[days.Count / 2] : (days[(days.Count / 2) - 1] + days[days.Count / 2]) / 2, 1));
+            var days = fixedRows.Where(r => r.Severity == s).Select(r => (Days: (r.FixedAt!.Value - r.FirstSeenAt).TotalDays, r.Count)).OrderBy(r => r.Days).ToList();
+            var count = days.Sum(d => d.Count);
+            double At(long index)
+            {
+                foreach (var (value, n) in days)
+                {
+                    if (index < n)
+                    {
+                        return value;
+                    }
+
+                    index -= n;
+                }
+
+                throw new InvalidOperationException("中位数下标越界");
+            }
+
+            return new FixTime(s, count, count == 0 ? null : Math.Round(count % 2 == 1 ? At(count / 2) : (At((count / 2) - 1) + At(count / 2)) / 2, 1));
         }).ToList();
         var drill = SectorDrill.Findings();
         return new CampaignTrend(campaign.Id, campaign.Name,
