@@ -123,7 +123,7 @@ public sealed class SectorTallies
 
     /// <summary>Whether the tally covers the database (built once; kept since by every import).</summary>
     public static Task<bool> IsBuiltAsync(MedGuardDbContext db, CancellationToken ct = default) =>
-        db.SectorTallies.IgnoreQueryFilters([MedGuardDbContext.TenantFilter]).AnyAsync(t => t.Region == "" && t.Measure == Built, ct);
+        db.SectorTallies.IgnoreQueryFilters([MedGuardDbContext.TenantFilter]).AnyAsync(t => t.Period == AllTime && t.Region == "" && t.Measure == Built, ct);
 
     /// <summary>
     /// Recounts everything from the findings and imports (a fresh database, bulk-generated data, a repair): both tables

@@ -91,23 +91,31 @@ public sealed class SectorStatistics(MedGuardDbContext db)
         var today = db.Today;
         var counted = await institutions.GroupBy(i => new { i.Tier, Region = length == 0 ? "" : i.Region.Substring(0, length) })
             .Select(g => new { g.Key.Tier, g.Key.Region, Count = g.Count() }).TagWith("figure:lifecycleInstitutions").ToListAsync(cancellationToken);
+        // Flags as 0/1 per system first, then summed per group: the database pushes the per-system row into a subquery
+        // and aggregates it once (a COUNT with a condition over the joined grouping made EF repeat the whole join per
+        // aggregate and group).
         var systems = await (
             from s in db.Systems.AsNoTracking()
             join i in institutions on s.InstitutionId equals i.Id
+            let level3 = s.Grading != null && (s.Grading.Level == ProtectionLevel.Level3 || s.Grading.Level == ProtectionLevel.Level4 || s.Grading.Level == ProtectionLevel.Level5)
+            // A 测评 is a concluded 等级测评 dated by today (AssessmentRecord.CountsAsAssessment): not a 自查, not an empty
+            // or unconcluded record, not one dated in the future.
+            let assessed = s.Assessments.Any(a => a.Kind == AssessmentKind.LevelAssessment && a.Conclusion != null && a.AssessedOn >= since && a.AssessedOn <= today)
+            let hasTasks = s.Rectifications.Any()
+            let hasOpenTasks = s.Rectifications.Any(r => OpenStatuses.Contains(r.Status))
             select new
             {
                 i.Tier,
                 Region = length == 0 ? "" : i.Region.Substring(0, length),
-                His = s.Business == BusinessKind.His,
-                Graded = s.Grading != null,
-                Level3 = s.Grading != null && (s.Grading.Level == ProtectionLevel.Level3 || s.Grading.Level == ProtectionLevel.Level4 || s.Grading.Level == ProtectionLevel.Level5),
+                His = s.Business == BusinessKind.His ? 1 : 0,
+                Graded = s.Grading != null ? 1 : 0,
+                Level3 = level3 ? 1 : 0,
                 // 已备案 only with a certificate (FilingRecord.IsCertified): a submitted filing does not count.
-                Filed = s.Filing != null && s.Filing.CertificateNumber != null && s.Filing.CertificateNumber != "" && s.Filing.CertificateIssuedOn != null,
-                // A 测评 is a concluded 等级测评 dated by today (AssessmentRecord.CountsAsAssessment): not a 自查, not an empty
-                // or unconcluded record, not one dated in the future.
-                Assessed = s.Assessments.Any(a => a.Kind == AssessmentKind.LevelAssessment && a.Conclusion != null && a.AssessedOn >= since && a.AssessedOn <= today),
-                HasTasks = s.Rectifications.Any(),
-                HasOpenTasks = s.Rectifications.Any(r => OpenStatuses.Contains(r.Status)),
+                Filed = s.Filing != null && s.Filing!.CertificateNumber != null && s.Filing!.CertificateNumber != "" && s.Filing!.CertificateIssuedOn != null ? 1 : 0,
+                Level3Assessed = level3 && assessed ? 1 : 0,
+                NeedingRectification = hasTasks ? 1 : 0,
+                Rectified = hasTasks && !hasOpenTasks ? 1 : 0,
+                HisLevel3 = s.Business == BusinessKind.His && level3 ? 1 : 0,
             })
             .GroupBy(x => new { x.Tier, x.Region })
             .Select(g => new
@@ -115,14 +123,14 @@ public sealed class SectorStatistics(MedGuardDbContext db)
                 g.Key.Tier,
                 g.Key.Region,
                 Systems = g.Count(),
-                Graded = g.Count(x => x.Graded),
-                Filed = g.Count(x => x.Filed),
-                Level3 = g.Count(x => x.Level3),
-                Level3Assessed = g.Count(x => x.Level3 && x.Assessed),
-                NeedingRectification = g.Count(x => x.HasTasks),
-                Rectified = g.Count(x => x.HasTasks && !x.HasOpenTasks),
-                His = g.Count(x => x.His),
-                HisLevel3 = g.Count(x => x.His && x.Level3),
+                Graded = g.Sum(x => x.Graded),
+                Filed = g.Sum(x => x.Filed),
+                Level3 = g.Sum(x => x.Level3),
+                Level3Assessed = g.Sum(x => x.Level3Assessed),
+                NeedingRectification = g.Sum(x => x.NeedingRectification),
+                Rectified = g.Sum(x => x.Rectified),
+                His = g.Sum(x => x.His),
+                HisLevel3 = g.Sum(x => x.HisLevel3),
             }).TagWith("figure:lifecycleSystems").ToListAsync(cancellationToken);
         return [.. counted.Select(c =>
         {
