@@ -271,7 +271,15 @@ public sealed class SectorTallies
 
         public SectorTally Row(long count) => new()
         {
-            Period = Period, Region = Region, Tier = Tier, Measure = Measure, Detector = Detector, Severity = Severity, Title = Title, Port = Port, Count = count,
+            Period = Period,
+            Region = Region,
+            Tier = Tier,
+            Measure = Measure,
+            Detector = Detector,
+            Severity = Severity,
+            Title = Title,
+            Port = Port,
+            Count = count,
         };
     }
 
