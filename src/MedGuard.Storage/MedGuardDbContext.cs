@@ -108,6 +108,12 @@ public abstract partial class MedGuardDbContext : DbContext
     /// <summary>Generated documents (issue 17): who, when, what, hash, and the file.</summary>
     public DbSet<GeneratedReport> GeneratedReports => Set<GeneratedReport>();
 
+    /// <summary>行业态势预汇总 per province, tier and period (issue 16, <see cref="Sector.SectorTallies"/>).</summary>
+    public DbSet<Sector.SectorTally> SectorTallies => Set<Sector.SectorTally>();
+
+    /// <summary>行业态势预汇总 per institution and place, for the dashboard's ranked lists.</summary>
+    public DbSet<Sector.SectorPlaceTally> SectorPlaceTallies => Set<Sector.SectorPlaceTally>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         new TenantWriteGuard(this).Check();

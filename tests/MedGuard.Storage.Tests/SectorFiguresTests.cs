@@ -61,16 +61,17 @@ public sealed class SectorFiguresTests
             }
         }
 
-        Assert.Equal(await SqlAsync(db, "SELECT COUNT(*) FROM (SELECT DISTINCT \"Host\", \"Port\" FROM \"Findings\" WHERE \"Detector\" = 'ports') x"), d.Ports.OpenPorts.Numerator);
-        Assert.Equal(await SqlAsync(db, "SELECT COUNT(DISTINCT \"Host\") FROM \"Findings\" WHERE \"Detector\" = 'ports'"), d.Ports.Servers.Numerator);
-        Assert.Equal(await SqlAsync(db, "SELECT COUNT(DISTINCT \"Host\") FROM \"Findings\" WHERE \"Detector\" = 'ports' AND \"Severity\" = 'High'"), d.Ports.ServersWithHighRiskPorts.Numerator);
-        Assert.Equal(await SqlAsync(db, "SELECT COUNT(DISTINCT \"Host\") FROM \"Findings\" WHERE \"Port\" = 3389"), d.Ports.PerPort.Single(p => p.Label == "3389").Count);
+        Assert.Equal(await SqlAsync(db, "SELECT COUNT(*) FROM (SELECT DISTINCT \"InstitutionId\", \"Host\", \"Port\" FROM \"Findings\" WHERE \"Detector\" = 'ports') x"), d.Ports.OpenPorts.Numerator);
+        Assert.Equal(await SqlAsync(db, "SELECT COUNT(*) FROM (SELECT DISTINCT \"InstitutionId\", \"Host\" FROM \"Findings\" WHERE \"Detector\" = 'ports') x"), d.Ports.Servers.Numerator);
+        Assert.Equal(await SqlAsync(db, "SELECT COUNT(*) FROM (SELECT DISTINCT \"InstitutionId\", \"Host\" FROM \"Findings\" WHERE \"Detector\" = 'ports' AND \"Severity\" = 'High') x"), d.Ports.ServersWithHighRiskPorts.Numerator);
+        Assert.Equal(await SqlAsync(db, "SELECT COUNT(*) FROM (SELECT DISTINCT \"InstitutionId\", \"Host\" FROM \"Findings\" WHERE \"Port\" = 3389) x"), d.Ports.PerPort.Single(p => p.Label == "3389").Count);
         Assert.Equal(await SqlAsync(db, "SELECT COUNT(DISTINCT \"AssetId\") FROM \"Findings\" WHERE \"Detector\" = 'web'"), d.WebsitesWithFindings.Numerator);
         Assert.Equal(await SqlAsync(db, "SELECT COUNT(*) FROM \"Assets\" WHERE \"Kind\" = 'Origin'"), d.WebsitesTested.Numerator);
-        Assert.Equal(await SqlAsync(db, "SELECT COUNT(DISTINCT \"Origin\") FROM \"Findings\" WHERE \"Detector\" = 'web' AND \"Severity\" = 'High'"), d.HighRiskServers.Numerator);
-        Assert.Equal(await SqlAsync(db, "SELECT COUNT(DISTINCT \"Package\") FROM \"Findings\" WHERE \"Detector\" = 'apk'"), d.AppsWithRisks.Numerator);
-        Assert.Equal(await SqlAsync(db, "SELECT COUNT(DISTINCT \"Account\") FROM \"Findings\" WHERE \"Detector\" = 'logic'"), d.AccountsWithRisks.Numerator);
+        Assert.Equal(await SqlAsync(db, "SELECT COUNT(*) FROM (SELECT DISTINCT \"InstitutionId\", \"Origin\" FROM \"Findings\" WHERE \"Detector\" = 'web' AND \"Severity\" = 'High') x"), d.HighRiskServers.Numerator);
+        Assert.Equal(await SqlAsync(db, "SELECT COUNT(*) FROM (SELECT DISTINCT \"InstitutionId\", \"Package\" FROM \"Findings\" WHERE \"Detector\" = 'apk') x"), d.AppsWithRisks.Numerator);
+        Assert.Equal(await SqlAsync(db, "SELECT COUNT(*) FROM (SELECT DISTINCT \"InstitutionId\", \"Account\" FROM \"Findings\" WHERE \"Detector\" = 'logic') x"), d.AccountsWithRisks.Numerator);
 
+        // Servers, websites, apps and accounts are counted per institution and summed (docs/sector-figures.md).
         // The per-app table of the 15 risk kinds: rows in the report's order, a cell is a count of that app's findings of that kind.
         Assert.Equal(ApkRiskKinds.Titles, d.ApkTable.Kinds.Take(15));
         var app = d.ApkTable.Apps[0];

@@ -33,7 +33,7 @@ internal static partial class DashboardBench
             var page = Stopwatch.StartNew();
             var parts = new (string Name, Func<Task> Run)[]
             {
-                ("part:detection", () => service.DetectionAsync(filter, ct)),
+                ("part:detection", () => service.DetectionWithoutTrendAsync(filter, ct)),
                 ("part:lifecycle+survey", () => service.LifecycleAsync(filter, ct)),
                 ("part:under-grading", () => service.UnderGradingAsync(filter, ct)),
                 ("part:trend", () => service.TrendAsync(filter, ct)),

@@ -8,6 +8,7 @@ using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
 using MedGuard.Security.Protection;
 using MedGuard.Storage.Inventory;
+using MedGuard.Storage.Sector;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedGuard.Storage.Findings;
@@ -227,6 +228,8 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
 
         Mark(clock, "授权检查");
         var institutions = scoped.Select(a => a.InstitutionId).Distinct().OrderBy(id => id).ToList();
+        // The sector pre-aggregate (issue 16): these institutions' part as it stands, before the first write.
+        var sectorTally = await SectorTallies.BeginAsync(db, institutions, run.DetectorId, ct);
         var stored = new Dictionary<Guid, Dictionary<string, Existing>>();
         foreach (var institutionId in institutions)
         {
@@ -294,6 +297,8 @@ public sealed class FindingImporter(Sm4FieldProtector protector, FindingSla? sla
 
         // Issue 18 §5: the servers the run's apps talk to become candidate assets of their institutions (never scanned as such).
         var candidates = await AppEndpointCandidates.OfferAsync(db, run, scoped, imports, options.Now, ct);
+        await sectorTally.ApplyAsync(ct);
+        Mark(clock, "行业态势预汇总");
         return new ImportResult(digest, results, changes) { CandidatesOffered = candidates };
     }
 

@@ -60,6 +60,12 @@ public static class MedGuardContextFactory
         }
 
         context.Database.Migrate();
+        // The sector pre-aggregate (issue 16) is counted once over what the database holds when its table arrives (at
+        // once on a new database); every import keeps it since.
+        if (!Sector.SectorTallies.IsBuiltAsync(context).GetAwaiter().GetResult())
+        {
+            Sector.SectorTallies.RebuildAsync(context).GetAwaiter().GetResult();
+        }
         if (target.Provider == DatabaseProvider.Sqlite && target.FilePath is not null)
         {
             // Write-ahead logging lets the platform's readers go on while one request writes; the mode is stored in

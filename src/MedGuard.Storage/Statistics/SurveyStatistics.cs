@@ -38,4 +38,19 @@ public sealed record SurveyStatistics
     public Share UsesDomesticMiddleware { get; init; }
 
     public Share LacksProfessionals { get; init; }
+
+    /// <summary>Sums rows into one (tier and region null): each question's yes and answered added.</summary>
+    public static SurveyStatistics Total(IEnumerable<SurveyStatistics> rows) => rows.Aggregate(new SurveyStatistics(), (sum, r) => sum with
+    {
+        Institutions = sum.Institutions + r.Institutions,
+        AtLeastFiveSecurityStaff = sum.AtLeastFiveSecurityStaff + r.AtLeastFiveSecurityStaff,
+        AtLeastMillionRecords = sum.AtLeastMillionRecords + r.AtLeastMillionRecords,
+        UsesCryptoDevices = sum.UsesCryptoDevices + r.UsesCryptoDevices,
+        UsesCryptoAlgorithms = sum.UsesCryptoAlgorithms + r.UsesCryptoAlgorithms,
+        UsesDomesticCryptoProducts = sum.UsesDomesticCryptoProducts + r.UsesDomesticCryptoProducts,
+        UsesDomesticOperatingSystem = sum.UsesDomesticOperatingSystem + r.UsesDomesticOperatingSystem,
+        UsesDomesticDatabase = sum.UsesDomesticDatabase + r.UsesDomesticDatabase,
+        UsesDomesticMiddleware = sum.UsesDomesticMiddleware + r.UsesDomesticMiddleware,
+        LacksProfessionals = sum.LacksProfessionals + r.LacksProfessionals,
+    });
 }

@@ -6,6 +6,7 @@ using MedGuard.Domain.Inventory;
 using MedGuard.Domain.Platform;
 using MedGuard.Domain.Reports;
 using MedGuard.Domain.Systems;
+using MedGuard.Storage.Sector;
 using MedGuard.Storage.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
@@ -131,6 +132,17 @@ public abstract partial class MedGuardDbContext
             || (ScopeKind == TenantKind.Regulator && r.Region.StartsWith(ScopeRegion))
             || (ScopeKind == TenantKind.Institution && r.InstitutionId == ScopeInstitutionId)
             || (ScopeKind == TenantKind.Agency && r.SystemId != null && AgencyAssignments.Any(a => a.SystemId == r.SystemId)));
+
+        // The sector pre-aggregates (issue 16) sum many institutions: a regulator reads the provinces under its region (its
+        // own province's rows only when its region is the whole province — a city's regulator computes from findings), a
+        // hospital only its own place rows, an agency nothing (its dashboard counts the findings it may see).
+        modelBuilder.Entity<SectorTally>().HasQueryFilter(TenantFilter, t =>
+            ScopeKind == TenantKind.System || (ScopeKind == TenantKind.Regulator && t.Region.StartsWith(ScopeRegion)));
+
+        modelBuilder.Entity<SectorPlaceTally>().HasQueryFilter(TenantFilter, t =>
+            ScopeKind == TenantKind.System
+            || (ScopeKind == TenantKind.Regulator && t.Region.StartsWith(ScopeRegion))
+            || (ScopeKind == TenantKind.Institution && t.InstitutionId == ScopeInstitutionId));
 
         // Accounts and the audit trail belong to the platform's administration: a tenant sees only its own account.
         modelBuilder.Entity<PlatformUser>().HasQueryFilter(TenantFilter, u =>

@@ -1758,6 +1758,96 @@ namespace MedGuard.Storage.Migrations.Sqlite
                     b.ToTable("ProtectedSystems", (string)null);
                 });
 
+            modelBuilder.Entity("MedGuard.Storage.Sector.SectorPlaceTally", b =>
+                {
+                    b.Property<string>("Period")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InstitutionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detector")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Severity")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Place")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tier")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Period", "InstitutionId", "Detector", "Severity", "Title", "Place");
+
+                    b.HasIndex("InstitutionId");
+
+                    b.HasIndex("Period", "Detector", "Place");
+
+                    b.HasIndex("Period", "Detector", "Severity", "Count");
+
+                    b.ToTable("SectorPlaceTallies", (string)null);
+                });
+
+            modelBuilder.Entity("MedGuard.Storage.Sector.SectorTally", b =>
+                {
+                    b.Property<string>("Period")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tier")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Measure")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detector")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Severity")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Period", "Region", "Tier", "Measure", "Detector", "Severity", "Title", "Port");
+
+                    b.ToTable("SectorTallies", (string)null);
+                });
+
             modelBuilder.Entity("MedGuard.Domain.Assessment.AgencyAssignment", b =>
                 {
                     b.HasOne("MedGuard.Domain.Assessment.AssessmentAgency", "Agency")
@@ -2056,6 +2146,15 @@ namespace MedGuard.Storage.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Institution");
+                });
+
+            modelBuilder.Entity("MedGuard.Storage.Sector.SectorPlaceTally", b =>
+                {
+                    b.HasOne("MedGuard.Domain.Institutions.Institution", null)
+                        .WithMany()
+                        .HasForeignKey("InstitutionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("MedGuard.Domain.Assessment.AssessmentAgency", b =>
