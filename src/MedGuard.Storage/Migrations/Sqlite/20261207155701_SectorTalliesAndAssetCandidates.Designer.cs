@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MedGuard.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMedGuardDbContext))]
-    [Migration("20261207143738_TmpH16")]
-    partial class TmpH16
+    [Migration("20261207155701_SectorTalliesAndAssetCandidates")]
+    partial class SectorTalliesAndAssetCandidates
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1246,6 +1246,78 @@ namespace MedGuard.Storage.Migrations.Sqlite
                     b.ToTable("AssetAuthorizations", (string)null);
                 });
 
+            modelBuilder.Entity("MedGuard.Domain.Inventory.AssetCandidate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AcceptedAssetId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DecidedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DismissReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FirstImportId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InstitutionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LastImportId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Packages")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ThirdParty")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AcceptedAssetId");
+
+                    b.HasIndex("InstitutionId", "Origin")
+                        .IsUnique();
+
+                    b.HasIndex("InstitutionId", "Status");
+
+                    b.ToTable("AssetCandidates", (string)null);
+                });
+
             modelBuilder.Entity("MedGuard.Domain.Platform.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2001,6 +2073,20 @@ namespace MedGuard.Storage.Migrations.Sqlite
                     b.HasOne("MedGuard.Domain.Inventory.Asset", null)
                         .WithMany()
                         .HasForeignKey("AssetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MedGuard.Domain.Inventory.AssetCandidate", b =>
+                {
+                    b.HasOne("MedGuard.Domain.Inventory.Asset", null)
+                        .WithMany()
+                        .HasForeignKey("AcceptedAssetId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("MedGuard.Domain.Institutions.Institution", null)
+                        .WithMany()
+                        .HasForeignKey("InstitutionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

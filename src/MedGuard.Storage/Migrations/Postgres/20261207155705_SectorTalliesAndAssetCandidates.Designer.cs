@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MedGuard.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresMedGuardDbContext))]
-    [Migration("20261207144113_TmpH18epCandidates")]
-    partial class TmpH18epCandidates
+    [Migration("20261207155705_SectorTalliesAndAssetCandidates")]
+    partial class SectorTalliesAndAssetCandidates
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1768,6 +1768,96 @@ namespace MedGuard.Storage.Migrations.Postgres
                     b.ToTable("ProtectedSystems", (string)null);
                 });
 
+            modelBuilder.Entity("MedGuard.Storage.Sector.SectorPlaceTally", b =>
+                {
+                    b.Property<string>("Period")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<Guid>("InstitutionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Detector")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Severity")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Place")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
+                    b.Property<string>("Tier")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Period", "InstitutionId", "Detector", "Severity", "Title", "Place");
+
+                    b.HasIndex("InstitutionId");
+
+                    b.HasIndex("Period", "Detector", "Place");
+
+                    b.HasIndex("Period", "Detector", "Severity", "Count");
+
+                    b.ToTable("SectorPlaceTallies", (string)null);
+                });
+
+            modelBuilder.Entity("MedGuard.Storage.Sector.SectorTally", b =>
+                {
+                    b.Property<string>("Period")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)");
+
+                    b.Property<string>("Tier")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Measure")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Detector")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Severity")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Period", "Region", "Tier", "Measure", "Detector", "Severity", "Title", "Port");
+
+                    b.ToTable("SectorTallies", (string)null);
+                });
+
             modelBuilder.Entity("MedGuard.Domain.Assessment.AgencyAssignment", b =>
                 {
                     b.HasOne("MedGuard.Domain.Assessment.AssessmentAgency", "Agency")
@@ -2066,6 +2156,15 @@ namespace MedGuard.Storage.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Institution");
+                });
+
+            modelBuilder.Entity("MedGuard.Storage.Sector.SectorPlaceTally", b =>
+                {
+                    b.HasOne("MedGuard.Domain.Institutions.Institution", null)
+                        .WithMany()
+                        .HasForeignKey("InstitutionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("MedGuard.Domain.Assessment.AssessmentAgency", b =>

@@ -1,4 +1,5 @@
 ﻿using System;
+using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
@@ -6,11 +7,49 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace MedGuard.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class TmpH16 : Migration
+    public partial class SectorTalliesAndAssetCandidates : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "AssetCandidates",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    InstitutionId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Origin = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Host = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    Packages = table.Column<List<string>>(type: "text[]", nullable: false),
+                    ThirdParty = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    FirstSeenAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    LastSeenAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    FirstImportId = table.Column<Guid>(type: "uuid", nullable: false),
+                    LastImportId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    DecidedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    DecidedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    DecidedByUserId = table.Column<Guid>(type: "uuid", nullable: true),
+                    DismissReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    AcceptedAssetId = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AssetCandidates", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AssetCandidates_Assets_AcceptedAssetId",
+                        column: x => x.AcceptedAssetId,
+                        principalTable: "Assets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_AssetCandidates_Institutions_InstitutionId",
+                        column: x => x.InstitutionId,
+                        principalTable: "Institutions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateTable(
                 name: "SectorPlaceTallies",
                 columns: table => new
@@ -56,6 +95,22 @@ namespace MedGuard.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AssetCandidates_AcceptedAssetId",
+                table: "AssetCandidates",
+                column: "AcceptedAssetId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AssetCandidates_InstitutionId_Origin",
+                table: "AssetCandidates",
+                columns: new[] { "InstitutionId", "Origin" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AssetCandidates_InstitutionId_Status",
+                table: "AssetCandidates",
+                columns: new[] { "InstitutionId", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SectorPlaceTallies_InstitutionId",
                 table: "SectorPlaceTallies",
                 column: "InstitutionId");
@@ -74,6 +129,9 @@ namespace MedGuard.Storage.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AssetCandidates");
+
             migrationBuilder.DropTable(
                 name: "SectorPlaceTallies");
 
