@@ -16,6 +16,7 @@ public static class Program
         Console.OutputEncoding = Encoding.UTF8;
         var root = new RootCommand(CliInvocation.Description);
         new PortScanCommands().Register(root);
+        new ApkCommands().Register(root);
         return CliInvocation.Invoke(root, args, Console.Out, Console.Error);
     }
 }

@@ -36,15 +36,39 @@ public sealed class ApkAnalyzer
 
     public RuleCatalog Catalog => _given ?? RuleCatalog.Default;
 
-    public ApkReport Analyze(string path) => Analyze(ZipArchiveReader.Open(path, _limits), Path.GetFileName(path));
-
-    public ApkReport Analyze(byte[] apk, string fileName) => Analyze(ZipArchiveReader.Open(apk, _limits), fileName);
-
-    private ApkReport Analyze(ZipArchiveReader zip, string fileName)
+    public ApkReport Analyze(string path)
     {
+        var timing = ApkTiming.Start(Path.GetFileName(path));
+        try
+        {
+            return Analyze(ZipArchiveReader.Open(path, _limits), Path.GetFileName(path), timing);
+        }
+        finally
+        {
+            timing.Finish();
+        }
+    }
+
+    public ApkReport Analyze(byte[] apk, string fileName)
+    {
+        var timing = ApkTiming.Start(fileName);
+        try
+        {
+            return Analyze(ZipArchiveReader.Open(apk, _limits), fileName, timing);
+        }
+        finally
+        {
+            timing.Finish();
+        }
+    }
+
+    private ApkReport Analyze(ZipArchiveReader zip, string fileName, ApkTiming timing)
+    {
+        timing.Mark("zip");
         var manifestEntry = zip.Find("AndroidManifest.xml") ?? throw new ApkFormatException("APK 中没有 AndroidManifest.xml");
         var manifest = AndroidManifest.From(AxmlReader.Read(zip.Read(manifestEntry)));
 
+        timing.Mark("manifest");
         var resources = ResourceTable.Empty;
         if (zip.Find("resources.arsc") is { } arsc)
         {
@@ -58,6 +82,7 @@ public sealed class ApkAnalyzer
             }
         }
 
+        timing.Mark("arsc");
         NetworkSecurityConfig? nsc = null;
         if (manifest.NetworkSecurityConfigRef != 0 && resources.ResolveString(manifest.NetworkSecurityConfigRef) is { } nscPath
             && zip.Find(nscPath) is { } nscEntry)
@@ -77,18 +102,27 @@ public sealed class ApkAnalyzer
             dexFiles.AddRange(DexFile.ReadAll(zip.Read(entry), name));
         }
 
+        timing.Mark("dex");
         var (classes, prepare) = DexClassLoader.Load(dexFiles);
-        var hierarchy = new ClassHierarchy(classes, Catalog.Framework);
+        timing.Mark("classes");
+        var catalog = Catalog;
+        timing.Mark("catalog-wait");
+        timing.Add("catalog-load", RuleCatalog.EmbeddedLoadTime);
+        var hierarchy = new ClassHierarchy(classes, catalog.Framework);
         var app = new AppModel(manifest, classes, hierarchy) { PrepareFilter = prepare, NetworkSecurityConfig = nsc };
-        var hits = new RuleEngine(Catalog).Evaluate(app);
+        timing.Mark("hierarchy");
+        var hits = new RuleEngine(catalog).Evaluate(app);
+        timing.Mark("rules");
 
         var descriptors = classes.Select(c => c.Descriptor).Order(StringComparer.Ordinal).ToArray();
         var packer = new PackerDetector(Catalog.Packers).Detect(zip.Entries.Select(e => e.Name), manifest.ApplicationClass,
             d => Array.BinarySearch(descriptors, d, StringComparer.Ordinal) >= 0,
             prefix => Array.BinarySearch(descriptors, prefix, StringComparer.Ordinal) is var found
                 && (found >= 0 ? found : ~found) is var at && at < descriptors.Length && descriptors[at].StartsWith(prefix, StringComparison.Ordinal));
+        timing.Mark("packer");
         var coverage = CoverageOf(app, manifest.Package, packer);
         var recognizer = NewRecognizer(app);
+        timing.Mark("recognizer");
 
         var cleartext = manifest.UsesCleartextTraffic ?? (nsc?.CleartextPermitted ?? manifest.TargetSdk < 28);
         if (nsc is not null && manifest.UsesCleartextTraffic is null)
@@ -96,6 +130,13 @@ public sealed class ApkAnalyzer
             cleartext = nsc.CleartextPermitted || nsc.CleartextDomains.Count > 0;
         }
 
+        var certificates = SigningCertificateReader.Read(zip);
+        timing.Mark("certificates");
+        var findings = ToFindings(hits, fileName, manifest, library: false, recognizer);
+        var libraryFindings = ToFindings(hits, fileName, manifest, library: true, recognizer);
+        timing.Mark("findings");
+        var endpoints = EndpointCollector.Collect(dexFiles, nsc);
+        timing.Mark("endpoints");
         return new ApkReport
         {
             File = fileName,
@@ -109,14 +150,14 @@ public sealed class ApkAnalyzer
             CleartextTrafficPermitted = cleartext,
             NetworkSecurityConfig = nsc,
             DangerousPermissions = manifest.UsesPermissions.Where(Catalog.DangerousPermissions.Contains).ToList(),
-            Certificates = SigningCertificateReader.Read(zip),
+            Certificates = certificates,
             Components = manifest.Components,
             DexCount = dexFiles.Count,
             ClassCount = classes.Count,
-            Findings = ToFindings(hits, fileName, manifest, library: false, recognizer),
-            LibraryFindings = ToFindings(hits, fileName, manifest, library: true, recognizer),
+            Findings = findings,
+            LibraryFindings = libraryFindings,
             Packer = packer,
-            Endpoints = EndpointCollector.Collect(dexFiles, nsc),
+            Endpoints = endpoints,
             Coverage = coverage,
             SkippedMethods = app.Skipped,
         };

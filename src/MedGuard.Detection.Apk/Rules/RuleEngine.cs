@@ -127,7 +127,9 @@ public sealed class RuleEngine(RuleCatalog catalog)
             StringPrefixes = stringPatterns.Select(c => c.Pattern.StringPrefix!).ToHashSet(StringComparer.Ordinal),
             String = s => Array.Exists(stringPatterns, c => c.String!.IsMatch(s)),
         };
+        ApkTiming.Current?.Mark("rules:filter");
         app.PrepareFilter?.Invoke(filter);
+        ApkTiming.Current?.Mark("rules:index");
 
         var exposed = app.Manifest.Components.Where(c => c.IsExposed).Select(c => c.ClassDescriptor).ToHashSet(StringComparer.Ordinal);
         var minSdk = app.Manifest.MinSdk;
@@ -146,6 +148,8 @@ public sealed class RuleEngine(RuleCatalog catalog)
                 }
             }
         }
+
+        ApkTiming.Current?.Mark("rules:facts");
 
         // 1a. Receivers registered at run time without protection are exposed like exported manifest receivers: the
         // rules that look inside exported components (denial of service) look inside them too.
@@ -193,6 +197,8 @@ public sealed class RuleEngine(RuleCatalog catalog)
             }
         }
 
+        ApkTiming.Current?.Mark("rules:wrappers");
+
         // 2. Overrides (TrustManager, HostnameVerifier): classes that implement the interface and declare the method.
         var overrideHits = new Dictionary<CodePattern, List<AppMethod>>(ReferenceEqualityComparer.Instance);
         foreach (var p in compiled.Keys.Where(p => p.Override is not null))
@@ -220,6 +226,8 @@ public sealed class RuleEngine(RuleCatalog catalog)
 
             overrideHits[p] = found;
         }
+
+        ApkTiming.Current?.Mark("rules:overrides");
 
         foreach (var rule in rules)
         {
