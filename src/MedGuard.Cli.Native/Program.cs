@@ -6,11 +6,21 @@ namespace MedGuard.Cli.Native;
 
 public static class Program
 {
+    private const long NoGcBudget = 192L << 20;
+
     public static int Main(string[] args)
     {
         if (!NativeVerbs.Handles(args))
         {
             return ManagedCore.Run(args);
+        }
+
+        if (args is ["apk", "analyze", ..])
+        {
+            // One run of the analyzer allocates tens of megabytes (an app's DEX, its class model) and exits: without a
+            // collection in between, none of its time goes to the GC (a full one came with the DEX's large arrays).
+            // Past the budget the GC simply resumes.
+            GC.TryStartNoGCRegion(NoGcBudget);
         }
 
         Console.OutputEncoding = Encoding.UTF8;

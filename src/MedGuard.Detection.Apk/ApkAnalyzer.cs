@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using MedGuard.Detection.Apk.Arsc;
 using MedGuard.Detection.Apk.Axml;
 using MedGuard.Detection.Apk.Dex;
@@ -65,46 +67,39 @@ public sealed class ApkAnalyzer
     private ApkReport Analyze(ZipArchiveReader zip, string fileName, ApkTiming timing)
     {
         timing.Mark("zip");
-        var manifestEntry = zip.Find("AndroidManifest.xml") ?? throw new ApkFormatException("APK 中没有 AndroidManifest.xml");
-        var manifest = AndroidManifest.From(AxmlReader.Read(zip.Read(manifestEntry)));
-
-        timing.Mark("manifest");
-        var resources = ResourceTable.Empty;
-        if (zip.Find("resources.arsc") is { } arsc)
+        // The manifest, resources and signature are read on the other core while this one inflates and loads the DEX,
+        // the longest step of a one-app run; their errors still come first, as when they were read first.
+        var side = Task.Run(() => ReadAppFacts(zip, timing));
+        List<DexFile>? dexFiles = null;
+        IReadOnlyList<AppClass> classes = [];
+        Action<ReferenceFilter>? prepare = null;
+        HashSet<string> defined = [];
+        ExceptionDispatchInfo? dexError = null;
+        try
         {
-            try
-            {
-                resources = ResourceTable.Read(zip.Read(arsc));
-            }
-            catch (ApkFormatException)
-            {
-                // Packers break resources.arsc on purpose; labels and the config are then unknown, the code still read.
-            }
+            dexFiles = ReadDex(zip);
+            timing.Mark("dex");
+            (classes, prepare, defined) = DexClassLoader.Load(dexFiles);
+            timing.Mark("classes");
+        }
+        catch (ApkFormatException ex)
+        {
+            dexError = ExceptionDispatchInfo.Capture(ex);
         }
 
-        timing.Mark("arsc");
-        NetworkSecurityConfig? nsc = null;
-        if (manifest.NetworkSecurityConfigRef != 0 && resources.ResolveString(manifest.NetworkSecurityConfigRef) is { } nscPath
-            && zip.Find(nscPath) is { } nscEntry)
+        AppFacts facts;
+        try
         {
-            nsc = NetworkSecurityConfigReader.Read(AxmlReader.Read(zip.Read(nscEntry), nscPath), nscPath);
+            facts = side.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            timing.Mark("facts-wait");
         }
 
-        var dexFiles = new List<DexFile>();
-        for (var i = 1; ; i++)
-        {
-            var name = i == 1 ? "classes.dex" : $"classes{i}.dex";
-            if (zip.Find(name) is not { } entry)
-            {
-                break;
-            }
-
-            dexFiles.AddRange(DexFile.ReadAll(zip.Read(entry), name));
-        }
-
-        timing.Mark("dex");
-        var (classes, prepare) = DexClassLoader.Load(dexFiles);
-        timing.Mark("classes");
+        dexError?.Throw();
+        var dexList = dexFiles!;
+        var (manifest, resources, nsc, certificates) = facts;
         var catalog = Catalog;
         timing.Mark("catalog-wait");
         timing.Add("catalog-load", RuleCatalog.EmbeddedLoadTime);
@@ -114,11 +109,10 @@ public sealed class ApkAnalyzer
         var hits = new RuleEngine(catalog).Evaluate(app);
         timing.Mark("rules");
 
-        var descriptors = classes.Select(c => c.Descriptor).Order(StringComparer.Ordinal).ToArray();
-        var packer = new PackerDetector(Catalog.Packers).Detect(zip.Entries.Select(e => e.Name), manifest.ApplicationClass,
-            d => Array.BinarySearch(descriptors, d, StringComparer.Ordinal) >= 0,
-            prefix => Array.BinarySearch(descriptors, prefix, StringComparer.Ordinal) is var found
-                && (found >= 0 ? found : ~found) is var at && at < descriptors.Length && descriptors[at].StartsWith(prefix, StringComparison.Ordinal));
+        // The packer's stub classes: defined in a dex (the loader's set); a package prefix is looked up in each dex's
+        // sorted string table, where every class descriptor is.
+        var packer = new PackerDetector(catalog.Packers).Detect(zip.Entries.Select(e => e.Name), manifest.ApplicationClass,
+            defined.Contains, prefix => dexList.Exists(dex => DefinesUnder(dex, prefix, defined)));
         timing.Mark("packer");
         var coverage = CoverageOf(app, manifest.Package, packer);
         var recognizer = NewRecognizer(app);
@@ -130,12 +124,10 @@ public sealed class ApkAnalyzer
             cleartext = nsc.CleartextPermitted || nsc.CleartextDomains.Count > 0;
         }
 
-        var certificates = SigningCertificateReader.Read(zip);
-        timing.Mark("certificates");
         var findings = ToFindings(hits, fileName, manifest, library: false, recognizer);
         var libraryFindings = ToFindings(hits, fileName, manifest, library: true, recognizer);
         timing.Mark("findings");
-        var endpoints = EndpointCollector.Collect(dexFiles, nsc);
+        var endpoints = EndpointCollector.Collect(dexList, nsc);
         timing.Mark("endpoints");
         return new ApkReport
         {
@@ -152,7 +144,7 @@ public sealed class ApkAnalyzer
             DangerousPermissions = manifest.UsesPermissions.Where(Catalog.DangerousPermissions.Contains).ToList(),
             Certificates = certificates,
             Components = manifest.Components,
-            DexCount = dexFiles.Count,
+            DexCount = dexList.Count,
             ClassCount = classes.Count,
             Findings = findings,
             LibraryFindings = libraryFindings,
@@ -161,6 +153,73 @@ public sealed class ApkAnalyzer
             Coverage = coverage,
             SkippedMethods = app.Skipped,
         };
+    }
+
+    /// <summary>What the analysis reads beside the code: manifest, resources, network security config, signature.</summary>
+    private sealed record AppFacts(AndroidManifest Manifest, ResourceTable Resources, NetworkSecurityConfig? Nsc, IReadOnlyList<SigningCertificate> Certificates);
+
+    private static AppFacts ReadAppFacts(ZipArchiveReader zip, ApkTiming timing)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var manifestEntry = zip.Find("AndroidManifest.xml") ?? throw new ApkFormatException("APK 中没有 AndroidManifest.xml");
+        var manifest = AndroidManifest.From(AxmlReader.Read(zip.Read(manifestEntry)));
+        var resources = ResourceTable.Empty;
+        if (zip.Find("resources.arsc") is { } arsc)
+        {
+            try
+            {
+                resources = ResourceTable.Read(zip.Read(arsc));
+            }
+            catch (ApkFormatException)
+            {
+                // Packers break resources.arsc on purpose; labels and the config are then unknown, the code still read.
+            }
+        }
+
+        NetworkSecurityConfig? nsc = null;
+        if (manifest.NetworkSecurityConfigRef != 0 && resources.ResolveString(manifest.NetworkSecurityConfigRef) is { } nscPath
+            && zip.Find(nscPath) is { } nscEntry)
+        {
+            nsc = NetworkSecurityConfigReader.Read(AxmlReader.Read(zip.Read(nscEntry), nscPath), nscPath);
+        }
+
+        var certificates = SigningCertificateReader.Read(zip);
+        timing.Add("manifest+arsc+signature", Stopwatch.GetElapsedTime(started));
+        return new AppFacts(manifest, resources, nsc, certificates);
+    }
+
+    private static List<DexFile> ReadDex(ZipArchiveReader zip)
+    {
+        var dexFiles = new List<DexFile>();
+        for (var i = 1; ; i++)
+        {
+            var name = i == 1 ? "classes.dex" : $"classes{i}.dex";
+            if (zip.Find(name) is not { } entry)
+            {
+                return dexFiles;
+            }
+
+            dexFiles.AddRange(DexFile.ReadAll(zip.Read(entry), name));
+        }
+    }
+
+    private static bool DefinesUnder(DexFile dex, string prefix, HashSet<string> defined)
+    {
+        for (var i = dex.LowerBoundString(prefix); i < dex.StringCount; i++)
+        {
+            var s = dex.GetString((uint)i);
+            if (!s.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            if (defined.Contains(s))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // What this analysis could not judge (未完成的检测), as SUBJECT#RULE notes on the package: every code rule when a

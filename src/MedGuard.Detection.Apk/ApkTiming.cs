@@ -78,6 +78,6 @@ internal sealed class ApkTiming
         var total = Stopwatch.GetElapsedTime(_start).TotalMilliseconds;
         var sinceProcessStart = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[apk-timing] {_file}:{_line} | total {total:0.0} ms, {sinceProcessStart:0} ms since process start"));
+            $"[apk-timing] {_file}:{_line} | total {total:0.0} ms, {sinceProcessStart:0} ms since process start; GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, {GC.GetTotalAllocatedBytes() >> 20} MB allocated"));
     }
 }
