@@ -81,6 +81,11 @@ internal static class CatalogYaml
         {
             throw new CatalogYamlException(Line(ex.Start), ex.InnerException?.Message ?? ex.Message);
         }
+        catch (InvalidOperationException)
+        {
+            // The scanner gives up on some malformed input (an unclosed flow list) without a YamlException.
+            throw new CatalogYamlException(parser.Current is { } at ? Line(at.Start) : 0, "YAML 语法错误（括号或引号未闭合？）");
+        }
     }
 
     private static CatalogNode Node(Parser parser, Dictionary<string, CatalogScalar> anchors, int depth)
