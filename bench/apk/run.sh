@@ -13,8 +13,9 @@ mkdir -p "$out"
 [ -x /usr/bin/time ] || { echo "需要 GNU time：apt-get install time" >&2; exit 1; }
 /usr/bin/python3 -c 'import androguard' 2>/dev/null || { echo "需要 androguard：apt-get install androguard" >&2; exit 1; }
 
-# The README's own command, as users run it (it builds itself ReadyToRun once, outside the measurements).
-build="./medguard（ReadyToRun）"
+# The README's own command, as users run it (it builds itself once, outside the measurements: the native-AOT front runs
+# `apk analyze`).
+build="./medguard（apk analyze 由原生 AOT 前端执行）"
 "$root/medguard" --version >/dev/null
 files=("$apks"/*.apk)
 measure() { # label, command... → "wall_s peak_kb"

@@ -4,7 +4,8 @@ namespace MedGuard.Cli.Native;
 internal static class NativeVerbs
 {
     // scan ports / scan import-nmap: the port engine has no reflection (probes and policy are source-generated JSON).
-    private static readonly string[][] Paths = [["scan", "ports"], ["scan", "import-nmap"]];
+    // apk analyze: the APK analyzer reads its YAML catalogs through the parser's events, not an object mapper.
+    private static readonly string[][] Paths = [["scan", "ports"], ["scan", "import-nmap"], ["apk", "analyze"]];
 
     public static bool Handles(string[] args)
     {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using MedGuard.Detection.Apk.Arsc;
 using MedGuard.Detection.Apk.Axml;
 using MedGuard.Detection.Apk.Dex;
@@ -36,15 +38,131 @@ public sealed class ApkAnalyzer
 
     public RuleCatalog Catalog => _given ?? RuleCatalog.Default;
 
-    public ApkReport Analyze(string path) => Analyze(ZipArchiveReader.Open(path, _limits), Path.GetFileName(path));
-
-    public ApkReport Analyze(byte[] apk, string fileName) => Analyze(ZipArchiveReader.Open(apk, _limits), fileName);
-
-    private ApkReport Analyze(ZipArchiveReader zip, string fileName)
+    public ApkReport Analyze(string path)
     {
+        var timing = ApkTiming.Start(Path.GetFileName(path));
+        try
+        {
+            return Analyze(ZipArchiveReader.Open(path, _limits), Path.GetFileName(path), timing);
+        }
+        finally
+        {
+            timing.Finish();
+        }
+    }
+
+    public ApkReport Analyze(byte[] apk, string fileName)
+    {
+        var timing = ApkTiming.Start(fileName);
+        try
+        {
+            return Analyze(ZipArchiveReader.Open(apk, _limits), fileName, timing);
+        }
+        finally
+        {
+            timing.Finish();
+        }
+    }
+
+    private ApkReport Analyze(ZipArchiveReader zip, string fileName, ApkTiming timing)
+    {
+        timing.Mark("zip");
+        // The manifest, resources and signature are read on the other core while this one inflates and loads the DEX,
+        // the longest step of a one-app run; their errors still come first, as when they were read first.
+        var side = Task.Run(() => ReadAppFacts(zip, timing));
+        List<DexFile>? dexFiles = null;
+        IReadOnlyList<AppClass> classes = [];
+        Action<ReferenceFilter>? prepare = null;
+        HashSet<string> defined = [];
+        ExceptionDispatchInfo? dexError = null;
+        try
+        {
+            dexFiles = ReadDex(zip);
+            timing.Mark("dex");
+            (classes, prepare, defined) = DexClassLoader.Load(dexFiles);
+            timing.Mark("classes");
+        }
+        catch (ApkFormatException ex)
+        {
+            dexError = ExceptionDispatchInfo.Capture(ex);
+        }
+
+        AppFacts facts;
+        try
+        {
+            facts = side.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            timing.Mark("facts-wait");
+        }
+
+        dexError?.Throw();
+        var dexList = dexFiles!;
+        var (manifest, resources, nsc, certificates) = facts;
+        var catalog = Catalog;
+        timing.Mark("catalog-wait");
+        timing.Add("catalog-load", RuleCatalog.EmbeddedLoadTime);
+        var hierarchy = new ClassHierarchy(classes, catalog.Framework);
+        var app = new AppModel(manifest, classes, hierarchy) { PrepareFilter = prepare, NetworkSecurityConfig = nsc };
+        timing.Mark("hierarchy");
+        var hits = new RuleEngine(catalog).Evaluate(app);
+        timing.Mark("rules");
+
+        // The packer's stub classes: defined in a dex (the loader's set); a package prefix is looked up in each dex's
+        // sorted string table, where every class descriptor is.
+        var packer = new PackerDetector(catalog.Packers).Detect(zip.Entries.Select(e => e.Name), manifest.ApplicationClass,
+            defined.Contains, prefix => dexList.Exists(dex => DefinesUnder(dex, prefix, defined)));
+        timing.Mark("packer");
+        var coverage = CoverageOf(app, manifest.Package, packer);
+        var recognizer = NewRecognizer(app);
+        timing.Mark("recognizer");
+
+        var cleartext = manifest.UsesCleartextTraffic ?? (nsc?.CleartextPermitted ?? manifest.TargetSdk < 28);
+        if (nsc is not null && manifest.UsesCleartextTraffic is null)
+        {
+            cleartext = nsc.CleartextPermitted || nsc.CleartextDomains.Count > 0;
+        }
+
+        var findings = ToFindings(hits, fileName, manifest, library: false, recognizer);
+        var libraryFindings = ToFindings(hits, fileName, manifest, library: true, recognizer);
+        timing.Mark("findings");
+        var endpoints = EndpointCollector.Collect(dexList, nsc);
+        timing.Mark("endpoints");
+        return new ApkReport
+        {
+            File = fileName,
+            Package = manifest.Package,
+            VersionName = manifest.VersionName,
+            Label = manifest.LabelText ?? (manifest.LabelRef != 0 ? resources.ResolveString(manifest.LabelRef) : null),
+            MinSdk = manifest.MinSdk,
+            TargetSdk = manifest.TargetSdk,
+            Debuggable = manifest.Debuggable,
+            AllowBackup = manifest.AllowBackup,
+            CleartextTrafficPermitted = cleartext,
+            NetworkSecurityConfig = nsc,
+            DangerousPermissions = manifest.UsesPermissions.Where(Catalog.DangerousPermissions.Contains).ToList(),
+            Certificates = certificates,
+            Components = manifest.Components,
+            DexCount = dexList.Count,
+            ClassCount = classes.Count,
+            Findings = findings,
+            LibraryFindings = libraryFindings,
+            Packer = packer,
+            Endpoints = endpoints,
+            Coverage = coverage,
+            SkippedMethods = app.Skipped,
+        };
+    }
+
+    /// <summary>What the analysis reads beside the code: manifest, resources, network security config, signature.</summary>
+    private sealed record AppFacts(AndroidManifest Manifest, ResourceTable Resources, NetworkSecurityConfig? Nsc, IReadOnlyList<SigningCertificate> Certificates);
+
+    private static AppFacts ReadAppFacts(ZipArchiveReader zip, ApkTiming timing)
+    {
+        var started = Stopwatch.GetTimestamp();
         var manifestEntry = zip.Find("AndroidManifest.xml") ?? throw new ApkFormatException("APK 中没有 AndroidManifest.xml");
         var manifest = AndroidManifest.From(AxmlReader.Read(zip.Read(manifestEntry)));
-
         var resources = ResourceTable.Empty;
         if (zip.Find("resources.arsc") is { } arsc)
         {
@@ -65,61 +183,43 @@ public sealed class ApkAnalyzer
             nsc = NetworkSecurityConfigReader.Read(AxmlReader.Read(zip.Read(nscEntry), nscPath), nscPath);
         }
 
+        var certificates = SigningCertificateReader.Read(zip);
+        timing.Add("manifest+arsc+signature", Stopwatch.GetElapsedTime(started));
+        return new AppFacts(manifest, resources, nsc, certificates);
+    }
+
+    private static List<DexFile> ReadDex(ZipArchiveReader zip)
+    {
         var dexFiles = new List<DexFile>();
         for (var i = 1; ; i++)
         {
             var name = i == 1 ? "classes.dex" : $"classes{i}.dex";
             if (zip.Find(name) is not { } entry)
             {
-                break;
+                return dexFiles;
             }
 
             dexFiles.AddRange(DexFile.ReadAll(zip.Read(entry), name));
         }
+    }
 
-        var (classes, prepare) = DexClassLoader.Load(dexFiles);
-        var hierarchy = new ClassHierarchy(classes, Catalog.Framework);
-        var app = new AppModel(manifest, classes, hierarchy) { PrepareFilter = prepare, NetworkSecurityConfig = nsc };
-        var hits = new RuleEngine(Catalog).Evaluate(app);
-
-        var descriptors = classes.Select(c => c.Descriptor).Order(StringComparer.Ordinal).ToArray();
-        var packer = new PackerDetector(Catalog.Packers).Detect(zip.Entries.Select(e => e.Name), manifest.ApplicationClass,
-            d => Array.BinarySearch(descriptors, d, StringComparer.Ordinal) >= 0,
-            prefix => Array.BinarySearch(descriptors, prefix, StringComparer.Ordinal) is var found
-                && (found >= 0 ? found : ~found) is var at && at < descriptors.Length && descriptors[at].StartsWith(prefix, StringComparison.Ordinal));
-        var coverage = CoverageOf(app, manifest.Package, packer);
-        var recognizer = NewRecognizer(app);
-
-        var cleartext = manifest.UsesCleartextTraffic ?? (nsc?.CleartextPermitted ?? manifest.TargetSdk < 28);
-        if (nsc is not null && manifest.UsesCleartextTraffic is null)
+    private static bool DefinesUnder(DexFile dex, string prefix, HashSet<string> defined)
+    {
+        for (var i = dex.LowerBoundString(prefix); i < dex.StringCount; i++)
         {
-            cleartext = nsc.CleartextPermitted || nsc.CleartextDomains.Count > 0;
+            var s = dex.GetString((uint)i);
+            if (!s.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            if (defined.Contains(s))
+            {
+                return true;
+            }
         }
 
-        return new ApkReport
-        {
-            File = fileName,
-            Package = manifest.Package,
-            VersionName = manifest.VersionName,
-            Label = manifest.LabelText ?? (manifest.LabelRef != 0 ? resources.ResolveString(manifest.LabelRef) : null),
-            MinSdk = manifest.MinSdk,
-            TargetSdk = manifest.TargetSdk,
-            Debuggable = manifest.Debuggable,
-            AllowBackup = manifest.AllowBackup,
-            CleartextTrafficPermitted = cleartext,
-            NetworkSecurityConfig = nsc,
-            DangerousPermissions = manifest.UsesPermissions.Where(Catalog.DangerousPermissions.Contains).ToList(),
-            Certificates = SigningCertificateReader.Read(zip),
-            Components = manifest.Components,
-            DexCount = dexFiles.Count,
-            ClassCount = classes.Count,
-            Findings = ToFindings(hits, fileName, manifest, library: false, recognizer),
-            LibraryFindings = ToFindings(hits, fileName, manifest, library: true, recognizer),
-            Packer = packer,
-            Endpoints = EndpointCollector.Collect(dexFiles, nsc),
-            Coverage = coverage,
-            SkippedMethods = app.Skipped,
-        };
+        return false;
     }
 
     // What this analysis could not judge (未完成的检测), as SUBJECT#RULE notes on the package: every code rule when a

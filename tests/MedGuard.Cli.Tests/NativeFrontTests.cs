@@ -105,6 +105,74 @@ public sealed class NativeFrontTests(PublishedCli published) : IClassFixture<Pub
         Assert.Contains(n.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("target").GetString() == "10.200.0.2:3389");
     }
 
+    [Theory]
+    [InlineData("table")]
+    [InlineData("json")]
+    [InlineData("sarif")]
+    public void ApkAnalyzeRunsNativelyWithTheManagedCliOutput(string format)
+    {
+        // Every test APK, the front alone (without core/): the native build reads the rule catalogs and writes every
+        // format itself, byte for byte as the managed CLI does (the run's clock aside).
+        var alone = Path.Combine(directory, "medguard");
+        File.Copy(published.Front, alone);
+        string[] args = ["apk", "analyze", MedGuard.Detection.Apk.Tests.TestApks.Directory, "--format", format];
+        var native = PublishedCli.Run(alone, Timeout, args);
+        var managed = CliRun.Of(args);
+        Assert.True(native.ExitCode == 0, native.Error);
+        Assert.Equal(0, managed.ExitCode);
+        Assert.Equal("", native.Error);
+        Assert.Equal(Unclocked(managed.Output), Unclocked(native.Output));
+        Assert.Contains("InsecureBankv2", native.Output, StringComparison.Ordinal);
+        Assert.Contains("owasp.sat.agoat", native.Output, StringComparison.Ordinal);
+        if (format == "json")
+        {
+            using var json = JsonDocument.Parse(native.Output);
+            Assert.Equal(6, json.RootElement.GetProperty("apps").GetArrayLength());
+            Assert.True(json.RootElement.GetProperty("findings").GetArrayLength() > 50);
+        }
+    }
+
+    [Fact]
+    public void ApkAnalyzeErrorsAndExitCodesAreTheManagedCliOnes()
+    {
+        var bad = Path.Combine(directory, "broken.apk");
+        File.WriteAllBytes(bad, [0x50, 0x4B, 0x03, 0x04, 0, 0, 0]);
+        var report = Path.Combine(directory, "report.json");
+        var cases = new[]
+        {
+            new[] { "apk", "analyze", MedGuard.Detection.Apk.Tests.TestApks.PathOf("UnCrackable-Level1.apk"), bad, "--format", "json", "--out", report },
+            new[] { "apk", "analyze", bad },
+            new[] { "apk", "analyze", Path.Combine(directory, "none.apk") },
+            new[] { "apk", "analyze", directory, "--format", "xml" },
+            new[] { "apk", "analyze", bad, "--jobs", "0" },
+            new[] { "apk", "analyze" },
+        };
+        foreach (var args in cases)
+        {
+            var native = PublishedCli.Run(published.Front, Timeout, args);
+            var nativeReport = File.Exists(report) ? Unclocked(File.ReadAllText(report)) : null;
+            File.Delete(report);
+            var managed = CliRun.Of(args);
+            Assert.True(managed.ExitCode == native.ExitCode, string.Join(' ', args));
+            Assert.NotEqual(0, native.ExitCode);
+            Assert.Equal(managed.Error, native.Error);
+            Assert.Equal(AsMedguard(managed.Output), native.Output); // usage on a parse error names the program
+            Assert.Equal(File.Exists(report), nativeReport is not null);
+            if (nativeReport is not null)
+            {
+                Assert.Equal(Unclocked(File.ReadAllText(report)), nativeReport);
+                File.Delete(report);
+            }
+        }
+    }
+
+    /// <summary>In-process help names the test host as the program; the published command is <c>medguard</c>.</summary>
+    private static string AsMedguard(string help) => help.Replace("  testhost ", "  medguard ", StringComparison.Ordinal);
+
+    /// <summary>A report without its run's clock (JSON startedAt/endedAt/durationMs, SARIF start/end times).</summary>
+    private static string Unclocked(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(text, "\"(startedAt|endedAt|startTimeUtc|endTimeUtc|durationMs)\": (\"[^\"]*\"|\\d+)", "\"$1\": 0");
+
     [Fact]
     public void OtherVerbsAreHandedToTheManagedCli()
     {
@@ -115,6 +183,9 @@ public sealed class NativeFrontTests(PublishedCli published) : IClassFixture<Pub
         var help = PublishedCli.Run(published.Front, Timeout, "--help");
         Assert.Equal(0, help.ExitCode);
         Assert.All(new[] { "catalog", "grade", "assess", "scan", "apk", "db", "audit" }, verb => Assert.Contains(verb, help.Output, StringComparison.Ordinal));
+
+        var apkHelp = PublishedCli.Run(published.Front, Timeout, "apk", "--help"); // `apk` alone is not the native verb
+        Assert.Equal(AsMedguard(CliRun.Of("apk", "--help").Output), apkHelp.Output);
 
         var unknown = PublishedCli.Run(published.Front, Timeout, "bogus");
         Assert.Equal(CliRun.Of("bogus").ExitCode, unknown.ExitCode);

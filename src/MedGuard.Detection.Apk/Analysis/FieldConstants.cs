@@ -10,7 +10,8 @@ namespace MedGuard.Detection.Apk.Analysis;
 /// </summary>
 public sealed class FieldConstants(IReadOnlyList<AppClass> classes)
 {
-    private readonly Dictionary<string, AppClass> _classes = Index(classes);
+    // Built on the first field asked about: most apps' rules read no field of the app's own classes.
+    private Dictionary<string, AppClass>? _classes;
     private readonly Dictionary<string, Dictionary<string, TrackedValue?>> _cache = new(StringComparer.Ordinal);
 
     private static Dictionary<string, AppClass> Index(IReadOnlyList<AppClass> classes)
@@ -26,7 +27,7 @@ public sealed class FieldConstants(IReadOnlyList<AppClass> classes)
 
     public TrackedValue? Get(FieldRef field)
     {
-        if (!_classes.TryGetValue(field.Class, out var cls))
+        if (!(_classes ??= Index(classes)).TryGetValue(field.Class, out var cls))
         {
             return null;
         }

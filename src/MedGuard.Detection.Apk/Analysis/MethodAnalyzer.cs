@@ -179,8 +179,10 @@ public static class MethodAnalyzer
 
     private static bool InTry(IReadOnlyList<DexTryBlock> tries, int address)
     {
-        foreach (var t in tries)
+        // Indexed, not foreach: an interface enumerator per call site was most of what the analysis allocated.
+        for (var i = 0; i < tries.Count; i++)
         {
+            var t = tries[i];
             if (address >= t.Start && address < t.Start + t.Count)
             {
                 return true;

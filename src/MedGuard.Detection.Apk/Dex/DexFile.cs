@@ -324,6 +324,9 @@ public sealed class DexFile
     /// <summary>The name string index of a method id, without building the reference (fast pre-filter).</summary>
     public uint GetMethodNameIndex(uint index) => U32(_methodIdsOff + ((int)index * 8) + 4);
 
+    /// <summary>The class type index of a method id.</summary>
+    public uint GetMethodClassIndex(uint index) => U16(_methodIdsOff + ((int)index * 8));
+
     /// <summary>The name string index of a field id.</summary>
     public uint GetFieldNameIndex(uint index) => U32(_fieldIdsOff + ((int)index * 8) + 4);
 
@@ -347,13 +350,46 @@ public sealed class DexFile
     /// <summary>Direct then virtual methods of a class (class_data_item).</summary>
     public IReadOnlyList<DexEncodedMethod> GetMethods(DexClassDef classDef)
     {
-        if (classDef.ClassDataOffset == 0)
+        var methods = new List<DexEncodedMethod>();
+        ReadMethods(classDef.ClassDataOffset, classDef.Descriptor, methods);
+        return methods;
+    }
+
+    /// <summary>A code item's instruction bytes, bounds-checked like <see cref="GetCode"/>, without allocating.</summary>
+    internal ReadOnlySpan<byte> GetInstructions(uint codeOffset)
+    {
+        var at = Abs(codeOffset, 16, "代码");
+        var triesSize = U16(at + 6);
+        var insnsSize = U32(at + 12);
+        var insStart = at + 16;
+        if (insnsSize > (uint)(_data.Length - insStart) / 2)
         {
-            return [];
+            throw new ApkFormatException($"{Name} 中偏移 {codeOffset} 的代码长度越界");
+        }
+
+        // The try table is checked too, as reading the whole code item would: a method is refused for the same faults.
+        if (triesSize != 0 && insStart + ((int)insnsSize * 2) + ((insnsSize & 1) != 0 ? 2 : 0) + (triesSize * 8) > _data.Length)
+        {
+            throw new ApkFormatException($"{Name} 中偏移 {codeOffset} 的 try 表越界");
+        }
+
+        return _data.AsSpan(insStart, (int)insnsSize * 2);
+    }
+
+    /// <summary>
+    /// The methods of a class_data_item (direct then virtual), read into <paramref name="into"/> without building the
+    /// class definition. Same checks as <see cref="GetMethods(DexClassDef)"/>.
+    /// </summary>
+    internal void ReadMethods(uint classDataOffset, string descriptor, List<DexEncodedMethod> into)
+    {
+        into.Clear();
+        if (classDataOffset == 0)
+        {
+            return;
         }
 
         var span = _data.AsSpan();
-        var p = Abs(classDef.ClassDataOffset, 4, "类数据");
+        var p = Abs(classDataOffset, 4, "类数据");
         var staticFields = ReadUleb128(span, ref p);
         var instanceFields = ReadUleb128(span, ref p);
         var directMethods = ReadUleb128(span, ref p);
@@ -361,7 +397,7 @@ public sealed class DexFile
         if (staticFields < 0 || instanceFields < 0 || directMethods < 0 || virtualMethods < 0
             || (long)staticFields + instanceFields > (_data.Length - p) / 2 || (long)directMethods + virtualMethods > (_data.Length - p) / 3)
         {
-            throw new ApkFormatException($"{Name} 中类 {classDef.Descriptor} 的类数据计数越界");
+            throw new ApkFormatException($"{Name} 中类 {descriptor} 的类数据计数越界");
         }
 
         for (var i = 0; i < staticFields + instanceFields; i++)
@@ -370,20 +406,18 @@ public sealed class DexFile
             ReadUleb128(span, ref p);
         }
 
-        var methods = new List<DexEncodedMethod>(directMethods + virtualMethods);
-        foreach (var count in (ReadOnlySpan<int>)[directMethods, virtualMethods])
+        for (var pass = 0; pass < 2; pass++)
         {
+            var count = pass == 0 ? directMethods : virtualMethods;
             uint index = 0;
             for (var i = 0; i < count; i++)
             {
                 index += (uint)ReadUleb128(span, ref p);
                 var flags = (uint)ReadUleb128(span, ref p);
                 var code = (uint)ReadUleb128(span, ref p);
-                methods.Add(new DexEncodedMethod(index, flags, code));
+                into.Add(new DexEncodedMethod(index, flags, code));
             }
         }
-
-        return methods;
     }
 
     /// <summary>Reads a code item: instruction bytes and try ranges, all bounds-checked.</summary>

@@ -285,4 +285,10 @@ public static class DexOpcodes
         new(0xfe, "const-method-handle", DexFormat.F21c, DexIndexKind.MethodHandle),
         new(0xff, "const-method-type", DexFormat.F21c, DexIndexKind.Proto),
     ];
+
+    /// <summary>Length in code units by opcode, for walks that only step over instructions (the fastref scan).</summary>
+    internal static readonly byte[] UnitsByOpcode = [.. Table.Select(o => (byte)o.Units)];
+
+    /// <summary>Index operand kind by opcode, for the same walks.</summary>
+    internal static readonly DexIndexKind[] IndexKindByOpcode = [.. Table.Select(o => o.IndexKind)];
 }

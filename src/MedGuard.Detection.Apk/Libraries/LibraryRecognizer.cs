@@ -17,8 +17,10 @@ public sealed class LibraryRecognizer
     private readonly Dictionary<string, List<AppClass>> _packages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LibraryProfile?> _byClass = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LibraryProfile?> _byPackage = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _appPackages;
     private readonly Dictionary<string, LibraryProfile> _markers = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<AppClass> _allClasses;
+    private readonly IEnumerable<string> _appClasses;
+    private HashSet<string>? _appPackagesBuilt;
 
     public LibraryRecognizer(IReadOnlyList<LibraryProfile> profiles, IReadOnlyList<AppClass> classes, IEnumerable<string> appClasses)
     {
@@ -32,7 +34,20 @@ public sealed class LibraryRecognizer
             }
         }
 
-        foreach (var c in classes)
+        _allClasses = classes;
+        _appClasses = appClasses;
+    }
+
+    // The class and package maps are built on the first question: most hits are named by the app's package or a
+    // library prefix, and then the recognizer is never asked.
+    private HashSet<string> AppPackages()
+    {
+        if (_appPackagesBuilt is not null)
+        {
+            return _appPackagesBuilt;
+        }
+
+        foreach (var c in _allClasses)
         {
             _classes.TryAdd(c.Descriptor, c);
             var package = PackageOf(c.Descriptor);
@@ -44,12 +59,13 @@ public sealed class LibraryRecognizer
             list.Add(c);
         }
 
-        _appPackages = appClasses.Select(PackageOf).ToHashSet(StringComparer.Ordinal);
+        return _appPackagesBuilt = _appClasses.Select(PackageOf).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>The library the class of a location (<c>Lx/y;->m()V</c> or <c>Lx/y;</c>) belongs to, or null.</summary>
     public LibraryProfile? LibraryOf(string location)
     {
+        AppPackages();
         var arrow = location.IndexOf("->", StringComparison.Ordinal);
         var descriptor = arrow < 0 ? location : location[..arrow];
         for (var c = descriptor; ; c = c[..c.LastIndexOf('$')] + ";")
@@ -143,7 +159,7 @@ public sealed class LibraryRecognizer
         }
 
         LibraryProfile? found = null;
-        if (!_appPackages.Contains(package) && _packages.TryGetValue(package, out var members))
+        if (!AppPackages().Contains(package) && _packages.TryGetValue(package, out var members))
         {
             var counts = new Dictionary<LibraryProfile, int>();
             foreach (var member in members.Take(PackageScanLimit))

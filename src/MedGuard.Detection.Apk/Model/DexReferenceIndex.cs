@@ -12,7 +12,7 @@ internal sealed class DexReferenceIndex
     private readonly bool[] _methods;
     private readonly bool[] _fields;
     private readonly bool[] _types;
-    private readonly HashSet<uint> _strings;
+    private readonly bool[] _strings;
 
     public bool IsEmpty { get; }
 
@@ -26,6 +26,7 @@ internal sealed class DexReferenceIndex
         // strings are looked up in the sorted string table; else every distinct name is tested once.
         var methodNames = filter.MethodNamePrefixes is { } prefixes ? NameIndexes(dex, prefixes, filter.MethodName) : null;
         var names = new Dictionary<uint, bool>();
+        var classes = filter.MethodClass is null ? null : new sbyte[dex.TypeCount]; // 0 unknown, 1 may match, -1 cannot
         for (uint i = 0; i < _methods.Length; i++)
         {
             var nameIndex = dex.GetMethodNameIndex(i);
@@ -37,6 +38,22 @@ internal sealed class DexReferenceIndex
             else if (!names.TryGetValue(nameIndex, out nameOk))
             {
                 names[nameIndex] = nameOk = filter.MethodName(dex.GetString(nameIndex));
+            }
+
+            if (nameOk && classes is not null)
+            {
+                var type = dex.GetMethodClassIndex(i);
+                if (type >= classes.Length)
+                {
+                    throw new ApkFormatException($"{dex.Name} 的类型索引 {type} 越界");
+                }
+
+                if (classes[type] == 0)
+                {
+                    classes[type] = (sbyte)(filter.MethodClass!(dex.GetType(type)) ? 1 : -1);
+                }
+
+                nameOk = classes[type] > 0;
             }
 
             any |= _methods[i] = nameOk && filter.Method(dex.GetMethod(i));
@@ -60,8 +77,11 @@ internal sealed class DexReferenceIndex
             any |= _fields[i] = nameOk && filter.Field(dex.GetField(i));
         }
 
-        _strings = NameIndexes(dex, filter.StringPrefixes, filter.String);
-        any |= _strings.Count > 0;
+        _strings = new bool[dex.StringCount];
+        foreach (var s in NameIndexes(dex, filter.StringPrefixes, filter.String))
+        {
+            any = _strings[s] = true;
+        }
 
         if (filter.Types is { } types)
         {
@@ -128,34 +148,39 @@ internal sealed class DexReferenceIndex
             return false;
         }
 
+        // Opcode tables instead of the opcode records: this loop steps over every instruction of the app.
+        var unitsByOpcode = DexOpcodes.UnitsByOpcode;
+        var kindByOpcode = DexOpcodes.IndexKindByOpcode;
         var units = code.Length / 2;
         var pc = 0;
         while (pc < units)
         {
-            var unit = (ushort)(code[pc * 2] | (code[(pc * 2) + 1] << 8));
-            if (unit is DexInstructionDecoder.PackedSwitchPayload or DexInstructionDecoder.SparseSwitchPayload or DexInstructionDecoder.FillArrayDataPayload)
+            var at = pc * 2;
+            var op = code[at];
+            if (op == 0 && code[at + 1] is 1 or 2 or 3) // packed-switch, sparse-switch, fill-array-data payloads
             {
                 pc += DexInstructionDecoder.PayloadUnits(code, pc);
                 continue;
             }
 
-            var op = DexOpcodes.Get((byte)unit);
-            if (pc + op.Units > units)
+            int size = unitsByOpcode[op];
+            if (pc + size > units)
             {
-                throw new ApkFormatException($"DEX 指令流损坏：地址 {pc} 处的指令 {op.Name} 越界");
+                throw new ApkFormatException($"DEX 指令流损坏：地址 {pc} 处的指令 {DexOpcodes.Get(op).Name} 越界");
             }
 
-            if (op.IndexKind != DexIndexKind.None)
+            var kind = kindByOpcode[op];
+            if (kind != DexIndexKind.None)
             {
-                var index = op.Format == DexFormat.F31c
-                    ? (uint)(code[(pc * 2) + 2] | (code[(pc * 2) + 3] << 8) | (code[(pc * 2) + 4] << 16) | (code[(pc * 2) + 5] << 24))
-                    : (uint)(code[(pc * 2) + 2] | (code[(pc * 2) + 3] << 8));
-                var hit = op.IndexKind switch
+                var index = op == 0x1b // const-string/jumbo (31c), the one index of 32 bits
+                    ? (uint)(code[at + 2] | (code[at + 3] << 8) | (code[at + 4] << 16) | (code[at + 5] << 24))
+                    : (uint)(code[at + 2] | (code[at + 3] << 8));
+                var hit = kind switch
                 {
-                    DexIndexKind.Method => index < _methods.Length && _methods[index],
-                    DexIndexKind.Field => index < _fields.Length && _fields[index],
-                    DexIndexKind.Type => index < _types.Length && _types[index],
-                    DexIndexKind.String => _strings.Count > 0 && _strings.Contains(index),
+                    DexIndexKind.Method => index < (uint)_methods.Length && _methods[index],
+                    DexIndexKind.Field => index < (uint)_fields.Length && _fields[index],
+                    DexIndexKind.Type => index < (uint)_types.Length && _types[index],
+                    DexIndexKind.String => index < (uint)_strings.Length && _strings[index],
                     _ => false,
                 };
                 if (hit)
@@ -164,7 +189,7 @@ internal sealed class DexReferenceIndex
                 }
             }
 
-            pc += op.Units;
+            pc += size;
         }
 
         return false;

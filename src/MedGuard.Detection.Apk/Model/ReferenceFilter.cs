@@ -8,6 +8,12 @@ public sealed record ReferenceFilter(Func<MethodRef, bool> Method, Func<FieldRef
     /// <summary>Cheap pre-check on a method's name alone, before its class and proto are resolved.</summary>
     public Func<string, bool> MethodName { get; init; } = _ => true;
 
+    /// <summary>
+    /// Cheap pre-check on a method's class alone (descriptor), asked once per class: false when no call pattern's
+    /// class can be it or one of its parents, so the method reference need not be built.
+    /// </summary>
+    public Func<string, bool>? MethodClass { get; init; }
+
     /// <summary>Cheap pre-check on a field's name alone.</summary>
     public Func<string, bool> FieldName { get; init; } = _ => true;
 

@@ -12,12 +12,14 @@ public sealed class PackerDetector(IReadOnlyList<PackerDefinition> packers)
     public PackerMatch? Detect(IEnumerable<string> files, string? applicationClass, Func<string, bool> hasClass, Func<string, bool> hasClassUnder)
     {
         var paths = files as IReadOnlyCollection<string> ?? files.ToList();
+        var names = paths.Select(p => p[(p.LastIndexOf('/') + 1)..]).ToArray();
         foreach (var packer in Packers)
         {
             var evidence = new List<string>();
+            var i = 0;
             foreach (var path in paths)
             {
-                var name = path[(path.LastIndexOf('/') + 1)..];
+                var name = names[i++];
                 var nativeOrAsset = path.StartsWith("lib/", StringComparison.Ordinal) || path.StartsWith("assets/", StringComparison.Ordinal);
                 if ((nativeOrAsset && packer.Libs.Exists(g => Glob(g, name))) || packer.Files.Exists(g => Glob(g, path)))
                 {
@@ -38,7 +40,7 @@ public sealed class PackerDetector(IReadOnlyList<PackerDefinition> packers)
                 }
             }
 
-            var weak = paths.Where(p => packer.Weak.Exists(g => Glob(g, p[(p.LastIndexOf('/') + 1)..]))).ToList();
+            var weak = packer.Weak.Count == 0 ? [] : paths.Where((p, n) => packer.Weak.Exists(g => Glob(g, names[n]))).ToList();
             if (evidence.Count > 0 || weak.Count >= 2)
             {
                 return new PackerMatch(packer.Id, packer.Name, [.. evidence, .. weak]);
@@ -57,12 +59,15 @@ public sealed class PackerDetector(IReadOnlyList<PackerDefinition> packers)
     }
 
     // `*` matches any run of characters; everything else literally (file names, never regular expressions).
-    internal static bool Glob(string pattern, string text)
+    internal static bool Glob(string pattern, string text) => Glob(pattern.AsSpan(), text.AsSpan());
+
+    // On spans: every file of an APK meets every packer's patterns, and slicing strings allocated for each try.
+    private static bool Glob(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
     {
         var star = pattern.IndexOf('*');
         if (star < 0)
         {
-            return string.Equals(pattern, text, StringComparison.Ordinal);
+            return pattern.SequenceEqual(text);
         }
 
         var head = pattern[..star];

@@ -26,6 +26,9 @@ internal sealed class CallPatternMatcher
     /// <summary>Whether the name is a pattern (<c>get*Extra</c>) rather than one name.</summary>
     public bool HasWildcard => _name is not null;
 
+    /// <summary>The class the target method is called on (its subclasses match too).</summary>
+    public string ClassName => _target.Class;
+
     /// <summary>The name without wildcard.</summary>
     public string Name => _target.Name;
 

@@ -5,9 +5,6 @@ using MedGuard.Detection.Apk.Libraries;
 using MedGuard.Detection.Apk.Model;
 using MedGuard.Detection.Apk.Protection;
 using MedGuard.Domain.Findings;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace MedGuard.Detection.Apk.Rules;
 
@@ -65,7 +62,16 @@ public sealed class RuleCatalog
     public RuleCatalog WithLibraryPrefixes(IReadOnlyList<string> prefixes) =>
         new(Rules, prefixes, Framework, DangerousPermissions) { Packers = Packers, LibraryProfiles = LibraryProfiles };
 
-    private static RuleCatalog LoadEmbedded() => Load(EmbeddedFiles());
+    private static RuleCatalog LoadEmbedded()
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var catalog = Load(EmbeddedFiles());
+        EmbeddedLoadTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        return catalog;
+    }
+
+    /// <summary>How long the embedded catalog took to load (for MEDGUARD_APK_TIMING).</summary>
+    internal static TimeSpan EmbeddedLoadTime { get; private set; }
 
     private static List<(string Name, string Text)> EmbeddedFiles()
     {
@@ -83,7 +89,6 @@ public sealed class RuleCatalog
     /// <summary>Loads rule files (<c>rule_*.yaml</c>), <c>libraries.yaml</c> and <c>framework.yaml</c>.</summary>
     public static RuleCatalog Load(IEnumerable<(string Name, string Text)> files)
     {
-        var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
         var rules = new List<RuleDefinition>();
         var libraries = new List<string>();
         var framework = new Dictionary<string, FrameworkType>(StringComparer.Ordinal);
@@ -96,32 +101,32 @@ public sealed class RuleCatalog
             {
                 if (name == "libraries.yaml")
                 {
-                    libraries.AddRange(deserializer.Deserialize<LibraryFile>(text).Prefixes);
+                    libraries.AddRange(CatalogMapping.NameLists(CatalogYaml.Read(text)).Prefixes);
                 }
                 else if (name == "dangerous-permissions.yaml")
                 {
-                    dangerous.UnionWith(deserializer.Deserialize<LibraryFile>(text).Permissions);
+                    dangerous.UnionWith(CatalogMapping.NameLists(CatalogYaml.Read(text)).Permissions);
                 }
                 else if (name == "packers.yaml")
                 {
-                    packers.AddRange(deserializer.Deserialize<PackerFile>(text).Packers);
+                    packers.AddRange(CatalogMapping.Packers(CatalogYaml.Read(text)));
                     ValidatePackers(packers, name);
                 }
                 else if (name == "library-profiles.yaml")
                 {
-                    profiles.AddRange(deserializer.Deserialize<LibraryProfileFile>(text).Libraries);
+                    profiles.AddRange(CatalogMapping.LibraryProfiles(CatalogYaml.Read(text)));
                     ValidateProfiles(profiles, name);
                 }
                 else if (name == "framework.yaml")
                 {
-                    foreach (var (type, info) in deserializer.Deserialize<Dictionary<string, FrameworkEntry>>(text))
+                    foreach (var (type, super, interfaces) in CatalogMapping.Framework(CatalogYaml.Read(text)))
                     {
-                        framework[type] = new FrameworkType(info.Super, info.Interfaces);
+                        framework[type] = new FrameworkType(super, interfaces);
                     }
                 }
                 else if (name.StartsWith("rule_", StringComparison.Ordinal))
                 {
-                    var rule = deserializer.Deserialize<RuleDefinition>(text);
+                    var rule = CatalogYaml.Read(text) is { } node ? CatalogMapping.Rule(node) : new RuleDefinition();
                     Validate(rule, name);
                     foreach (var site in StandardRefText.Scan(name, text).Where(s => !StandardRefText.IsUnitCode(s.Code)))
                     {
@@ -130,9 +135,9 @@ public sealed class RuleCatalog
                     rules.Add(rule);
                 }
             }
-            catch (YamlException ex)
+            catch (CatalogYamlException ex)
             {
-                throw new ApkFormatException($"规则文件 {name} 第 {ex.Start.Line} 行有误：{ex.InnerException?.Message ?? ex.Message}", ex);
+                throw new ApkFormatException($"规则文件 {name} 第 {ex.Line} 行有误：{ex.Message}", ex);
             }
         }
 
@@ -274,27 +279,5 @@ public sealed class RuleCatalog
                 Fail($"未知或不完整的检测器 '{rule.Detector}'");
                 break;
         }
-    }
-
-    private sealed class LibraryFile
-    {
-        public List<string> Prefixes { get; set; } = [];
-        public List<string> Permissions { get; set; } = [];
-    }
-
-    private sealed class PackerFile
-    {
-        public List<PackerDefinition> Packers { get; set; } = [];
-    }
-
-    private sealed class LibraryProfileFile
-    {
-        public List<LibraryProfile> Libraries { get; set; } = [];
-    }
-
-    private sealed class FrameworkEntry
-    {
-        public string? Super { get; set; }
-        public List<string> Interfaces { get; set; } = [];
     }
 }

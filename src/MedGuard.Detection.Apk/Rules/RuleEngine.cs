@@ -120,6 +120,7 @@ public sealed class RuleEngine(RuleCatalog catalog)
             typeTargets.Contains)
         {
             MethodName = n => byName.ContainsKey(n) || Array.Exists(wildcards, c => c.NameMatches(n)),
+            MethodClass = h.AssignableToAny(callMatchers.Select(c => c.ClassName).ToHashSet(StringComparer.Ordinal)),
             FieldName = fieldNames.Contains,
             MethodNamePrefixes = callMatchers.Select(c => c.NamePrefix).ToHashSet(StringComparer.Ordinal),
             FieldNames = fieldNames,
@@ -127,7 +128,9 @@ public sealed class RuleEngine(RuleCatalog catalog)
             StringPrefixes = stringPatterns.Select(c => c.Pattern.StringPrefix!).ToHashSet(StringComparer.Ordinal),
             String = s => Array.Exists(stringPatterns, c => c.String!.IsMatch(s)),
         };
+        ApkTiming.Current?.Mark("rules:filter");
         app.PrepareFilter?.Invoke(filter);
+        ApkTiming.Current?.Mark("rules:index");
 
         var exposed = app.Manifest.Components.Where(c => c.IsExposed).Select(c => c.ClassDescriptor).ToHashSet(StringComparer.Ordinal);
         var minSdk = app.Manifest.MinSdk;
@@ -136,16 +139,15 @@ public sealed class RuleEngine(RuleCatalog catalog)
 
         // 1. Facts of every method that references a target.
         var analysed = new List<(AppMethod Method, MethodFacts Facts)>();
-        foreach (var cls in app.Classes)
+        foreach (var method in Candidates(app, filter))
         {
-            foreach (var method in cls.Methods)
+            if (Facts(app, method, filter, fields) is { } facts)
             {
-                if (Facts(app, method, filter, fields) is { } facts)
-                {
-                    analysed.Add((method, facts));
-                }
+                analysed.Add((method, facts));
             }
         }
+
+        ApkTiming.Current?.Mark($"rules:facts({analysed.Count})");
 
         // 1a. Receivers registered at run time without protection are exposed like exported manifest receivers: the
         // rules that look inside exported components (denial of service) look inside them too.
@@ -181,17 +183,16 @@ public sealed class RuleEngine(RuleCatalog catalog)
                 Types = [],
             };
             app.PrepareFilter?.Invoke(second);
-            foreach (var cls in app.Classes)
+            foreach (var method in Candidates(app, second))
             {
-                foreach (var method in cls.Methods)
+                if (Facts(app, method, second, fields) is { } facts)
                 {
-                    if (Facts(app, method, second, fields) is { } facts)
-                    {
-                        wrapperCalls.Add((method, facts));
-                    }
+                    wrapperCalls.Add((method, facts));
                 }
             }
         }
+
+        ApkTiming.Current?.Mark("rules:wrappers");
 
         // 2. Overrides (TrustManager, HostnameVerifier): classes that implement the interface and declare the method.
         var overrideHits = new Dictionary<CodePattern, List<AppMethod>>(ReferenceEqualityComparer.Instance);
@@ -202,7 +203,8 @@ public sealed class RuleEngine(RuleCatalog catalog)
             var name = o.Method[..paren];
             var proto = o.Method[paren..];
             var found = new List<AppMethod>();
-            foreach (var cls in app.Classes.Where(c => !c.IsInterface && h.IsAssignableTo(c.Descriptor, o.Implements)))
+            var mayImplement = h.AssignableToAny([o.Implements]); // a memoised bool per type before the full check
+            foreach (var cls in app.Classes.Where(c => !c.IsInterface && mayImplement(c.Descriptor) && h.IsAssignableTo(c.Descriptor, o.Implements)))
             {
                 foreach (var m in cls.Methods.Where(m => m.Name == name && m.Proto == proto))
                 {
@@ -220,6 +222,8 @@ public sealed class RuleEngine(RuleCatalog catalog)
 
             overrideHits[p] = found;
         }
+
+        ApkTiming.Current?.Mark("rules:overrides");
 
         foreach (var rule in rules)
         {
@@ -294,6 +298,38 @@ public sealed class RuleEngine(RuleCatalog catalog)
         }
     }
 
+    // The methods, in class and method order, that may reference a target of the filter (or whose code does not
+    // decode): the scan of every method's bytes runs on both cores, by runs of classes; the methods are built after,
+    // in order, only for the classes that have one.
+    private static List<AppMethod> Candidates(AppModel app, ReferenceFilter filter)
+    {
+        const int Run = 256;
+        var classes = app.Classes;
+        var positions = new List<int>?[classes.Count];
+        BothCores.For((classes.Count + Run - 1) / Run, () => new List<DexEncodedMethod>(), (run, scratch) =>
+        {
+            for (var i = run * Run; i < Math.Min(classes.Count, (run + 1) * Run); i++)
+            {
+                positions[i] = classes[i].ScanReferences(filter, scratch);
+            }
+        });
+
+        var candidates = new List<AppMethod>();
+        for (var i = 0; i < classes.Count; i++)
+        {
+            if (positions[i] is { } found)
+            {
+                var methods = classes[i].Methods;
+                foreach (var p in found)
+                {
+                    candidates.Add(methods[p]);
+                }
+            }
+        }
+
+        return candidates;
+    }
+
     // A method's facts when it may reference a target (always, without a filter); a method whose instructions do not
     // decode is skipped and recorded, never the end of the app's analysis.
     private static MethodFacts? Facts(AppModel app, AppMethod method, ReferenceFilter? filter, FieldConstants? fields)
@@ -343,7 +379,7 @@ public sealed class RuleEngine(RuleCatalog catalog)
     {
         evidence = "";
         var p = c.Pattern;
-        if (p.InMethod is not null && method.Name + method.Proto != p.InMethod)
+        if (p.InMethod is not null && !method.IsNamed(p.InMethod))
         {
             return false;
         }

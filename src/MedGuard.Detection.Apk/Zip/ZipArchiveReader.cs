@@ -60,7 +60,16 @@ public sealed class ZipArchiveReader
             throw new ApkFormatException($"文件过大（{length} 字节，上限 {limits.MaxArchiveBytes}）");
         }
 
-        return new ZipArchiveReader(File.ReadAllBytes(path), limits);
+        // Read into an array the GC does not clear first: an APK is megabytes, and every page touched twice costs.
+        using var file = File.OpenHandle(path);
+        var data = GC.AllocateUninitializedArray<byte>((int)length);
+        var filled = 0;
+        while (filled < data.Length && RandomAccess.Read(file, data.AsSpan(filled), filled) is var n and > 0)
+        {
+            filled += n;
+        }
+
+        return new ZipArchiveReader(filled == data.Length ? data : data[..filled], limits);
     }
 
     public ZipEntry? Find(string name) => _byName.GetValueOrDefault(name);
@@ -273,7 +282,7 @@ public sealed class ZipArchiveReader
     {
         // The declared size bounds the buffer; output beyond it is a lie (or a bomb) and is refused.
         var expected = (int)entry.UncompressedSize;
-        var output = new byte[expected];
+        var output = GC.AllocateUninitializedArray<byte>(expected); // every byte is written below, or the read fails
         using var source = new BoundedMemoryStream(raw);
         using var inflater = new DeflateStream(source, CompressionMode.Decompress);
         var filled = 0;
