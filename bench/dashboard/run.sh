@@ -37,6 +37,7 @@ PY
   psql "$admin" -qc "CREATE DATABASE $name" >/dev/null
   trap 'psql "$admin" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null' EXIT
   pg=$(echo "$MEDGUARD_PG" | sed -E "s/Database=[^;]*/Database=$name/")
+  pg="$pg;Command Timeout=0" # the full-scale COPY of millions of rows and the pre-aggregate rebuild outlast Npgsql's 30 s default
   start=$(date +%s.%N)
   ./medguard demo national --db "$pg" --scale "$scale" --today "$today" | tee "$work/generator-postgres.log"
   echo "PostgreSQL 生成用时 $(python3 -c "print(round($(date +%s.%N) - $start, 1))") 秒（含进程启动与迁移）" | tee -a "$work/summary.md"

@@ -132,7 +132,12 @@ public sealed class CandidateAssetsBrowserTests(ITestOutputHelper output)
         await using var db = MedGuardContextFactory.Create(platform.Target);
         try
         {
-            return (await AuthorizedScopes.ForInstitutionAsync(db, institution, "web", DateTimeOffset.UtcNow)).Permits(new Uri(origin + "/"));
+            // The origin's own assets only: the institution's other web assets hold the demo's night window (00:00-06:00),
+            // and a scope over assets with different windows is refused whole, which would make this depend on the hour.
+            var assets = await db.Assets.AsNoTracking().Where(a => a.InstitutionId == institution && a.Value == origin).ToListAsync();
+            var ids = assets.Select(a => a.Id).ToList();
+            var authorizations = await db.AssetAuthorizations.AsNoTracking().Where(a => ids.Contains(a.AssetId)).ToListAsync();
+            return AuthorizedScopes.From(assets, authorizations, "web", DateTimeOffset.UtcNow).Permits(new Uri(origin + "/"));
         }
         catch (NoAuthorizationException)
         {
