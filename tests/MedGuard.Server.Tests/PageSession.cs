@@ -17,7 +17,8 @@ internal sealed class PageSession : IDisposable
             // An upload sent with Expect: 100-continue waits for the server's answer (a 413 for an oversized body) instead
             // of starting the body after the default 1 s: under load the answer came later and the write hit a closed pipe.
             Expect100ContinueTimeout = TimeSpan.FromSeconds(30),
-        }) { BaseAddress = platform.BaseAddress };
+        })
+        { BaseAddress = platform.BaseAddress };
         BaseAddress = platform.BaseAddress;
     }
 
