@@ -138,8 +138,9 @@ public static class DemoCampaign
         public DetectionRun Ports(DemoInstitution unit, DateTimeOffset started)
         {
             var policy = HighRiskPortPolicy.Default;
-            var findings = unit.Servers.SelectMany(s => s.Ports.SelectMany(p => policy.Evaluate(new PortObservation(s.Host, p.Port, p.Service, []))))
-                .GroupBy(f => f.Fingerprint).Select(g => g.First()).ToList();
+            // Two policy rules of one rule id on one port are one finding with both locations, as the scanner reports them.
+            var findings = DetectionRun.MergeByFingerprint(
+                unit.Servers.SelectMany(s => s.Ports.SelectMany(p => policy.Evaluate(new PortObservation(s.Host, p.Port, p.Service, [])))));
             return new DetectionRun
             {
                 DetectorId = "ports",
